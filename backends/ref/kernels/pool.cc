@@ -1,0 +1,118 @@
+// MaxPool (with Indices, dilations, ceil_mode, storage_order), AveragePool
+// (count_include_pad, ceil_mode), GlobalAveragePool, GlobalMaxPool.
+#include <limits>
+
+#include "kernel_context.h"
+#include "ops/op_helpers.h"
+
+namespace zy {
+namespace ref {
+namespace {
+
+void unravel(int64_t i, const std::vector<int64_t>& dims, int64_t* out) {
+  for (int64_t d = static_cast<int64_t>(dims.size()) - 1; d >= 0; --d) {
+    out[d] = i % dims[d];
+    i /= dims[d];
+  }
+}
+
+template <typename T, bool kMax>
+Status poolTyped(KernelContext& c) {
+  const TensorArg &x = c.input(0), &y = c.output(0);
+  const Attributes& a = c.attrs();
+  const std::vector<int64_t> in_sp(x.shape.begin() + 2, x.shape.end());
+  WindowGeometry g;
+  ZY_RETURN_IF_ERROR(computeWindow(a, in_sp, a.getInts("kernel_shape"), a.getInt("ceil_mode", 0) != 0, &g));
+  const bool include_pad = a.getInt("count_include_pad", 0) != 0;
+  const bool col_major = a.getInt("storage_order", 0) != 0;
+  if (col_major && in_sp.size() != 2) return unsupported("storage_order=1 is only defined for 2-D pooling");
+  const size_t nd = in_sp.size();
+  const int64_t NC = x.shape[0] * x.shape[1], IS = numElements(in_sp), OS = numElements(g.out), K = numElements(g.kernel);
+  const T* xp = x.as<T>();
+  T* yp = y.as<T>();
+  int64_t* ip = c.numOutputs() > 1 && c.output(1).present() ? c.output(1).as<int64_t>() : nullptr;
+  c.parallelFor(static_cast<size_t>(NC), 1, [&](size_t b, size_t e) {
+    std::vector<int64_t> pi(nd), qi(nd), pos(nd);
+    for (size_t ncu = b; ncu < e; ++ncu) {
+      const int64_t nc = static_cast<int64_t>(ncu);
+      const T* xc = xp + nc * IS;
+      for (int64_t o = 0; o < OS; ++o) {
+        unravel(o, g.out, pi.data());
+        T best = std::numeric_limits<T>::lowest();
+        int64_t best_idx = -1;
+        T sum = T(0);
+        int64_t count = 0;
+        for (int64_t q = 0; q < K; ++q) {
+          unravel(q, g.kernel, qi.data());
+          bool inside = true, in_padded = true;
+          int64_t off = 0;
+          for (size_t d = 0; d < nd; ++d) {
+            pos[d] = pi[d] * g.strides[d] - g.pad_begin[d] + qi[d] * g.dilations[d];
+            inside = inside && pos[d] >= 0 && pos[d] < in_sp[d];
+            in_padded = in_padded && pos[d] >= -g.pad_begin[d] && pos[d] < in_sp[d] + g.pad_end[d];
+            off = off * in_sp[d] + pos[d];
+          }
+          if (inside) {
+            T v = xc[off];
+            if (kMax) {
+              if (v > best || best_idx < 0) { best = v; best_idx = col_major ? pos[0] + pos[1] * in_sp[0] : off; }
+            } else {
+              sum += v;
+              ++count;
+            }
+          } else if (!kMax && include_pad && in_padded) {
+            ++count;
+          }
+        }
+        if (kMax) {
+          yp[nc * OS + o] = best;
+          if (ip) ip[nc * OS + o] = nc * IS + best_idx;
+        } else {
+          yp[nc * OS + o] = count > 0 ? sum / static_cast<T>(count) : T(0);
+        }
+      }
+    }
+  });
+  return Status::OK();
+}
+
+template <bool kMax>
+Status pool(KernelContext& c) {
+  if (c.input(0).dtype == DType::F32) return poolTyped<float, kMax>(c);
+  if (c.input(0).dtype == DType::F64) return poolTyped<double, kMax>(c);
+  return unsupported("unsupported dtype");
+}
+
+template <typename T, bool kMax>
+Status globalPoolTyped(KernelContext& c) {
+  const TensorArg &x = c.input(0), &y = c.output(0);
+  const int64_t NC = x.shape[0] * x.shape[1], S = x.size() / std::max<int64_t>(1, NC);
+  const T* xp = x.as<T>();
+  T* yp = y.as<T>();
+  for (int64_t nc = 0; nc < NC; ++nc) {
+    const T* xc = xp + nc * S;
+    T acc = kMax ? std::numeric_limits<T>::lowest() : T(0);
+    for (int64_t s = 0; s < S; ++s) acc = kMax ? std::max(acc, xc[s]) : acc + xc[s];
+    yp[nc] = kMax ? acc : acc / static_cast<T>(S);
+  }
+  return Status::OK();
+}
+
+template <bool kMax>
+Status globalPool(KernelContext& c) {
+  if (c.input(0).dtype == DType::F32) return globalPoolTyped<float, kMax>(c);
+  if (c.input(0).dtype == DType::F64) return globalPoolTyped<double, kMax>(c);
+  return unsupported("unsupported dtype");
+}
+
+}  // namespace
+
+void registerPoolKernels(KernelRegistry& r) {
+  r["MaxPool"] = {pool<true>, floatTypes()};
+  r["AveragePool"] = {pool<false>, floatTypes()};
+  r["GlobalMaxPool"] = {globalPool<true>, floatTypes()};
+  r["GlobalAveragePool"] = {globalPool<false>, floatTypes()};
+}
+
+}  // namespace ref
+}  // namespace zy

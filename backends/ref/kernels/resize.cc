@@ -1,0 +1,163 @@
+// Resize (opsets 10-18, and Upsample via the importer): nearest, linear and
+// cubic modes, every coordinate_transformation_mode, separable per axis.
+#include <cmath>
+
+#include "kernel_context.h"
+#include "ops/op_helpers.h"
+
+namespace zy {
+namespace ref {
+namespace {
+
+// The input samples and weights that make one output coordinate on one axis.
+struct AxisTaps {
+  std::vector<int64_t> index;
+  std::vector<float> weight;
+  bool extrapolate = false;
+};
+
+float cubicWeight(float s, float a) {
+  s = std::fabs(s);
+  if (s <= 1.f) return ((a + 2.f) * s - (a + 3.f)) * s * s + 1.f;
+  if (s < 2.f) return ((a * s - 5.f * a) * s + 8.f * a) * s - 4.f * a;
+  return 0.f;
+}
+
+Status axisTaps(const Attributes& a, int64_t in, int64_t out, float scale, float roi_start, float roi_end,
+                std::vector<AxisTaps>* taps) {
+  const std::string ctm = a.getString("coordinate_transformation_mode", "half_pixel");
+  const std::string mode = a.getString("mode", "nearest");
+  const std::string nearest = a.getString("nearest_mode", "round_prefer_floor");
+  const float cubic_a = a.getFloat("cubic_coeff_a", -0.75f);
+  const bool exclude_outside = a.getInt("exclude_outside", 0) != 0;
+  taps->assign(static_cast<size_t>(out), AxisTaps{});
+  for (int64_t o = 0; o < out; ++o) {
+    AxisTaps& t = (*taps)[o];
+    const float xr = static_cast<float>(o);
+    float x;
+    if (ctm == "half_pixel") x = (xr + 0.5f) / scale - 0.5f;
+    else if (ctm == "half_pixel_symmetric") {
+      float adj = static_cast<float>(out) / (scale * static_cast<float>(in));
+      float center = static_cast<float>(in) / 2.f;
+      x = center * (1.f - adj) + (xr + 0.5f) / scale - 0.5f;
+    } else if (ctm == "pytorch_half_pixel") x = out > 1 ? (xr + 0.5f) / scale - 0.5f : 0.f;
+    else if (ctm == "align_corners") x = out == 1 ? 0.f : xr * static_cast<float>(in - 1) / static_cast<float>(out - 1);
+    else if (ctm == "asymmetric") x = xr / scale;
+    else if (ctm == "tf_crop_and_resize") {
+      x = out > 1 ? roi_start * static_cast<float>(in - 1) + xr * (roi_end - roi_start) * static_cast<float>(in - 1) / static_cast<float>(out - 1)
+                  : 0.5f * (roi_start + roi_end) * static_cast<float>(in - 1);
+      if (x < 0.f || x > static_cast<float>(in - 1)) { t.extrapolate = true; continue; }
+    } else return invalidArgument("unknown coordinate_transformation_mode '" + ctm + "'");
+
+    if (mode == "nearest") {
+      float r;
+      if (nearest == "round_prefer_floor") r = std::ceil(x - 0.5f);
+      else if (nearest == "round_prefer_ceil") r = std::floor(x + 0.5f);
+      else if (nearest == "floor") r = std::floor(x);
+      else if (nearest == "ceil") r = std::ceil(x);
+      else return invalidArgument("unknown nearest_mode '" + nearest + "'");
+      t.index = {std::clamp<int64_t>(static_cast<int64_t>(r), 0, in - 1)};
+      t.weight = {1.f};
+    } else if (mode == "linear") {
+      x = std::clamp(x, 0.f, static_cast<float>(in - 1));
+      int64_t x0 = static_cast<int64_t>(std::floor(x));
+      int64_t x1 = std::min(x0 + 1, in - 1);
+      float w1 = x - static_cast<float>(x0);
+      t.index = {x0, x1};
+      t.weight = {1.f - w1, w1};
+    } else {  // cubic
+      int64_t x0 = static_cast<int64_t>(std::floor(x));
+      float ratio = x - static_cast<float>(x0);
+      float sum = 0.f;
+      for (int64_t k = -1; k <= 2; ++k) {
+        int64_t idx = x0 + k;
+        float w = cubicWeight(static_cast<float>(k) - ratio, cubic_a);
+        if (idx < 0 || idx >= in) {
+          if (exclude_outside) w = 0.f;
+          idx = std::clamp<int64_t>(idx, 0, in - 1);
+        }
+        t.index.push_back(idx);
+        t.weight.push_back(w);
+        sum += w;
+      }
+      if (exclude_outside && sum != 0.f)
+        for (float& w : t.weight) w /= sum;
+    }
+  }
+  return Status::OK();
+}
+
+template <typename T>
+Status resizeTyped(KernelContext& c) {
+  const TensorArg &x = c.input(0), &y = c.output(0);
+  const Attributes& a = c.attrs();
+  std::vector<float> scales, eff;
+  std::vector<int64_t> sizes;
+  if (c.hasInput(3) && c.input(3).size() > 0) sizes = readIntTensor(c.input(3));
+  else scales = readFloatTensor(c.input(2));
+  Shape out;
+  ZY_RETURN_IF_ERROR(computeResizeShape(a, x.shape, scales, sizes, &out, &eff));
+  if (out != y.shape) return invalidArgument("resize result " + shapeToString(out) + " does not match the output");
+  const int64_t r = x.rank();
+  // roi: [starts..., ends...] over all axes or over `axes`.
+  std::vector<float> roi = c.hasInput(1) ? readFloatTensor(c.input(1)) : std::vector<float>{};
+  std::vector<int64_t> axes = a.getInts("axes");
+  if (axes.empty()) for (int64_t d = 0; d < r; ++d) axes.push_back(d);
+  for (auto& ax : axes) ZY_RETURN_IF_ERROR(normalizeAxis(ax, r, &ax));
+  std::vector<float> roi_s(r, 0.f), roi_e(r, 1.f);
+  if (roi.size() == 2 * axes.size())
+    for (size_t k = 0; k < axes.size(); ++k) { roi_s[axes[k]] = roi[k]; roi_e[axes[k]] = roi[k + axes.size()]; }
+  std::vector<std::vector<AxisTaps>> taps(r);
+  for (int64_t d = 0; d < r; ++d) ZY_RETURN_IF_ERROR(axisTaps(a, x.shape[d], y.shape[d], eff[d], roi_s[d], roi_e[d], &taps[d]));
+  const T extrapolation = static_cast<T>(a.getFloat("extrapolation_value", 0.f));
+  const std::vector<int64_t> st = stridesOf(x.shape);
+  const T* xp = x.as<T>();
+  T* yp = y.as<T>();
+  std::vector<int64_t> idx(r, 0), tap(r, 0);
+  for (int64_t o = 0; o < y.size(); ++o) {
+    bool extrap = false;
+    for (int64_t d = 0; d < r; ++d) extrap |= taps[d][idx[d]].extrapolate;
+    T acc = T(0);
+    if (extrap) {
+      acc = extrapolation;
+    } else {
+      // Sum over every combination of taps along the axes.
+      std::fill(tap.begin(), tap.end(), 0);
+      for (;;) {
+        int64_t off = 0;
+        float w = 1.f;
+        for (int64_t d = 0; d < r; ++d) {
+          const AxisTaps& t = taps[d][idx[d]];
+          off += t.index[tap[d]] * st[d];
+          w *= t.weight[tap[d]];
+        }
+        acc += static_cast<T>(w) * xp[off];
+        int64_t d = r - 1;
+        for (; d >= 0; --d) {
+          if (++tap[d] < static_cast<int64_t>(taps[d][idx[d]].index.size())) break;
+          tap[d] = 0;
+        }
+        if (d < 0) break;
+      }
+    }
+    yp[o] = acc;
+    for (int64_t d = r - 1; d >= 0; --d) {
+      if (++idx[d] < y.shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return Status::OK();
+}
+
+Status resize(KernelContext& c) {
+  if (c.input(0).dtype == DType::F32) return resizeTyped<float>(c);
+  if (c.input(0).dtype == DType::F64) return resizeTyped<double>(c);
+  return unsupported("unsupported dtype");
+}
+
+}  // namespace
+
+void registerResizeKernels(KernelRegistry& r) { r["Resize"] = {resize, floatTypes()}; }
+
+}  // namespace ref
+}  // namespace zy

@@ -1,0 +1,202 @@
+// Data movement: Concat, Split, Slice, Transpose, Gather, Pad, Shape and the
+// reshaping ops (Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout).
+// All are dtype-agnostic: they move elements of dtypeSize() bytes.
+#include <cstring>
+
+#include "kernel_context.h"
+#include "ops/op_helpers.h"
+
+namespace zy {
+namespace ref {
+namespace {
+
+size_t elemSize(const TensorArg& t) { return dtypeSize(t.dtype); }
+
+// Output = input bytes (the memory planner usually aliases them: no copy).
+Status copyThrough(KernelContext& c) {
+  const TensorArg &x = c.input(0), &y = c.output(0);
+  if (x.size() != y.size()) return invalidArgument("element counts of input and output differ");
+  if (x.data != y.data && x.size() > 0) std::memmove(y.data, x.data, static_cast<size_t>(x.size()) * elemSize(x));
+  // Dropout's optional mask: every element kept at inference.
+  if (c.numOutputs() > 1 && c.output(1).present()) std::memset(c.output(1).data, 1, static_cast<size_t>(c.output(1).size()));
+  return Status::OK();
+}
+
+Status concat(KernelContext& c) {
+  const TensorArg& y = c.output(0);
+  int64_t axis;
+  ZY_RETURN_IF_ERROR(normalizeAxis(c.attrs().getInt("axis", 0), y.rank(), &axis));
+  const size_t es = elemSize(y);
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= y.shape[d];
+  for (int64_t d = axis + 1; d < y.rank(); ++d) inner *= y.shape[d];
+  const int64_t out_row = y.shape[axis] * inner;
+  int64_t pos = 0;
+  for (size_t k = 0; k < c.numInputs(); ++k) {
+    const TensorArg& x = c.input(k);
+    const int64_t row = x.shape[axis] * inner;
+    for (int64_t o = 0; o < outer; ++o)
+      std::memcpy(static_cast<char*>(y.data) + (o * out_row + pos) * es, static_cast<const char*>(x.data) + o * row * es,
+                  static_cast<size_t>(row) * es);
+    pos += row;
+  }
+  return Status::OK();
+}
+
+Status split(KernelContext& c) {
+  const TensorArg& x = c.input(0);
+  int64_t axis;
+  ZY_RETURN_IF_ERROR(normalizeAxis(c.attrs().getInt("axis", 0), x.rank(), &axis));
+  const size_t es = elemSize(x);
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= x.shape[d];
+  for (int64_t d = axis + 1; d < x.rank(); ++d) inner *= x.shape[d];
+  const int64_t in_row = x.shape[axis] * inner;
+  int64_t pos = 0;
+  for (size_t k = 0; k < c.numOutputs(); ++k) {
+    const TensorArg& y = c.output(k);
+    const int64_t row = y.shape[axis] * inner;
+    for (int64_t o = 0; o < outer; ++o)
+      std::memcpy(static_cast<char*>(y.data) + o * row * es, static_cast<const char*>(x.data) + (o * in_row + pos) * es,
+                  static_cast<size_t>(row) * es);
+    pos += row;
+  }
+  return Status::OK();
+}
+
+// Copies elements of x at src offsets computed per output multi-index.
+template <typename OffsetFn>
+void gatherElements(const TensorArg& x, const TensorArg& y, OffsetFn src_offset) {
+  const size_t es = elemSize(x);
+  const int64_t n = y.size(), r = y.rank();
+  std::vector<int64_t> idx(static_cast<size_t>(r), 0);
+  for (int64_t o = 0; o < n; ++o) {
+    std::memcpy(static_cast<char*>(y.data) + o * es, static_cast<const char*>(x.data) + src_offset(idx.data()) * es, es);
+    for (int64_t d = r - 1; d >= 0; --d) {
+      if (++idx[d] < y.shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+}
+
+Status slice(KernelContext& c) {
+  const TensorArg &x = c.input(0), &y = c.output(0);
+  SliceParams p;
+  ZY_RETURN_IF_ERROR(computeSlice(x.shape, readIntTensor(c.input(1)), readIntTensor(c.input(2)),
+                                  readIntTensor(c.input(3)), readIntTensor(c.input(4)), &p));
+  if (p.count != y.shape) return invalidArgument("slice result " + shapeToString(p.count) + " does not match the output");
+  const std::vector<int64_t> st = stridesOf(x.shape);
+  gatherElements(x, y, [&](const int64_t* idx) {
+    int64_t off = 0;
+    for (int64_t d = 0; d < y.rank(); ++d) off += (p.start[d] + idx[d] * p.step[d]) * st[d];
+    return off;
+  });
+  return Status::OK();
+}
+
+Status transpose(KernelContext& c) {
+  const TensorArg &x = c.input(0), &y = c.output(0);
+  std::vector<int64_t> perm = c.attrs().getInts("perm");
+  if (perm.empty()) for (int64_t d = x.rank() - 1; d >= 0; --d) perm.push_back(d);
+  for (auto& p : perm) ZY_RETURN_IF_ERROR(normalizeAxis(p, x.rank(), &p));
+  const std::vector<int64_t> st = stridesOf(x.shape);
+  gatherElements(x, y, [&](const int64_t* idx) {
+    int64_t off = 0;
+    for (int64_t d = 0; d < y.rank(); ++d) off += idx[d] * st[perm[d]];
+    return off;
+  });
+  return Status::OK();
+}
+
+Status gather(KernelContext& c) {
+  const TensorArg &x = c.input(0), &ind = c.input(1), &y = c.output(0);
+  int64_t axis;
+  ZY_RETURN_IF_ERROR(normalizeAxis(c.attrs().getInt("axis", 0), x.rank(), &axis));
+  const int64_t dim = x.shape[axis];
+  std::vector<int64_t> indices(static_cast<size_t>(ind.size()));
+  for (int64_t i = 0; i < ind.size(); ++i) {
+    int64_t v = readIndex(ind, i);
+    if (v < -dim || v >= dim)
+      return invalidArgument(strFormat("index %lld is out of range for axis %lld of size %lld", (long long)v, (long long)axis, (long long)dim));
+    indices[i] = v < 0 ? v + dim : v;
+  }
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= x.shape[d];
+  for (int64_t d = axis + 1; d < x.rank(); ++d) inner *= x.shape[d];
+  const size_t es = elemSize(x), row = static_cast<size_t>(inner) * es;
+  char* yp = static_cast<char*>(y.data);
+  const char* xp = static_cast<const char*>(x.data);
+  for (int64_t o = 0; o < outer; ++o)
+    for (size_t i = 0; i < indices.size(); ++i)
+      std::memcpy(yp + (o * static_cast<int64_t>(indices.size()) + static_cast<int64_t>(i)) * static_cast<int64_t>(row),
+                  xp + (o * dim + indices[i]) * static_cast<int64_t>(row), row);
+  return Status::OK();
+}
+
+Status shape(KernelContext& c) {
+  const TensorArg &x = c.input(0), &y = c.output(0);
+  int64_t r = x.rank(), start = c.attrs().getInt("start", 0), end = c.attrs().getInt("end", r);
+  if (start < 0) start += r;
+  if (end < 0) end += r;
+  start = std::clamp<int64_t>(start, 0, r);
+  for (int64_t i = 0; i < y.size(); ++i) y.as<int64_t>()[i] = x.shape[start + i];
+  return Status::OK();
+}
+
+Status pad(KernelContext& c) {
+  const TensorArg &x = c.input(0), &y = c.output(0);
+  std::vector<int64_t> begin, end;
+  ZY_RETURN_IF_ERROR(computePads(x.shape, readIntTensor(c.input(1)), readIntTensor(c.input(3)), c.hasInput(3), &begin, &end));
+  const std::string mode = c.attrs().getString("mode", "constant");
+  const size_t es = elemSize(x);
+  // The fill value, converted to the tensor's dtype (default 0).
+  std::vector<char> fill(es, 0);
+  if (c.hasInput(2) && c.input(2).size() > 0) std::memcpy(fill.data(), c.input(2).data, es);
+  const std::vector<int64_t> st = stridesOf(x.shape);
+  const int64_t n = y.size(), r = y.rank();
+  std::vector<int64_t> idx(static_cast<size_t>(r), 0);
+  for (int64_t o = 0; o < n; ++o) {
+    int64_t off = 0;
+    bool use_fill = false;
+    for (int64_t d = 0; d < r; ++d) {
+      int64_t i = idx[d] - begin[d], dim = x.shape[d];
+      if (i < 0 || i >= dim) {
+        if (mode == "constant") { use_fill = true; break; }
+        if (mode == "edge") i = i < 0 ? 0 : dim - 1;
+        else if (mode == "wrap") i = ((i % dim) + dim) % dim;
+        else {  // reflect (mirror without repeating the edge)
+          if (dim == 1) i = 0;
+          else {
+            int64_t period = 2 * (dim - 1);
+            i = ((i % period) + period) % period;
+            if (i >= dim) i = period - i;
+          }
+        }
+      }
+      off += i * st[d];
+    }
+    std::memcpy(static_cast<char*>(y.data) + o * static_cast<int64_t>(es),
+                use_fill ? fill.data() : static_cast<const char*>(x.data) + off * static_cast<int64_t>(es), es);
+    for (int64_t d = r - 1; d >= 0; --d) {
+      if (++idx[d] < y.shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+void registerTensorKernels(KernelRegistry& r) {
+  for (const char* op : {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout"}) r[op] = {copyThrough, {}};
+  r["Concat"] = {concat, {}};
+  r["Split"] = {split, {}};
+  r["Slice"] = {slice, {}};
+  r["Transpose"] = {transpose, {}};
+  r["Gather"] = {gather, {}};
+  r["Shape"] = {shape, {}};
+  r["Pad"] = {pad, {}};
+}
+
+}  // namespace ref
+}  // namespace zy

@@ -1,0 +1,178 @@
+// The reference backend: every op, portable C++, exact ONNX semantics. It is
+// the oracle every other backend is tested against, so it favours clarity.
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <new>
+
+#include "kernel_context.h"
+#include "ops/shape_inference.h"
+
+namespace zy {
+namespace ref {
+
+Attributes attributesFromView(const zy_op_view_t* op) {
+  Attributes out;
+  for (size_t k = 0; k < op->num_attrs; ++k) {
+    const zy_attr_t& a = op->attrs[k];
+    Attribute x;
+    x.name = a.name ? a.name : "";
+    x.type = a.type;
+    x.i = a.i;
+    x.f = a.f;
+    x.s = a.s ? a.s : "";
+    x.index = a.index;
+    if (a.type == ZY_ATTR_INTS && a.ints) x.ints.assign(a.ints, a.ints + a.count);
+    if (a.type == ZY_ATTR_FLOATS && a.floats) x.floats.assign(a.floats, a.floats + a.count);
+    if (a.type == ZY_ATTR_STRINGS && a.strings)
+      for (size_t j = 0; j < a.count; ++j) x.strings.emplace_back(a.strings[j] ? a.strings[j] : "");
+    out.list().push_back(std::move(x));
+  }
+  return out;
+}
+
+static TensorArg toArg(const zy_tensor_view_t& v) {
+  TensorArg t;
+  t.dtype = static_cast<DType>(v.dtype);
+  if (v.dims && v.rank > 0) t.shape.assign(v.dims, v.dims + v.rank);
+  t.data = v.data;
+  return t;
+}
+
+KernelContext::KernelContext(const zy_op_view_t* op, const zy_host_t* host, const Attributes* attrs)
+    : host_(host), attrs_(attrs) {
+  for (size_t i = 0; i < op->num_inputs; ++i) inputs_.push_back(toArg(op->inputs[i]));
+  for (size_t i = 0; i < op->num_outputs; ++i) outputs_.push_back(toArg(op->outputs[i]));
+}
+
+void KernelContext::parallelFor(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) const {
+  if (!host_ || !host_->parallel_for || host_->num_threads <= 1) {
+    if (n) fn(0, n);
+    return;
+  }
+  host_->parallel_for(
+      host_->ctx, n, grain,
+      [](void* arg, size_t b, size_t e) { (*static_cast<const std::function<void(size_t, size_t)>*>(arg))(b, e); },
+      const_cast<std::function<void(size_t, size_t)>*>(&fn));
+}
+
+std::vector<int64_t> readIntTensor(const TensorArg& t) {
+  std::vector<int64_t> v;
+  if (!t.present()) return v;
+  for (int64_t i = 0; i < t.size(); ++i) v.push_back(readIndex(t, i));
+  return v;
+}
+
+std::vector<float> readFloatTensor(const TensorArg& t) {
+  std::vector<float> v;
+  if (!t.present()) return v;
+  for (int64_t i = 0; i < t.size(); ++i) {
+    if (t.dtype == DType::F32) v.push_back(t.as<float>()[i]);
+    else if (t.dtype == DType::F64) v.push_back(static_cast<float>(t.as<double>()[i]));
+    else if (t.dtype == DType::F16) v.push_back(halfToFloat(t.as<uint16_t>()[i]));
+  }
+  return v;
+}
+
+const KernelRegistry& kernelRegistry() {
+  static const KernelRegistry r = [] {
+    KernelRegistry k;
+    registerElementwiseKernels(k);
+    registerConvKernels(k);
+    registerGemmKernels(k);
+    registerPoolKernels(k);
+    registerNormalizationKernels(k);
+    registerTensorKernels(k);
+    registerResizeKernels(k);
+    return k;
+  }();
+  return r;
+}
+
+namespace {
+
+struct Backend {
+  const zy_host_t* host;
+};
+
+struct OpState {
+  KernelFn fn;
+  Attributes attrs;
+};
+
+void writeMessage(char* buf, size_t len, const std::string& msg) {
+  if (!buf || len == 0) return;
+  std::snprintf(buf, len, "%s", msg.c_str());
+}
+
+// The checks shared by supports_op and prepare_op: a kernel exists and takes
+// the dtypes, and shape inference accepts the op as described.
+Status check(const zy_op_view_t* op, const KernelInfo** out) {
+  if (op->domain && op->domain[0] && std::strcmp(op->domain, "ai.onnx") != 0)
+    return unsupported(std::string("domain '") + op->domain + "' is not supported");
+  auto it = kernelRegistry().find(op->type);
+  if (it == kernelRegistry().end()) return unsupported(std::string("no reference kernel for ") + op->type);
+  const KernelInfo& k = it->second;
+  if (!k.dtypes.empty() && op->num_inputs > 0) {
+    DType t = static_cast<DType>(op->inputs[0].dtype);
+    bool ok = false;
+    for (DType d : k.dtypes) ok |= d == t;
+    if (!ok) return unsupported(std::string(op->type) + " does not take dtype " + dtypeName(t));
+  }
+  *out = &k;
+  return Status::OK();
+}
+
+zy_status_code_t create(const zy_host_t* host, void** out, char*, size_t) {
+  *out = new (std::nothrow) Backend{host};
+  return *out ? ZY_OK : ZY_OUT_OF_MEMORY;
+}
+
+void destroy(void* b) { delete static_cast<Backend*>(b); }
+
+int supportsOp(void*, const zy_op_view_t* op, char* reason, size_t len) {
+  const KernelInfo* k = nullptr;
+  Status s = check(op, &k);
+  if (!s.ok()) writeMessage(reason, len, s.message());
+  return s.ok() ? 1 : 0;
+}
+
+zy_status_code_t prepareOp(void*, const zy_op_view_t* op, void** out_state, char* err, size_t len) {
+  try {
+    const KernelInfo* k = nullptr;
+    Status s = check(op, &k);
+    if (!s.ok()) { writeMessage(err, len, s.message()); return s.code(); }
+    *out_state = new OpState{k->fn, attributesFromView(op)};
+    return ZY_OK;
+  } catch (const std::bad_alloc&) {
+    writeMessage(err, len, "out of memory");
+    return ZY_OUT_OF_MEMORY;
+  }
+}
+
+zy_status_code_t runOp(void* backend, void* state, const zy_op_view_t* op, char* err, size_t len) {
+  try {
+    OpState* st = static_cast<OpState*>(state);
+    KernelContext ctx(op, static_cast<Backend*>(backend)->host, &st->attrs);
+    Status s = st->fn(ctx);
+    if (!s.ok()) { writeMessage(err, len, s.message()); return s.code(); }
+    return ZY_OK;
+  } catch (const std::bad_alloc&) {
+    writeMessage(err, len, "out of memory");
+    return ZY_OUT_OF_MEMORY;
+  }
+}
+
+void releaseOp(void*, void* state) { delete static_cast<OpState*>(state); }
+
+const zy_backend_api_t kApi = {
+    ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "ref", create, destroy, supportsOp, prepareOp, runOp, releaseOp,
+};
+
+}  // namespace
+}  // namespace ref
+}  // namespace zy
+
+extern "C" const zy_backend_api_t* zy_backend_ref_get_api(uint32_t abi_version) {
+  return abi_version == ZY_BACKEND_ABI_VERSION ? &zy::ref::kApi : nullptr;
+}

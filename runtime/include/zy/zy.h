@@ -1,0 +1,92 @@
+/* Zhongyuan runtime: public C API.
+ *
+ * Conventions: every call returns a zy_status_t; NULL means success, anything
+ * else is an error object the caller owns and frees with zy_status_free().
+ * Out-parameters are named out_*. No call aborts or throws on bad input.
+ *
+ * Thread-safety: a zy_model_t is immutable after loading and may be shared by
+ * sessions on any thread. A zy_session_t must be used by one thread at a time.
+ */
+#ifndef ZY_ZY_H_
+#define ZY_ZY_H_
+
+#include "zy/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct zy_status_s* zy_status_t;
+typedef struct zy_model_s zy_model_t;
+typedef struct zy_session_s zy_session_t;
+
+/* ---- status ---------------------------------------------------------- */
+ZY_API zy_status_code_t zy_status_code(zy_status_t status);
+/* The error text; valid until zy_status_free. "OK" for a NULL status. */
+ZY_API const char* zy_status_message(zy_status_t status);
+ZY_API void zy_status_free(zy_status_t status);
+
+/* ---- dtypes ---------------------------------------------------------- */
+ZY_API const char* zy_dtype_name(zy_dtype_t dtype);   /* "f32", "i64", ... */
+ZY_API size_t zy_dtype_size(zy_dtype_t dtype);        /* bytes per element; 0 if undefined */
+
+/* ---- models ---------------------------------------------------------- */
+/* Maps a .zym file read-only and verifies it completely before returning. */
+ZY_API zy_status_t zy_model_load_file(const char* path, zy_model_t** out_model);
+/* Loads from memory. The bytes are copied (into 64-byte aligned storage), so
+ * the caller may free `data` when this returns. */
+ZY_API zy_status_t zy_model_load_memory(const void* data, size_t size, zy_model_t** out_model);
+ZY_API void zy_model_release(zy_model_t* model);
+
+/* A tensor's description. `name` is owned by the model (or session) it came from. */
+typedef struct zy_tensor_info {
+  const char* name;
+  zy_dtype_t dtype;
+  int32_t rank;
+  int64_t dims[ZY_MAX_RANK];   /* -1 = known only at run time */
+} zy_tensor_info_t;
+
+ZY_API size_t zy_model_input_count(const zy_model_t* model);
+ZY_API size_t zy_model_output_count(const zy_model_t* model);
+ZY_API zy_status_t zy_model_input_info(const zy_model_t* model, size_t index, zy_tensor_info_t* out_info);
+ZY_API zy_status_t zy_model_output_info(const zy_model_t* model, size_t index, zy_tensor_info_t* out_info);
+/* Metadata: producer name and the ONNX opset the model came from. */
+ZY_API const char* zy_model_producer(const zy_model_t* model);
+ZY_API int64_t zy_model_source_opset(const zy_model_t* model);
+
+/* ---- sessions -------------------------------------------------------- */
+typedef struct zy_session_options {
+  uint32_t struct_size;        /* = sizeof(zy_session_options_t); set by zy_session_options_init */
+  int32_t num_threads;         /* 0 = all cores; 1 = run on the calling thread only */
+  const char* backend_order;   /* comma-separated, e.g. "x86,ref"; NULL = default ("ref") */
+} zy_session_options_t;
+
+ZY_API void zy_session_options_init(zy_session_options_t* options);
+
+/* Creates a session: binds backends, prepares every op, allocates the arena
+ * once. The model must outlive the session. */
+ZY_API zy_status_t zy_session_create(zy_model_t* model, const zy_session_options_t* options,
+                                     zy_session_t** out_session);
+ZY_API void zy_session_release(zy_session_t* session);
+
+/* Copies an input into the session. dims/rank must match the model's input
+ * (dimensions fixed by the model must match exactly); dtype must match. */
+ZY_API zy_status_t zy_session_set_input(zy_session_t* session, size_t index, zy_dtype_t dtype,
+                                        const int64_t* dims, int32_t rank,
+                                        const void* data, size_t byte_size);
+/* Looks an input up by name; NOT_FOUND if there is none. */
+ZY_API zy_status_t zy_session_input_index(const zy_session_t* session, const char* name,
+                                          size_t* out_index);
+ZY_API zy_status_t zy_session_run(zy_session_t* session);
+/* Describes output `index` after a run; *out_data stays valid until the next
+ * run or release of the session. */
+ZY_API zy_status_t zy_session_get_output(zy_session_t* session, size_t index,
+                                         zy_tensor_info_t* out_info, const void** out_data,
+                                         size_t* out_byte_size);
+/* Bytes of the session arena (intermediate tensors, inputs and outputs). */
+ZY_API size_t zy_session_arena_bytes(const zy_session_t* session);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ZY_ZY_H_ */

@@ -1,0 +1,22 @@
+#include <cstring>
+
+#include "exec/backend_registry.h"
+
+// Each built-in backend provides its entry point under its own name.
+extern "C" const zy_backend_api_t* zy_backend_ref_get_api(uint32_t abi_version);
+
+namespace zy {
+
+std::vector<const zy_backend_api_t*> builtinBackends() {
+  std::vector<const zy_backend_api_t*> v;
+  if (const zy_backend_api_t* ref = zy_backend_ref_get_api(ZY_BACKEND_ABI_VERSION)) v.push_back(ref);
+  return v;
+}
+
+const zy_backend_api_t* findBuiltinBackend(const std::string& name) {
+  for (const zy_backend_api_t* b : builtinBackends())
+    if (name == b->name) return b;
+  return nullptr;
+}
+
+}  // namespace zy

@@ -1,0 +1,130 @@
+#include "plan/memory_planner.h"
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+namespace zy {
+
+bool isAliasOp(const std::string& t) {
+  return t == "Reshape" || t == "Flatten" || t == "Squeeze" || t == "Unsqueeze" || t == "Identity" || t == "Dropout";
+}
+
+bool isInPlaceOp(const std::string& t) {
+  static const std::set<std::string> ops = {"Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
+                                            "Clip", "Add", "Sub", "Mul", "Div", "Sum", "PRelu", "BatchNormalization"};
+  return ops.count(t) != 0;
+}
+
+namespace {
+
+struct UnionFind {
+  std::vector<int32_t> parent;
+  explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
+  int32_t find(int32_t x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
+  void join(int32_t child, int32_t root) { parent[find(child)] = find(root); }
+};
+
+}  // namespace
+
+Status planMemory(const Model& m, MemoryPlan* plan) {
+  const size_t nt = m.tensors.size();
+  const int32_t end = static_cast<int32_t>(m.graph.nodes.size());
+  std::vector<int32_t> def(nt, -1), last(nt, -2);
+  std::vector<bool> is_input(nt, false), is_output(nt, false);
+  for (int32_t i : m.graph.inputs) { is_input[i] = true; last[i] = std::max(last[i], -1); }
+  for (int32_t i : m.graph.outputs) { is_output[i] = true; last[i] = end; }
+  for (int32_t k = 0; k < end; ++k) {
+    const Node& n = m.graph.nodes[k];
+    for (int32_t i : n.inputs) if (i >= 0) last[i] = std::max(last[i], k);
+    for (int32_t o : n.outputs) { def[o] = k; last[o] = std::max(last[o], k); }
+  }
+  UnionFind uf(nt);
+  std::vector<int32_t> buf_last(last);   // indexed by root
+  std::vector<bool> buf_pinned(nt, false);  // holds a graph input: never overwritten
+  for (size_t i = 0; i < nt; ++i) buf_pinned[i] = is_input[i];
+  auto merge = [&](int32_t out, int32_t in) {
+    int32_t r = uf.find(in);
+    buf_last[r] = std::max(buf_last[r], buf_last[uf.find(out)]);
+    uf.join(out, r);
+  };
+  for (int32_t k = 0; k < end; ++k) {
+    const Node& n = m.graph.nodes[k];
+    if (n.inputs.empty() || n.inputs[0] < 0) continue;
+    int32_t o = n.outputs[0];
+    if (isAliasOp(n.type) && !m.tensors[n.inputs[0]].isConstant()) {
+      merge(o, n.inputs[0]);
+      continue;
+    }
+    if (!isInPlaceOp(n.type)) continue;
+    for (int32_t i : n.inputs) {
+      if (i < 0 || m.tensors[i].isConstant()) continue;
+      int32_t r = uf.find(i);
+      if (buf_pinned[r] || buf_last[r] != k) continue;
+      if (m.tensors[i].byteSize() != m.tensors[o].byteSize() || m.tensors[i].dtype != m.tensors[o].dtype) continue;
+      merge(o, i);
+      break;
+    }
+  }
+  // Buffers: root -> [def, last] and size.
+  struct Buf { int32_t root; int32_t first; int32_t last; int64_t size; int64_t offset; };
+  std::vector<Buf> bufs;
+  std::vector<int32_t> buf_of_root(nt, -1);
+  for (size_t i = 0; i < nt; ++i) {
+    const Tensor& t = m.tensors[i];
+    if (t.isConstant()) continue;  // constants stay in the model file
+    int64_t bytes = t.byteSize();
+    if (bytes < 0) return invalidArgument("tensor '" + t.name + "' has shape " + shapeToString(t.shape) + " with unknown dimensions; cannot plan memory");
+    int32_t r = uf.find(static_cast<int32_t>(i));
+    if (buf_of_root[r] < 0) {
+      buf_of_root[r] = static_cast<int32_t>(bufs.size());
+      bufs.push_back({r, def[i], std::max(last[i], def[i]), bytes, -1});
+    }
+    Buf& b = bufs[buf_of_root[r]];
+    b.first = std::min(b.first, def[i]);
+    b.last = std::max(b.last, last[i]);
+    b.size = std::max(b.size, bytes);
+  }
+  std::vector<size_t> order(bufs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return bufs[a].size > bufs[b].size; });
+  const int64_t align = 64;
+  uint64_t arena = 0;
+  std::vector<size_t> placed;
+  for (size_t bi : order) {
+    Buf& b = bufs[bi];
+    std::vector<std::pair<int64_t, int64_t>> busy;
+    for (size_t pi : placed) {
+      const Buf& p = bufs[pi];
+      if (p.last < b.first || b.last < p.first) continue;
+      busy.emplace_back(p.offset, p.offset + p.size);
+    }
+    std::sort(busy.begin(), busy.end());
+    int64_t off = 0;
+    for (const auto& [s, e] : busy) {
+      if (off + b.size <= s) break;
+      off = std::max(off, (e + align - 1) / align * align);
+    }
+    b.offset = off;
+    placed.push_back(bi);
+    arena = std::max<uint64_t>(arena, static_cast<uint64_t>(off + b.size));
+  }
+  plan->offsets.assign(nt, -1);
+  for (size_t i = 0; i < nt; ++i) {
+    if (m.tensors[i].isConstant()) continue;
+    plan->offsets[i] = bufs[buf_of_root[uf.find(static_cast<int32_t>(i))]].offset;
+  }
+  plan->arena_size = (arena + align - 1) / align * align;
+  return Status::OK();
+}
+
+Status applyMemoryPlan(Model* m) {
+  MemoryPlan plan;
+  ZY_RETURN_IF_ERROR(planMemory(*m, &plan));
+  for (size_t i = 0; i < m->tensors.size(); ++i)
+    m->tensors[i].arena_offset = plan.offsets[i];
+  m->arena_size = std::max<uint64_t>(plan.arena_size, 64);
+  return Status::OK();
+}
+
+}  // namespace zy
