@@ -107,27 +107,7 @@ void Session::buildView(OpInstance& op, bool with_data) {
   };
   for (int32_t t : n.inputs) add(op.inputs, t);
   for (int32_t t : n.outputs) add(op.outputs, t);
-  op.attrs.clear();
-  op.attr_strings.clear();
-  op.attr_strings.reserve(n.attrs.list().size());
-  for (const Attribute& a : n.attrs.list()) {
-    zy_attr_t z{};
-    z.name = a.name.c_str();
-    z.type = a.type;
-    z.i = a.i;
-    z.f = a.f;
-    z.s = a.s.c_str();
-    z.index = a.index;
-    if (a.type == ZY_ATTR_INTS) { z.count = a.ints.size(); z.ints = a.ints.data(); }
-    if (a.type == ZY_ATTR_FLOATS) { z.count = a.floats.size(); z.floats = a.floats.data(); }
-    if (a.type == ZY_ATTR_STRINGS) {
-      op.attr_strings.emplace_back();
-      for (const auto& s : a.strings) op.attr_strings.back().push_back(s.c_str());
-      z.count = a.strings.size();
-      z.strings = op.attr_strings.back().data();
-    }
-    op.attrs.push_back(z);
-  }
+  op.attrs.build(n.attrs);
   op.view.type = n.type.c_str();
   op.view.domain = n.domain.c_str();
   op.view.name = n.name.c_str();

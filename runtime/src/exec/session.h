@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/attribute_views.h"
 #include "core/model.h"
 #include "core/status.h"
 #include "exec/thread_pool.h"
@@ -45,8 +46,7 @@ class Session {
     void* state = nullptr;
     std::vector<zy_tensor_view_t> inputs, outputs;
     std::vector<zy_quant_view_t> quants;
-    std::vector<zy_attr_t> attrs;
-    std::vector<std::vector<const char*>> attr_strings;
+    AttributeViews attrs;
     zy_op_view_t view{};
   };
   Status bindBackends(const SessionOptions& options);

@@ -1,0 +1,47 @@
+#ifndef ZY_OPS_TD
+#define ZY_OPS_TD
+
+include "zy/Dialect/ZyDialect.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+
+class Zy_Op<string mnemonic, list<Trait> traits = []> : Op<Zy_Dialect, mnemonic, traits>;
+
+def Zy_ConstantOp : Zy_Op<"constant", [Pure, ConstantLike, AllTypesMatch<["value", "output"]>]> {
+  let summary = "A constant tensor (ONNX initializer or Constant node)";
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+  let builders = [
+    OpBuilder<(ins "ElementsAttr":$value), [{ build($_builder, $_state, value.getType(), value); }]>
+  ];
+}
+
+def Zy_NoneOp : Zy_Op<"none", [Pure]> {
+  let summary = "The value of an omitted optional input";
+  let results = (outs NoneType:$output);
+  let assemblyFormat = "attr-dict";
+}
+
+// An ONNX operator: variadic tensors in and out, ONNX attributes as is.
+class Zy_OnnxOp<string mnemonic> : Zy_Op<mnemonic, [Pure]> {
+  let summary = "ONNX " # mnemonic;
+  let arguments = (ins Variadic<AnyType>:$inputs);
+  let results = (outs Variadic<AnyType>:$outputs);
+  let assemblyFormat = "`(` $inputs `)` attr-dict `:` functional-type($inputs, $outputs)";
+}
+
+// Keep in step with runtime/src/ops/shape_inference.cc (the op registry).
+foreach opName = [
+    "Conv", "ConvTranspose", "Gemm", "MatMul", "BatchNormalization",
+    "Relu", "LeakyRelu", "PRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
+    "Add", "Sub", "Mul", "Div", "Sum",
+    "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
+    "Concat", "Split", "Slice", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze",
+    "Identity", "Dropout", "Shape", "Gather", "Pad",
+    "Resize", "Softmax", "ReduceMean", "Cast"] in {
+  def Zy_ # opName # Op : Zy_OnnxOp<opName>;
+}
+
+#endif

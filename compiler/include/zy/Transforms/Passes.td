@@ -1,0 +1,49 @@
+#ifndef ZY_PASSES_TD
+#define ZY_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ShapeInference : Pass<"zy-shape-inference", "func::FuncOp"> {
+  let summary = "Infer every result's dtype and static shape";
+  let description = [{
+    Runs the runtime's shape inference (runtime/src/ops/shape_inference.cc)
+    on each op in order, using constant operands where an op needs values
+    (Reshape targets, Slice bounds, ...). Refines result types and the
+    function signature. Fails with the ONNX node's name on a mismatch.
+  }];
+}
+
+def FoldConstants : Pass<"zy-fold-constants", "func::FuncOp"> {
+  let summary = "Evaluate ops whose inputs are all constants";
+  let description = [{
+    Runs the reference backend's kernel of each op whose operands are all
+    constants (and Shape of a static input) and replaces it with zy.constant.
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", "1 << 24",
+           "Do not fold results larger than this many elements">
+  ];
+}
+
+def FoldBatchNorm : Pass<"zy-fold-batchnorm", "func::FuncOp"> {
+  let summary = "Fold inference BatchNormalization into the preceding Conv";
+}
+
+def FuseOps : Pass<"zy-fuse-ops", "func::FuncOp"> {
+  let summary = "Fuse bias adds and activations into Conv and Gemm";
+}
+
+def DeadCodeElimination : Pass<"zy-dce", "func::FuncOp"> {
+  let summary = "Remove ops whose results are never used";
+}
+
+def PlanMemory : Pass<"zy-plan-memory", "func::FuncOp"> {
+  let summary = "Assign arena offsets (liveness, aliasing, in-place reuse)";
+  let description = [{
+    Annotates each op with `arena_offsets` (one per result) and the function
+    with `zy.arena_size`, as computed by the runtime's planner. The exporter
+    writes these into the .zym memory plan.
+  }];
+}
+
+#endif
