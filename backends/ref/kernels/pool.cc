@@ -78,8 +78,13 @@ Status poolTyped(KernelContext& c) {
 
 template <bool kMax>
 Status pool(KernelContext& c) {
-  if (c.input(0).dtype == DType::F32) return poolTyped<float, kMax>(c);
-  if (c.input(0).dtype == DType::F64) return poolTyped<double, kMax>(c);
+  switch (c.input(0).dtype) {
+    case DType::F32: return poolTyped<float, kMax>(c);
+    case DType::F64: return poolTyped<double, kMax>(c);
+    case DType::I8: if (kMax) return poolTyped<int8_t, kMax>(c); break;
+    case DType::U8: if (kMax) return poolTyped<uint8_t, kMax>(c); break;
+    default: break;
+  }
   return unsupported("unsupported dtype");
 }
 
@@ -108,7 +113,7 @@ Status globalPool(KernelContext& c) {
 }  // namespace
 
 void registerPoolKernels(KernelRegistry& r) {
-  r["MaxPool"] = {pool<true>, floatTypes()};
+  r["MaxPool"] = {pool<true>, {DType::F32, DType::F64, DType::I8, DType::U8}};
   r["AveragePool"] = {pool<false>, floatTypes()};
   r["GlobalMaxPool"] = {globalPool<true>, floatTypes()};
   r["GlobalAveragePool"] = {globalPool<false>, floatTypes()};

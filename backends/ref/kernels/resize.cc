@@ -41,8 +41,13 @@ Status axisTaps(const Attributes& a, int64_t in, int64_t out, float scale, float
       float center = static_cast<float>(in) / 2.f;
       x = center * (1.f - adj) + (xr + 0.5f) / scale - 0.5f;
     } else if (ctm == "pytorch_half_pixel") x = out > 1 ? (xr + 0.5f) / scale - 0.5f : 0.f;
-    else if (ctm == "align_corners") x = out == 1 ? 0.f : xr * static_cast<float>(in - 1) / static_cast<float>(out - 1);
+    else if (ctm == "align_corners") {
+      // ONNX measures the resized length as in * scale, not the rounded size.
+      const float len = static_cast<float>(in) * scale;
+      x = len <= 1.f ? 0.f : xr * static_cast<float>(in - 1) / (len - 1.f);
+    }
     else if (ctm == "asymmetric") x = xr / scale;
+    else if (ctm == "tf_half_pixel_for_nn") x = (xr + 0.5f) / scale;  // opsets 11-12
     else if (ctm == "tf_crop_and_resize") {
       x = out > 1 ? roi_start * static_cast<float>(in - 1) + xr * (roi_end - roi_start) * static_cast<float>(in - 1) / static_cast<float>(out - 1)
                   : 0.5f * (roi_start + roi_end) * static_cast<float>(in - 1);

@@ -120,7 +120,7 @@ LogicalResult buildModel(func::FuncOp func, ::zy::Model* out, DenseMap<Value, in
   return success();
 }
 
-LogicalResult exportZym(ModuleOp module, const std::string& path, std::string* error) {
+LogicalResult exportModel(ModuleOp module, ::zy::Model* out, std::string* error) {
   func::FuncOp func = module.lookupSymbol<func::FuncOp>("main");
   if (!func) { *error = "the module has no @main function"; return failure(); }
   ::zy::Model m;
@@ -132,7 +132,23 @@ LogicalResult exportZym(ModuleOp module, const std::string& path, std::string* e
     if (!s.ok()) { *error = s.message(); return failure(); }
   }
   ::zy::Status s = ::zy::validateModel(m);
-  if (s.ok()) s = ::zy::writeModelFile(m, path);
+  if (!s.ok()) { *error = s.message(); return failure(); }
+  *out = std::move(m);
+  return success();
+}
+
+LogicalResult exportZym(ModuleOp module, std::vector<uint8_t>* bytes, std::string* error) {
+  ::zy::Model m;
+  if (failed(exportModel(module, &m, error))) return failure();
+  ::zy::Status s = ::zy::writeModel(m, bytes);
+  if (!s.ok()) { *error = s.message(); return failure(); }
+  return success();
+}
+
+LogicalResult exportZym(ModuleOp module, const std::string& path, std::string* error) {
+  ::zy::Model m;
+  if (failed(exportModel(module, &m, error))) return failure();
+  ::zy::Status s = ::zy::writeModelFile(m, path);
   if (!s.ok()) { *error = s.message(); return failure(); }
   return success();
 }

@@ -36,7 +36,9 @@ bool parseShape(const std::string& text, std::vector<int64_t>* out) {
 
 namespace {
 
-constexpr int64_t kMinOpset = 7, kMaxOpset = 18;
+// Opsets 7-18 are the target; 1-6 are accepted for the ops whose semantics
+// did not change (legacy broadcasting attributes are rejected per node).
+constexpr int64_t kMinOpset = 1, kMaxOpset = 18;
 
 // Reads a TensorProto's data into little-endian bytes of the zy dtype.
 bool tensorBytes(const onnx::TensorProto& t, const std::string& base_dir, ConstantInput* out, std::string* err) {
@@ -49,7 +51,8 @@ bool tensorBytes(const onnx::TensorProto& t, const std::string& base_dir, Consta
   for (int64_t d : out->shape)
     if (d < 0) { *err = "tensor '" + t.name() + "' has a negative dimension"; return false; }
   int64_t n = ::zy::numElements(out->shape);
-  if (n < 0) { *err = "tensor '" + t.name() + "' is too large"; return false; }
+  // Also rejects garbage dims (e.g. a file that is not a TensorProto at all).
+  if (n < 0 || n > (int64_t{1} << 36)) { *err = "tensor '" + t.name() + "' is too large"; return false; }
   const size_t es = ::zy::dtypeSize(out->dtype), bytes = static_cast<size_t>(n) * es;
   out->bytes.assign(bytes, 0);
   if (t.data_location() == onnx::TensorProto::EXTERNAL) {
@@ -318,15 +321,30 @@ bool Importer::normalize(const std::string& type, const std::string& label, Loca
     attrs->push_back(b_.getNamedAttr("mode", b_.getStringAttr(mode)));
     attrs->push_back(b_.getNamedAttr("coordinate_transformation_mode", b_.getStringAttr("asymmetric")));
     attrs->push_back(b_.getNamedAttr("nearest_mode", b_.getStringAttr("floor")));
-  } else if (type == "BatchNormalization") {
+  } else if ((type == "Add" || type == "Sub" || type == "Mul" || type == "Div" || type == "Gemm") && opset_ < 7) {
+    if (auto bc = takeAttr(attrs, "broadcast"))
+      if (isa<IntegerAttr>(*bc) && cast<IntegerAttr>(*bc).getInt() != 0 && type != "Gemm")
+        return fail(label + ": legacy broadcasting (opset < 7, broadcast=1) is not supported");
+    takeAttr(attrs, "axis");
+  }
+  if (type == "BatchNormalization") {
     if (auto sp = takeAttr(attrs, "spatial"))
       if (!isa<IntegerAttr>(*sp) || cast<IntegerAttr>(*sp).getInt() != 1) return fail(label + ": spatial=0 is not supported");
     takeAttr(attrs, "momentum");
-    takeAttr(attrs, "training_mode");
+    if (auto tm = takeAttr(attrs, "training_mode"))
+      if (isa<IntegerAttr>(*tm) && cast<IntegerAttr>(*tm).getInt() != 0)
+        return fail(label + ": training_mode=1 is not supported (inference only)");
   } else if (type == "Dropout") {
+    takeAttr(attrs, "is_test");
     takeAttr(attrs, "ratio");
     takeAttr(attrs, "seed");
-    in->resize(1);  // ratio and training_mode do not matter at inference
+    if (in->size() > 2 && !isa<NoneType>((*in)[2].getType())) {
+      auto c = (*in)[2].getDefiningOp<ConstantOp>();
+      std::vector<uint8_t> v = c ? elementsToBytes(c.getValue()) : std::vector<uint8_t>{};
+      if (!c || v.empty() || v[0] != 0)
+        return fail(label + ": training mode is not supported (inference only; training_mode must be a constant false)");
+    }
+    in->resize(1);  // the ratio does not matter at inference
   }
   return true;
 }
@@ -375,6 +393,7 @@ bool Importer::importNode(const onnx::NodeProto& n, const std::string& name) {
   }
   SmallVector<NamedAttribute> attrs;
   for (const auto& a : n.attribute()) {
+    if (a.name() == "consumed_inputs") continue;  // opset < 6 hint without meaning
     NamedAttribute na = b_.getNamedAttr("_", b_.getUnitAttr());
     if (!convertAttribute(a, label, &na)) return false;
     attrs.push_back(na);

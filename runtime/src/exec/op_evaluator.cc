@@ -25,8 +25,10 @@ Status evaluateOp(const std::string& type, const Attributes& attrs, const std::v
     return t;
   };
   for (size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].present() && !inputs[i].data) return invalidArgument(strFormat("input %zu has no data", i));
-    in_views[i] = view(inputs[i], const_cast<void*>(inputs[i].data));
+    static uint64_t empty_tensor = 0;  // stands in for the data of zero-element tensors
+    const bool empty = inputs[i].present() && numElements(inputs[i].shape) == 0;
+    if (inputs[i].present() && !inputs[i].data && !empty) return invalidArgument(strFormat("input %zu has no data", i));
+    in_views[i] = view(inputs[i], empty ? &empty_tensor : const_cast<void*>(inputs[i].data));
   }
   for (size_t i = 0; i < num_outputs; ++i) {
     (*out_data)[i].assign(static_cast<size_t>(numElements((*out_info)[i].shape)) * dtypeSize((*out_info)[i].dtype), 0);

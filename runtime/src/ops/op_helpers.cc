@@ -8,17 +8,19 @@
 namespace zy {
 
 Status broadcastShapes(const Shape& a, const Shape& b, Shape* out) {
+  // Computed aside: `out` may alias `a` or `b`.
   size_t r = std::max(a.size(), b.size());
-  out->assign(r, 1);
+  Shape s(r, 1);
   for (size_t i = 0; i < r; ++i) {
     int64_t da = i < r - a.size() ? 1 : a[i - (r - a.size())];
     int64_t db = i < r - b.size() ? 1 : b[i - (r - b.size())];
-    if (da == db || db == 1) (*out)[i] = da;
-    else if (da == 1) (*out)[i] = db;
+    if (da == db || db == 1) s[i] = da;
+    else if (da == 1) s[i] = db;
     else
       return invalidArgument("shapes " + shapeToString(a) + " and " + shapeToString(b) +
                              " cannot be broadcast together");
   }
+  *out = std::move(s);
   return Status::OK();
 }
 

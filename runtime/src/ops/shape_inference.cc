@@ -130,9 +130,9 @@ Status convTranspose(const Attributes& a, const std::vector<ValueInfo>& i, std::
   return Status::OK();
 }
 
-Status pool(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+Status pool(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o, bool allow_int8) {
   ZY_RETURN_IF_ERROR(requireInputs(i, 1));
-  ZY_RETURN_IF_ERROR(requireFloat(i[0], "X"));
+  if (!(allow_int8 && (i[0].dtype == DType::I8 || i[0].dtype == DType::U8))) ZY_RETURN_IF_ERROR(requireFloat(i[0], "X"));
   const Shape& x = i[0].shape;
   if (x.size() < 3) return invalidArgument("X must have rank 3 or more, got " + shapeToString(x));
   std::vector<int64_t> kernel = a.getInts("kernel_shape");
@@ -145,6 +145,10 @@ Status pool(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<Va
   if (o.size() > 1) o[1] = {DType::I64, s};  // MaxPool Indices
   return Status::OK();
 }
+
+// MaxPool also takes 8-bit integers (opset 12); AveragePool only floats.
+Status maxPool(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) { return pool(a, i, o, true); }
+Status averagePool(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) { return pool(a, i, o, false); }
 
 Status globalPool(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
   ZY_RETURN_IF_ERROR(requireInputs(i, 1));
@@ -215,7 +219,8 @@ Status softmax(const Attributes& a, const std::vector<ValueInfo>& i, std::vector
 Status cast(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
   ZY_RETURN_IF_ERROR(requireInputs(i, 1));
   DType to = dtypeFromOnnx(static_cast<int>(a.getInt("to", 0)));
-  if (to == DType::Undefined) return unsupported(strFormat("Cast to ONNX type %lld", (long long)a.getInt("to", 0)));
+  if (to == DType::Undefined)
+    return unsupported(strFormat("Cast to ONNX type %lld is not supported (string and complex types are not)", (long long)a.getInt("to", 0)));
   o[0] = {to, i[0].shape};
   return Status::OK();
 }
@@ -469,7 +474,7 @@ const std::map<std::string, InferFn>& registry() {
       {"Relu", floatUnary}, {"LeakyRelu", floatUnary}, {"PRelu", prelu}, {"Clip", clip},
       {"Sigmoid", floatUnary}, {"HardSigmoid", floatUnary}, {"HardSwish", floatUnary}, {"Tanh", floatUnary},
       {"Add", binary}, {"Sub", binary}, {"Mul", binary}, {"Div", binary}, {"Sum", variadic},
-      {"MaxPool", pool}, {"AveragePool", pool},
+      {"MaxPool", maxPool}, {"AveragePool", averagePool},
       {"GlobalAveragePool", globalPool}, {"GlobalMaxPool", globalPool},
       {"Concat", concat}, {"Split", split}, {"Slice", slice}, {"Reshape", reshape},
       {"Flatten", flatten}, {"Transpose", transpose}, {"Squeeze", squeeze}, {"Unsqueeze", unsqueeze},

@@ -18,7 +18,9 @@ LogicalResult buildModel(func::FuncOp func, ::zy::Model* out, DenseMap<Value, in
 
 // Builds, plans memory where the IR carries no complete plan, validates with
 // the runtime's own checks, and writes the .zym file.
+LogicalResult exportModel(ModuleOp module, ::zy::Model* out, std::string* error);
 LogicalResult exportZym(ModuleOp module, const std::string& path, std::string* error);
+LogicalResult exportZym(ModuleOp module, std::vector<uint8_t>* bytes, std::string* error);
 
 }  // namespace zy
 }  // namespace mlir
