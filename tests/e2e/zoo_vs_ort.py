@@ -32,6 +32,8 @@ def main():
     ap.add_argument("--node-path", required=True)
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
+    if not os.path.exists(os.path.join(a.node_path, "onnxruntime-node")):
+        raise SystemExit(f"ONNX Runtime is not installed under {a.node_path}: run scripts/ort.sh")
     os.makedirs(a.zoo, exist_ok=True)
     run([sys.executable, os.path.join(ROOT, "models", "export_zoo.py"), a.zoo, a.model])
     onnx_path = os.path.join(a.zoo, a.model + ".onnx")

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds into build/, then
+# runs every test through ctest:
+#   - runtime unit tests, reference-backend op tests, robustness tests (gtest)
+#   - compiler IR tests (lit + FileCheck)
+#   - ONNX node conformance (libonnx-testdata)
+#   - the model zoo end to end against ONNX Runtime
+# and the runtime's tests again under AddressSanitizer + UBSan (build/asan).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS=${ZY_JOBS:-$(nproc)}
+
+scripts/build.sh
+NODE_PATH_DIR=$(scripts/ort.sh | tail -n 1)
+
+echo "== tests (build/)"
+ZY_ORT_NODE_PATH="$NODE_PATH_DIR" ctest --test-dir build --output-on-failure -j"$JOBS"
+
+echo "== runtime tests under AddressSanitizer + UBSan (build/asan)"
+if [ ! -f build/asan/build.ninja ]; then
+  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+    -DZY_BUILD_COMPILER=OFF -DZY_SANITIZE=address,undefined >/dev/null
+fi
+cmake --build build/asan -j"$JOBS"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan --output-on-failure -j"$JOBS"
