@@ -32,7 +32,9 @@ Status planMemory(const Model& m, MemoryPlan* plan) {
   const int32_t end = static_cast<int32_t>(m.graph.nodes.size());
   std::vector<int32_t> def(nt, -1), last(nt, -2);
   std::vector<bool> is_input(nt, false), is_output(nt, false);
-  for (int32_t i : m.graph.inputs) { is_input[i] = true; last[i] = std::max(last[i], -1); }
+  // Inputs live through the whole run: a session may run again on the inputs
+  // it was given once, so their bytes are never reused.
+  for (int32_t i : m.graph.inputs) { is_input[i] = true; last[i] = end; }
   for (int32_t i : m.graph.outputs) { is_output[i] = true; last[i] = end; }
   for (int32_t k = 0; k < end; ++k) {
     const Node& n = m.graph.nodes[k];

@@ -1,0 +1,156 @@
+// The public C API end to end on small models built in code; expected values
+// by hand.
+#include <thread>
+
+#include "plan/memory_planner.h"
+#include "test_util.h"
+#include "zy/zy.h"
+#include "zy/zy.hpp"
+
+namespace zy {
+namespace test {
+namespace {
+
+// y = Relu(x . W + b) with W = [[1,0,0],[0,1,0],[0,0,1],[1,1,1]], b = [0.5,-10,0].
+std::vector<uint8_t> gemmReluModel(bool planned) {
+  GraphBuilder g;
+  int32_t x = g.input("x", DType::F32, {1, 4});
+  int32_t w = g.constant("W", Value::f32({4, 3}, {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1}));
+  int32_t b = g.constant("b", Value::f32({3}, {0.5f, -10.f, 0}));
+  g.output(g.node("Relu", {g.node("Gemm", {x, w, b})}));
+  if (planned) EXPECT_TRUE(applyMemoryPlan(&g.model()).ok());
+  return g.bytes();
+}
+
+std::string take(zy_status_t s) {
+  std::string m = zy_status_message(s);
+  zy_status_free(s);
+  return m;
+}
+
+TEST(CApi, LoadDescribeRunRead) {
+  for (bool planned : {false, true}) {
+    std::vector<uint8_t> bytes = gemmReluModel(planned);
+    zy_model_t* m = nullptr;
+    ASSERT_EQ(zy_model_load_memory(bytes.data(), bytes.size(), &m), nullptr);
+    ASSERT_EQ(zy_model_input_count(m), 1u);
+    ASSERT_EQ(zy_model_output_count(m), 1u);
+    zy_tensor_info_t info;
+    ASSERT_EQ(zy_model_input_info(m, 0, &info), nullptr);
+    EXPECT_STREQ(info.name, "x");
+    EXPECT_EQ(info.dtype, ZY_DTYPE_F32);
+    EXPECT_EQ(info.rank, 2);
+    EXPECT_EQ(info.dims[1], 4);
+    zy_session_options_t o;
+    zy_session_options_init(&o);
+    o.num_threads = 2;
+    zy_session_t* s = nullptr;
+    ASSERT_EQ(zy_session_create(m, &o, &s), nullptr);
+    // x = [1,2,3,4]: x.W = [1+4, 2+4, 3+4] = [5,6,7]; + b = [5.5,-4,7]; Relu -> [5.5,0,7].
+    float x[4] = {1, 2, 3, 4};
+    int64_t dims[2] = {1, 4};
+    ASSERT_EQ(zy_session_set_input(s, 0, ZY_DTYPE_F32, dims, 2, x, sizeof x), nullptr);
+    ASSERT_EQ(zy_session_run(s), nullptr);
+    const void* data;
+    size_t bytes_out;
+    ASSERT_EQ(zy_session_get_output(s, 0, &info, &data, &bytes_out), nullptr);
+    ASSERT_EQ(bytes_out, 12u);
+    const float* y = static_cast<const float*>(data);
+    EXPECT_FLOAT_EQ(y[0], 5.5f);
+    EXPECT_FLOAT_EQ(y[1], 0.f);
+    EXPECT_FLOAT_EQ(y[2], 7.f);
+    EXPECT_GT(zy_session_arena_bytes(s), 0u);
+    zy_session_release(s);
+    zy_model_release(m);
+  }
+}
+
+TEST(CApi, ClearErrorsForBadInputs) {
+  std::vector<uint8_t> bytes = gemmReluModel(true);
+  zy_model_t* m = nullptr;
+  ASSERT_EQ(zy_model_load_memory(bytes.data(), bytes.size(), &m), nullptr);
+  zy_session_t* s = nullptr;
+  ASSERT_EQ(zy_session_create(m, nullptr, &s), nullptr);
+  float x[8] = {0};
+  int64_t wrong[2] = {2, 4};
+  zy_status_t st = zy_session_set_input(s, 0, ZY_DTYPE_F32, wrong, 2, x, sizeof x);
+  EXPECT_EQ(zy_status_code(st), ZY_INVALID_ARGUMENT);
+  EXPECT_EQ(take(st), "input 'x' expects shape [1,4], got [2,4]");
+  int64_t dims[2] = {1, 4};
+  st = zy_session_set_input(s, 0, ZY_DTYPE_I32, dims, 2, x, 16);
+  EXPECT_EQ(take(st), "input 'x' expects dtype f32, got i32");
+  st = zy_session_set_input(s, 3, ZY_DTYPE_F32, dims, 2, x, 16);
+  EXPECT_NE(take(st).find("out of range"), std::string::npos);
+  size_t idx;
+  st = zy_session_input_index(s, "nope", &idx);
+  EXPECT_EQ(zy_status_code(st), ZY_NOT_FOUND);
+  zy_status_free(st);
+  EXPECT_EQ(zy_session_input_index(s, "x", &idx), nullptr);
+  EXPECT_EQ(idx, 0u);
+  zy_session_release(s);
+  zy_session_options_t o;
+  zy_session_options_init(&o);
+  o.backend_order = "npu9000";
+  st = zy_session_create(m, &o, &s);
+  EXPECT_EQ(zy_status_code(st), ZY_NOT_FOUND);
+  EXPECT_EQ(take(st), "backend 'npu9000' is not available in this build");
+  zy_model_release(m);
+  st = zy_model_load_file("/no/such/file.zym", &m);
+  EXPECT_EQ(zy_status_code(st), ZY_NOT_FOUND);
+  zy_status_free(st);
+  EXPECT_EQ(zy_model_load_file(nullptr, &m) != nullptr, true);
+  EXPECT_STREQ(zy_status_message(nullptr), "OK");
+}
+
+TEST(CppWrapper, RunsAndReportsErrors) {
+  std::vector<uint8_t> bytes = gemmReluModel(true);
+  api::Model m;
+  ASSERT_TRUE(api::Model::loadMemory(bytes.data(), bytes.size(), &m).ok());
+  api::Session s;
+  ASSERT_TRUE(api::Session::create(m, 1, "ref", &s).ok());
+  float x[4] = {0, 0, 0, 1};
+  ASSERT_TRUE(s.setInput(0, ZY_DTYPE_F32, {1, 4}, x, sizeof x).ok());
+  ASSERT_TRUE(s.run().ok());
+  zy_tensor_info_t info;
+  const void* data;
+  size_t n;
+  ASSERT_TRUE(s.output(0, &info, &data, &n).ok());
+  // x.W = [1,1,1]; + b = [1.5,-9,1] -> Relu [1.5,0,1].
+  EXPECT_FLOAT_EQ(static_cast<const float*>(data)[0], 1.5f);
+  EXPECT_FLOAT_EQ(static_cast<const float*>(data)[2], 1.f);
+  api::Model bad;
+  api::Result r = api::Model::loadFile("/missing.zym", &bad);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.code(), ZY_NOT_FOUND);
+}
+
+TEST(CApi, SessionsOnOneModelRunOnSeparateThreads) {
+  std::vector<uint8_t> bytes = gemmReluModel(true);
+  zy_model_t* m = nullptr;
+  ASSERT_EQ(zy_model_load_memory(bytes.data(), bytes.size(), &m), nullptr);
+  auto work = [m](float v, float* out) {
+    zy_session_t* s = nullptr;
+    if (zy_session_create(m, nullptr, &s)) return;
+    float x[4] = {v, 0, 0, 0};
+    int64_t dims[2] = {1, 4};
+    for (int i = 0; i < 50; ++i) {
+      zy_status_free(zy_session_set_input(s, 0, ZY_DTYPE_F32, dims, 2, x, sizeof x));
+      zy_status_free(zy_session_run(s));
+    }
+    const void* d;
+    zy_status_free(zy_session_get_output(s, 0, nullptr, &d, nullptr));
+    *out = static_cast<const float*>(d)[0];
+    zy_session_release(s);
+  };
+  float a = -1, b = -1;
+  std::thread t1(work, 1.f, &a), t2(work, 2.f, &b);
+  t1.join();
+  t2.join();
+  EXPECT_FLOAT_EQ(a, 1.5f);  // 1 + 0.5
+  EXPECT_FLOAT_EQ(b, 2.5f);
+  zy_model_release(m);
+}
+
+}  // namespace
+}  // namespace test
+}  // namespace zy
