@@ -54,7 +54,7 @@ bool tensorBytes(const onnx::TensorProto& t, const std::string& base_dir, Consta
   // Also rejects garbage dims (e.g. a file that is not a TensorProto at all).
   if (n < 0 || n > (int64_t{1} << 36)) { *err = "tensor '" + t.name() + "' is too large"; return false; }
   const size_t es = ::zy::dtypeSize(out->dtype), bytes = static_cast<size_t>(n) * es;
-  out->bytes.assign(bytes, 0);
+  // Every source size is checked before anything is allocated.
   if (t.data_location() == onnx::TensorProto::EXTERNAL) {
     std::string location;
     int64_t offset = 0, length = -1;
@@ -68,15 +68,21 @@ bool tensorBytes(const onnx::TensorProto& t, const std::string& base_dir, Consta
       return false;
     }
     std::string path = base_dir.empty() ? location : base_dir + "/" + location;
-    std::ifstream f(path, std::ios::binary);
+    std::ifstream f(path, std::ios::binary | std::ios::ate);
     if (!f) { *err = "tensor '" + t.name() + "': cannot open external data file '" + path + "'"; return false; }
-    if (length >= 0 && static_cast<size_t>(length) != bytes) {
-      *err = "tensor '" + t.name() + "': external data length does not match its shape";
+    if ((length >= 0 && static_cast<size_t>(length) != bytes) || offset < 0) {
+      *err = "tensor '" + t.name() + "': external data offset/length do not match its shape";
       return false;
     }
+    const int64_t file_size = static_cast<int64_t>(f.tellg());
+    if (file_size < 0 || offset > file_size || static_cast<size_t>(file_size - offset) < bytes) {
+      *err = "tensor '" + t.name() + "': external data file '" + path + "' is too short";
+      return false;
+    }
+    out->bytes.assign(bytes, 0);
     f.seekg(offset);
     f.read(reinterpret_cast<char*>(out->bytes.data()), static_cast<std::streamsize>(bytes));
-    if (static_cast<size_t>(f.gcount()) != bytes) { *err = "tensor '" + t.name() + "': external data file is too short"; return false; }
+    if (static_cast<size_t>(f.gcount()) != bytes) { *err = "tensor '" + t.name() + "': cannot read external data"; return false; }
     return true;
   }
   if (t.has_raw_data()) {
@@ -84,7 +90,7 @@ bool tensorBytes(const onnx::TensorProto& t, const std::string& base_dir, Consta
       *err = "tensor '" + t.name() + "' has " + std::to_string(t.raw_data().size()) + " bytes of data, its shape needs " + std::to_string(bytes);
       return false;
     }
-    std::memcpy(out->bytes.data(), t.raw_data().data(), bytes);
+    out->bytes.assign(t.raw_data().begin(), t.raw_data().end());
     return true;
   }
   auto mismatch = [&](size_t have) {
@@ -92,27 +98,30 @@ bool tensorBytes(const onnx::TensorProto& t, const std::string& base_dir, Consta
     *err = "tensor '" + t.name() + "' has " + std::to_string(have) + " values, its shape needs " + std::to_string(n);
     return true;
   };
+  switch (out->dtype) {
+    case DType::F32: if (mismatch(t.float_data_size())) return false; break;
+    case DType::F64: if (mismatch(t.double_data_size())) return false; break;
+    case DType::I64: if (mismatch(t.int64_data_size())) return false; break;
+    case DType::U32: case DType::U64: if (mismatch(t.uint64_data_size())) return false; break;
+    default: if (mismatch(t.int32_data_size())) return false; break;
+  }
+  out->bytes.assign(bytes, 0);
   uint8_t* p = out->bytes.data();
   switch (out->dtype) {
     case DType::F32:
-      if (mismatch(t.float_data_size())) return false;
       std::memcpy(p, t.float_data().data(), bytes);
       return true;
     case DType::F64:
-      if (mismatch(t.double_data_size())) return false;
       std::memcpy(p, t.double_data().data(), bytes);
       return true;
     case DType::I64:
-      if (mismatch(t.int64_data_size())) return false;
       std::memcpy(p, t.int64_data().data(), bytes);
       return true;
     case DType::U32:
     case DType::U64:
-      if (mismatch(t.uint64_data_size())) return false;
       for (int64_t i = 0; i < n; ++i) { uint64_t v = t.uint64_data(i); std::memcpy(p + i * es, &v, es); }
       return true;
     default:  // int32, int16, int8, uint16, uint8, bool, f16, bf16 live in int32_data
-      if (mismatch(t.int32_data_size())) return false;
       for (int64_t i = 0; i < n; ++i) { int32_t v = t.int32_data(i); std::memcpy(p + i * es, &v, es); }
       return true;
   }
