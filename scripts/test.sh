@@ -20,8 +20,15 @@ echo "== runtime tests under AddressSanitizer + UBSan (build/asan)"
 if [ ! -f build/asan/build.ninja ]; then
   cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
-    -DZY_BUILD_COMPILER=OFF -DZY_SANITIZE=address,undefined >/dev/null
+    -DZY_BUILD_COMPILER=OFF -DZY_THREADING=native -DZY_SANITIZE=address,undefined >/dev/null
 fi
 cmake --build build/asan -j"$JOBS"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j"$JOBS"
+
+echo "== zoo models (compiled by the e2e tests) through the sanitized runtime"
+for m in mobilenet_v2 squeezenet1_1 shufflenet_v2_x1_0; do
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+    build/asan/bin/zy-run "build/zoo/e2e/$m/$m.zym" --input "input=build/zoo/$m.input.npy" --threads 2 --quiet
+  echo "$m: ok under ASan + UBSan"
+done

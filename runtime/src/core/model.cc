@@ -23,8 +23,9 @@ std::string shapeToString(const Shape& s) {
 
 int64_t Tensor::byteSize() const {
   int64_t n = numElements(shape);
-  if (n < 0) return -1;
-  return n * static_cast<int64_t>(dtypeSize(dtype));
+  const int64_t es = static_cast<int64_t>(dtypeSize(dtype));
+  if (n < 0 || (es > 0 && n > (int64_t{1} << 62) / es)) return -1;
+  return n * es;
 }
 
 void Tensor::setOwnedData(std::vector<uint8_t> bytes) {

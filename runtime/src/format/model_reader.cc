@@ -137,8 +137,12 @@ Status validateModel(const Model& m) {
     std::string what = "tensor '" + t.name + "'";
     if (!isValidDType(static_cast<int>(t.dtype))) return invalidModel(what + " has an invalid dtype");
     if (t.shape.size() > ZY_MAX_RANK) return invalidModel(what + strFormat(" has rank %zu, more than %d", t.shape.size(), ZY_MAX_RANK));
-    for (int64_t d : t.shape)
+    bool dynamic = false;
+    for (int64_t d : t.shape) {
       if (d < -1) return invalidModel(what + " has a negative dimension " + shapeToString(t.shape));
+      dynamic |= d == -1;
+    }
+    if (!dynamic && t.byteSize() < 0) return invalidModel(what + " is too large " + shapeToString(t.shape));
     if (t.isConstant()) {
       int64_t bytes = t.byteSize();
       if (bytes < 0) return invalidModel(what + " is a constant with an unknown shape");
