@@ -38,24 +38,27 @@ Status convTyped(KernelContext& c) {
   T* yp = y.as<T>();
   // im2col: col[(ci*K + q), p] = x[ci, p*stride - pad + q*dilation] or 0.
   std::vector<T> col(static_cast<size_t>(rows * P));
-  std::vector<int64_t> qi(nd), pi(nd);
   for (int64_t n = 0; n < N; ++n) {
     for (int64_t grp = 0; grp < G; ++grp) {
       const T* xg = xp + (n * C + grp * Cg) * IS;
-      for (int64_t q = 0; q < K; ++q) {
-        unravel(q, k_sp, qi.data());
-        for (int64_t p = 0; p < P; ++p) {
-          unravel(p, g.out, pi.data());
-          int64_t off = 0;
-          bool inside = true;
-          for (size_t d = 0; d < nd && inside; ++d) {
-            int64_t pos = pi[d] * g.strides[d] - g.pad_begin[d] + qi[d] * g.dilations[d];
-            inside = pos >= 0 && pos < in_sp[d];
-            off = off * in_sp[d] + pos;
+      // Kernel positions are independent rows of col: one task each.
+      c.parallelFor(static_cast<size_t>(K), 1, [&](size_t qb, size_t qe) {
+        std::vector<int64_t> qi(nd), pi(nd);
+        for (int64_t q = static_cast<int64_t>(qb); q < static_cast<int64_t>(qe); ++q) {
+          unravel(q, k_sp, qi.data());
+          for (int64_t p = 0; p < P; ++p) {
+            unravel(p, g.out, pi.data());
+            int64_t off = 0;
+            bool inside = true;
+            for (size_t d = 0; d < nd && inside; ++d) {
+              int64_t pos = pi[d] * g.strides[d] - g.pad_begin[d] + qi[d] * g.dilations[d];
+              inside = pos >= 0 && pos < in_sp[d];
+              off = off * in_sp[d] + pos;
+            }
+            for (int64_t ci = 0; ci < Cg; ++ci) col[(ci * K + q) * P + p] = inside ? xg[ci * IS + off] : T(0);
           }
-          for (int64_t ci = 0; ci < Cg; ++ci) col[(ci * K + q) * P + p] = inside ? xg[ci * IS + off] : T(0);
         }
-      }
+      });
       // y[m, p] = bias[m] + sum_r w[m, r] * col[r, p], one output channel per task.
       c.parallelFor(static_cast<size_t>(Mg), 1, [&](size_t b, size_t e) {
         for (size_t mi = b; mi < e; ++mi) {
