@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -58,7 +60,10 @@ onnx::ModelProto smallModel() {
   return m;
 }
 
-std::string tempPath() { return ::testing::TempDir() + "/zy_onnx_robustness.onnx"; }
+// One file per test process: ctest runs the tests of this binary in parallel.
+std::string tempPath() {
+  return ::testing::TempDir() + "/zy_onnx_robustness_" + std::to_string(::getpid()) + ".onnx";
+}
 
 bool compileBytes(const std::string& bytes, std::string* error) {
   {
@@ -67,6 +72,7 @@ bool compileBytes(const std::string& bytes, std::string* error) {
   }
   std::vector<uint8_t> zym;
   bool ok = mlir::succeeded(mlir::zy::compileOnnxFile(tempPath(), {}, &zym, error));
+  std::remove(tempPath().c_str());
   if (!ok) {
     EXPECT_FALSE(error->empty());
   }

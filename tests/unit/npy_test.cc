@@ -1,4 +1,6 @@
 // .npy reading and writing, and rejection of malformed files.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstring>
 
@@ -10,7 +12,7 @@ namespace zy {
 namespace {
 
 TEST(Npy, WriteThenRead) {
-  const std::string path = ::testing::TempDir() + "/zy_npy_test.npy";
+  const std::string path = ::testing::TempDir() + "/zy_npy_test_" + std::to_string(::getpid()) + ".npy";
   int32_t data[6] = {1, -2, 3, -4, 5, -6};
   ASSERT_TRUE(writeNpy(path, DType::I32, {2, 3}, data, sizeof data).ok());
   NpyArray a;
