@@ -1,4 +1,4 @@
-// Iteration over an output shape with numpy-broadcast inputs.
+// Index helpers: multi-index decomposition and numpy-broadcast iteration.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -7,6 +7,14 @@
 
 namespace zy {
 namespace ref {
+
+// Decomposes a linear index into a multi-index over `dims` (row-major).
+inline void unravel(int64_t i, const std::vector<int64_t>& dims, int64_t* out) {
+  for (int64_t d = static_cast<int64_t>(dims.size()) - 1; d >= 0; --d) {
+    out[d] = i % dims[d];
+    i /= dims[d];
+  }
+}
 
 // Strides of `in` viewed in the rank of `out`, 0 along broadcast dimensions.
 inline std::vector<int64_t> broadcastStrides(const Shape& in, const Shape& out) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "core/dtype.h"
+#include "core/status.h"
 
 // Calls BODY with T bound to the C++ type of DTYPE (numeric types only);
 // leaves `handled` false for any other dtype.
@@ -33,3 +34,18 @@
       default: handled = false; break;                       \
     }                                                        \
   } while (0)
+
+namespace zy {
+namespace ref {
+
+// Calls fn(T{}) with T = float or double for the given dtype; any other
+// dtype is unsupported. Lets each kernel write one template for both.
+template <typename F>
+Status withFloatType(DType t, F&& fn) {
+  if (t == DType::F32) return fn(float{});
+  if (t == DType::F64) return fn(double{});
+  return unsupported(std::string("unsupported dtype ") + dtypeName(t));
+}
+
+}  // namespace ref
+}  // namespace zy

@@ -2,6 +2,8 @@
 // and activation) and ConvTranspose.
 #include <cstring>
 
+#include "broadcast.h"
+#include "dispatch.h"
 #include "kernel_context.h"
 #include "ops/fused_activation.h"
 #include "ops/op_helpers.h"
@@ -9,14 +11,6 @@
 namespace zy {
 namespace ref {
 namespace {
-
-// Decomposes a linear index into a multi-index over `dims`.
-void unravel(int64_t i, const std::vector<int64_t>& dims, int64_t* out) {
-  for (int64_t d = static_cast<int64_t>(dims.size()) - 1; d >= 0; --d) {
-    out[d] = i % dims[d];
-    i /= dims[d];
-  }
-}
 
 template <typename T>
 Status convTyped(KernelContext& c) {
@@ -82,9 +76,7 @@ Status convTyped(KernelContext& c) {
 }
 
 Status conv(KernelContext& c) {
-  if (c.input(0).dtype == DType::F32) return convTyped<float>(c);
-  if (c.input(0).dtype == DType::F64) return convTyped<double>(c);
-  return unsupported("unsupported dtype");
+  return withFloatType(c.input(0).dtype, [&](auto t) { return convTyped<decltype(t)>(c); });
 }
 
 template <typename T>
@@ -135,9 +127,7 @@ Status convTransposeTyped(KernelContext& c) {
 }
 
 Status convTranspose(KernelContext& c) {
-  if (c.input(0).dtype == DType::F32) return convTransposeTyped<float>(c);
-  if (c.input(0).dtype == DType::F64) return convTransposeTyped<double>(c);
-  return unsupported("unsupported dtype");
+  return withFloatType(c.input(0).dtype, [&](auto t) { return convTransposeTyped<decltype(t)>(c); });
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Gemm (with transposes, alpha/beta, broadcast C, fused activation) and
 // batched, broadcasting MatMul.
 #include "broadcast.h"
+#include "dispatch.h"
 #include "kernel_context.h"
 #include "ops/fused_activation.h"
 #include "ops/op_helpers.h"
@@ -48,9 +49,7 @@ Status gemmTyped(KernelContext& c) {
 }
 
 Status gemm(KernelContext& c) {
-  if (c.input(0).dtype == DType::F32) return gemmTyped<float>(c);
-  if (c.input(0).dtype == DType::F64) return gemmTyped<double>(c);
-  return unsupported("unsupported dtype");
+  return withFloatType(c.input(0).dtype, [&](auto t) { return gemmTyped<decltype(t)>(c); });
 }
 
 template <typename T>
@@ -87,9 +86,7 @@ Status matmulTyped(KernelContext& c) {
 }
 
 Status matmul(KernelContext& c) {
-  if (c.input(0).dtype == DType::F32) return matmulTyped<float>(c);
-  if (c.input(0).dtype == DType::F64) return matmulTyped<double>(c);
-  return unsupported("unsupported dtype");
+  return withFloatType(c.input(0).dtype, [&](auto t) { return matmulTyped<decltype(t)>(c); });
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "broadcast.h"
+#include "dispatch.h"
 #include "kernel_context.h"
 #include "ops/op_helpers.h"
 
@@ -36,9 +38,7 @@ Status batchNormTyped(KernelContext& c) {
 }
 
 Status batchNorm(KernelContext& c) {
-  if (c.input(0).dtype == DType::F32) return batchNormTyped<float>(c);
-  if (c.input(0).dtype == DType::F64) return batchNormTyped<double>(c);
-  return unsupported("unsupported dtype");
+  return withFloatType(c.input(0).dtype, [&](auto t) { return batchNormTyped<decltype(t)>(c); });
 }
 
 // Softmax over one axis (opset 13). With the `legacy_2d` attribute (set by
@@ -76,9 +76,7 @@ Status softmaxTyped(KernelContext& c) {
 }
 
 Status softmax(KernelContext& c) {
-  if (c.input(0).dtype == DType::F32) return softmaxTyped<float>(c);
-  if (c.input(0).dtype == DType::F64) return softmaxTyped<double>(c);
-  return unsupported("unsupported dtype");
+  return withFloatType(c.input(0).dtype, [&](auto t) { return softmaxTyped<decltype(t)>(c); });
 }
 
 template <typename T>
@@ -115,9 +113,7 @@ Status reduceMeanTyped(KernelContext& c) {
 }
 
 Status reduceMean(KernelContext& c) {
-  if (c.input(0).dtype == DType::F32) return reduceMeanTyped<float>(c);
-  if (c.input(0).dtype == DType::F64) return reduceMeanTyped<double>(c);
-  return unsupported("unsupported dtype");
+  return withFloatType(c.input(0).dtype, [&](auto t) { return reduceMeanTyped<decltype(t)>(c); });
 }
 
 }  // namespace

@@ -2,19 +2,14 @@
 // (count_include_pad, ceil_mode), GlobalAveragePool, GlobalMaxPool.
 #include <limits>
 
+#include "broadcast.h"
+#include "dispatch.h"
 #include "kernel_context.h"
 #include "ops/op_helpers.h"
 
 namespace zy {
 namespace ref {
 namespace {
-
-void unravel(int64_t i, const std::vector<int64_t>& dims, int64_t* out) {
-  for (int64_t d = static_cast<int64_t>(dims.size()) - 1; d >= 0; --d) {
-    out[d] = i % dims[d];
-    i /= dims[d];
-  }
-}
 
 template <typename T, bool kMax>
 Status poolTyped(KernelContext& c) {
@@ -105,9 +100,7 @@ Status globalPoolTyped(KernelContext& c) {
 
 template <bool kMax>
 Status globalPool(KernelContext& c) {
-  if (c.input(0).dtype == DType::F32) return globalPoolTyped<float, kMax>(c);
-  if (c.input(0).dtype == DType::F64) return globalPoolTyped<double, kMax>(c);
-  return unsupported("unsupported dtype");
+  return withFloatType(c.input(0).dtype, [&](auto t) { return globalPoolTyped<decltype(t), kMax>(c); });
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // cubic modes, every coordinate_transformation_mode, separable per axis.
 #include <cmath>
 
+#include "broadcast.h"
+#include "dispatch.h"
 #include "kernel_context.h"
 #include "ops/op_helpers.h"
 
@@ -155,9 +157,7 @@ Status resizeTyped(KernelContext& c) {
 }
 
 Status resize(KernelContext& c) {
-  if (c.input(0).dtype == DType::F32) return resizeTyped<float>(c);
-  if (c.input(0).dtype == DType::F64) return resizeTyped<double>(c);
-  return unsupported("unsupported dtype");
+  return withFloatType(c.input(0).dtype, [&](auto t) { return resizeTyped<decltype(t)>(c); });
 }
 
 }  // namespace

@@ -22,45 +22,42 @@ Status copyThrough(KernelContext& c) {
   return Status::OK();
 }
 
-Status concat(KernelContext& c) {
-  const TensorArg& y = c.output(0);
-  int64_t axis;
-  ZY_RETURN_IF_ERROR(normalizeAxis(c.attrs().getInt("axis", 0), y.rank(), &axis));
-  const size_t es = elemSize(y);
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= y.shape[d];
-  for (int64_t d = axis + 1; d < y.rank(); ++d) inner *= y.shape[d];
-  const int64_t out_row = y.shape[axis] * inner;
+// Concat and Split move whole rows of `inner * dim(axis)` elements: for each
+// of the `outer` rows, piece k occupies [offset_k, offset_k + len_k) of the
+// joined row.
+void copyPieces(const TensorArg& joined, const std::vector<const TensorArg*>& pieces, int64_t axis, bool to_joined) {
+  const size_t es = elemSize(joined);
+  int64_t outer, inner;
+  outerInner(joined.shape, axis, &outer, &inner);
+  const int64_t joined_row = joined.shape[axis] * inner;
   int64_t pos = 0;
-  for (size_t k = 0; k < c.numInputs(); ++k) {
-    const TensorArg& x = c.input(k);
-    const int64_t row = x.shape[axis] * inner;
-    for (int64_t o = 0; o < outer; ++o)
-      std::memcpy(static_cast<char*>(y.data) + (o * out_row + pos) * es, static_cast<const char*>(x.data) + o * row * es,
-                  static_cast<size_t>(row) * es);
+  for (const TensorArg* piece : pieces) {
+    const int64_t row = piece->shape[axis] * inner;
+    for (int64_t o = 0; o < outer; ++o) {
+      char* j = static_cast<char*>(joined.data) + (o * joined_row + pos) * static_cast<int64_t>(es);
+      char* p = static_cast<char*>(piece->data) + o * row * static_cast<int64_t>(es);
+      if (to_joined) std::memcpy(j, p, static_cast<size_t>(row) * es);
+      else std::memcpy(p, j, static_cast<size_t>(row) * es);
+    }
     pos += row;
   }
+}
+
+Status concat(KernelContext& c) {
+  int64_t axis;
+  ZY_RETURN_IF_ERROR(normalizeAxis(c.attrs().getInt("axis", 0), c.output(0).rank(), &axis));
+  std::vector<const TensorArg*> pieces;
+  for (size_t k = 0; k < c.numInputs(); ++k) pieces.push_back(&c.input(k));
+  copyPieces(c.output(0), pieces, axis, true);
   return Status::OK();
 }
 
 Status split(KernelContext& c) {
-  const TensorArg& x = c.input(0);
   int64_t axis;
-  ZY_RETURN_IF_ERROR(normalizeAxis(c.attrs().getInt("axis", 0), x.rank(), &axis));
-  const size_t es = elemSize(x);
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= x.shape[d];
-  for (int64_t d = axis + 1; d < x.rank(); ++d) inner *= x.shape[d];
-  const int64_t in_row = x.shape[axis] * inner;
-  int64_t pos = 0;
-  for (size_t k = 0; k < c.numOutputs(); ++k) {
-    const TensorArg& y = c.output(k);
-    const int64_t row = y.shape[axis] * inner;
-    for (int64_t o = 0; o < outer; ++o)
-      std::memcpy(static_cast<char*>(y.data) + o * row * es, static_cast<const char*>(x.data) + (o * in_row + pos) * es,
-                  static_cast<size_t>(row) * es);
-    pos += row;
-  }
+  ZY_RETURN_IF_ERROR(normalizeAxis(c.attrs().getInt("axis", 0), c.input(0).rank(), &axis));
+  std::vector<const TensorArg*> pieces;
+  for (size_t k = 0; k < c.numOutputs(); ++k) pieces.push_back(&c.output(k));
+  copyPieces(c.input(0), pieces, axis, false);
   return Status::OK();
 }
 
@@ -120,9 +117,8 @@ Status gather(KernelContext& c) {
       return invalidArgument(strFormat("index %lld is out of range for axis %lld of size %lld", (long long)v, (long long)axis, (long long)dim));
     indices[i] = v < 0 ? v + dim : v;
   }
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= x.shape[d];
-  for (int64_t d = axis + 1; d < x.rank(); ++d) inner *= x.shape[d];
+  int64_t outer, inner;
+  outerInner(x.shape, axis, &outer, &inner);
   const size_t es = elemSize(x), row = static_cast<size_t>(inner) * es;
   char* yp = static_cast<char*>(y.data);
   const char* xp = static_cast<const char*>(x.data);

@@ -303,6 +303,15 @@ Status computeSplit(const Attributes& attrs, const Shape& in, int64_t axis, size
   return Status::OK();
 }
 
+void outerInner(const Shape& s, int64_t axis, int64_t* outer, int64_t* inner) {
+  *outer = 1;
+  *inner = 1;
+  for (int64_t d = 0; d < static_cast<int64_t>(s.size()); ++d) {
+    if (d < axis) *outer *= s[d];
+    else if (d > axis) *inner *= s[d];
+  }
+}
+
 std::vector<int64_t> stridesOf(const Shape& s) {
   std::vector<int64_t> st(s.size(), 1);
   for (int64_t i = static_cast<int64_t>(s.size()) - 2; i >= 0; --i) st[i] = st[i + 1] * s[i + 1];

@@ -65,6 +65,9 @@ Status computePads(const Shape& in, const std::vector<int64_t>& pads, const std:
 Status computeSplit(const Attributes& attrs, const Shape& in, int64_t axis, size_t num_outputs,
                     const std::vector<int64_t>& split, bool split_given, std::vector<int64_t>* sizes);
 
+// Products of the dimensions before and after `axis`.
+void outerInner(const Shape& s, int64_t axis, int64_t* outer, int64_t* inner);
+
 // Row-major strides of a shape.
 std::vector<int64_t> stridesOf(const Shape& s);
 
