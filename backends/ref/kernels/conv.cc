@@ -30,47 +30,62 @@ Status convTyped(KernelContext& c) {
   const T* wp = w.as<T>();
   const T* bias = c.hasInput(2) ? c.input(2).as<T>() : nullptr;
   T* yp = y.as<T>();
-  // im2col: col[(ci*K + q), p] = x[ci, p*stride - pad + q*dilation] or 0.
+  // im2col of kernel positions [qb, qe):
+  //   col[(ci*K + q), p] = x[ci, p*stride - pad + q*dilation], or 0 in the padding.
+  auto im2col = [&](const T* xg, T* col, int64_t qb, int64_t qe) {
+    std::vector<int64_t> qi(nd), pi(nd);
+    for (int64_t q = qb; q < qe; ++q) {
+      unravel(q, k_sp, qi.data());
+      for (int64_t p = 0; p < P; ++p) {
+        unravel(p, g.out, pi.data());
+        int64_t off = 0;
+        bool inside = true;
+        for (size_t d = 0; d < nd && inside; ++d) {
+          int64_t pos = pi[d] * g.strides[d] - g.pad_begin[d] + qi[d] * g.dilations[d];
+          inside = pos >= 0 && pos < in_sp[d];
+          off = off * in_sp[d] + pos;
+        }
+        for (int64_t ci = 0; ci < Cg; ++ci) col[(ci * K + q) * P + p] = inside ? xg[ci * IS + off] : T(0);
+      }
+    }
+  };
+  // Output channels [mb, me) of one group: y[m, p] = bias[m] + sum_r w[m, r] * col[r, p].
+  auto gemm = [&](int64_t n, const T* col, int64_t mb, int64_t me) {
+    for (int64_t m = mb; m < me; ++m) {
+      T* yrow = yp + (n * M + m) * P;
+      const T init = bias ? bias[m] : T(0);
+      for (int64_t p = 0; p < P; ++p) yrow[p] = init;
+      const T* wrow = wp + m * rows;
+      for (int64_t r = 0; r < rows; ++r) {
+        const T wv = wrow[r];
+        const T* crow = col + r * P;
+        for (int64_t p = 0; p < P; ++p) yrow[p] += wv * crow[p];
+      }
+      if (act.kind != FusedActivation::None)
+        for (int64_t p = 0; p < P; ++p) yrow[p] = static_cast<T>(act.apply(static_cast<float>(yrow[p])));
+    }
+  };
+  if (G > 1) {
+    // Grouped and depthwise: whole groups per task, each with its own buffer.
+    c.parallelFor(static_cast<size_t>(N * G), 1, [&](size_t b, size_t e) {
+      std::vector<T> col(static_cast<size_t>(rows * P));
+      for (size_t t = b; t < e; ++t) {
+        const int64_t n = static_cast<int64_t>(t) / G, grp = static_cast<int64_t>(t) % G;
+        im2col(xp + (n * C + grp * Cg) * IS, col.data(), 0, K);
+        gemm(n, col.data(), grp * Mg, (grp + 1) * Mg);
+      }
+    });
+    return Status::OK();
+  }
+  // One group: kernel positions, then output channels, split across tasks.
   std::vector<T> col(static_cast<size_t>(rows * P));
   for (int64_t n = 0; n < N; ++n) {
-    for (int64_t grp = 0; grp < G; ++grp) {
-      const T* xg = xp + (n * C + grp * Cg) * IS;
-      // Kernel positions are independent rows of col: one task each.
-      c.parallelFor(static_cast<size_t>(K), 1, [&](size_t qb, size_t qe) {
-        std::vector<int64_t> qi(nd), pi(nd);
-        for (int64_t q = static_cast<int64_t>(qb); q < static_cast<int64_t>(qe); ++q) {
-          unravel(q, k_sp, qi.data());
-          for (int64_t p = 0; p < P; ++p) {
-            unravel(p, g.out, pi.data());
-            int64_t off = 0;
-            bool inside = true;
-            for (size_t d = 0; d < nd && inside; ++d) {
-              int64_t pos = pi[d] * g.strides[d] - g.pad_begin[d] + qi[d] * g.dilations[d];
-              inside = pos >= 0 && pos < in_sp[d];
-              off = off * in_sp[d] + pos;
-            }
-            for (int64_t ci = 0; ci < Cg; ++ci) col[(ci * K + q) * P + p] = inside ? xg[ci * IS + off] : T(0);
-          }
-        }
-      });
-      // y[m, p] = bias[m] + sum_r w[m, r] * col[r, p], one output channel per task.
-      c.parallelFor(static_cast<size_t>(Mg), 1, [&](size_t b, size_t e) {
-        for (size_t mi = b; mi < e; ++mi) {
-          int64_t m = grp * Mg + static_cast<int64_t>(mi);
-          T* yrow = yp + (n * M + m) * P;
-          T init = bias ? bias[m] : T(0);
-          for (int64_t p = 0; p < P; ++p) yrow[p] = init;
-          const T* wrow = wp + m * rows;
-          for (int64_t r = 0; r < rows; ++r) {
-            T wv = wrow[r];
-            const T* crow = col.data() + r * P;
-            for (int64_t p = 0; p < P; ++p) yrow[p] += wv * crow[p];
-          }
-          if (act.kind != FusedActivation::None)
-            for (int64_t p = 0; p < P; ++p) yrow[p] = static_cast<T>(act.apply(static_cast<float>(yrow[p])));
-        }
-      });
-    }
+    c.parallelFor(static_cast<size_t>(K), 1, [&](size_t b, size_t e) {
+      im2col(xp + n * C * IS, col.data(), static_cast<int64_t>(b), static_cast<int64_t>(e));
+    });
+    c.parallelFor(static_cast<size_t>(M), 1, [&](size_t b, size_t e) {
+      gemm(n, col.data(), static_cast<int64_t>(b), static_cast<int64_t>(e));
+    });
   }
   return Status::OK();
 }
