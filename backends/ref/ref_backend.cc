@@ -106,7 +106,7 @@ void writeMessage(char* buf, size_t len, const std::string& msg) {
 }
 
 // The checks shared by supports_op and prepare_op: a kernel exists and takes
-// the dtypes, and shape inference accepts the op as described.
+// the dtypes. (Shapes were checked against shape inference by the loader.)
 Status check(const zy_op_view_t* op, const KernelInfo** out) {
   if (op->domain && op->domain[0] && std::strcmp(op->domain, "ai.onnx") != 0)
     return unsupported(std::string("domain '") + op->domain + "' is not supported");

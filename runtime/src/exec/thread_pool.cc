@@ -53,8 +53,10 @@ class TbbPool : public ThreadPool {
   tbb::task_arena arena_;
 };
 #else
-// Workers wait on a generation counter; the caller also takes chunks, so
-// num_threads includes the calling thread.
+// A job lives on the caller's stack for one parallelFor. Workers join it
+// under the lock (active++) and the caller returns only when every chunk is
+// done and no worker is still inside it, so no one touches a stale job.
+// num_threads includes the calling thread, which takes chunks too.
 class NativePool : public ThreadPool {
  public:
   explicit NativePool(int n) {
@@ -70,61 +72,68 @@ class NativePool : public ThreadPool {
     for (auto& t : workers_) t.join();
   }
   void parallelFor(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) override {
-    size_t chunks = chunkCount(n, grain, num_threads_);
+    const size_t chunks = chunkCount(n, grain, num_threads_);
     if (chunks <= 1) { if (n) fn(0, n); return; }
+    Job job{&fn, n, (n + chunks - 1) / chunks, chunks};
     {
       std::lock_guard<std::mutex> lock(mu_);
-      fn_ = &fn;
-      n_ = n;
-      step_ = (n + chunks - 1) / chunks;
-      chunks_ = chunks;
-      next_.store(0);
-      pending_ = chunks;
+      job_ = &job;
       ++generation_;
     }
     cv_.notify_all();
-    runChunks();
+    runJob(job);
     std::unique_lock<std::mutex> lock(mu_);
-    done_cv_.wait(lock, [this] { return pending_ == 0; });
-    fn_ = nullptr;
+    done_cv_.wait(lock, [&] { return job.done == job.chunks && job.active == 0; });
+    job_ = nullptr;
   }
 
  private:
-  void runChunks() {
+  struct Job {
+    const std::function<void(size_t, size_t)>* fn;
+    size_t n, step, chunks;
+    std::atomic<size_t> next{0};
+    size_t done = 0;  // guarded by mu_
+    int active = 0;   // workers inside runJob; guarded by mu_
+  };
+
+  void runJob(Job& j) {
     size_t finished = 0;
     for (;;) {
-      size_t c = next_.fetch_add(1);
-      if (c >= chunks_) break;
-      size_t b = c * step_, e = std::min(n_, b + step_);
-      if (b < e) (*fn_)(b, e);
+      const size_t c = j.next.fetch_add(1);
+      if (c >= j.chunks) break;
+      const size_t b = c * j.step, e = std::min(j.n, b + j.step);
+      if (b < e) (*j.fn)(b, e);
       ++finished;
     }
-    if (finished) {
-      std::lock_guard<std::mutex> lock(mu_);
-      pending_ -= finished;
-      if (pending_ == 0) done_cv_.notify_all();
-    }
+    std::lock_guard<std::mutex> lock(mu_);
+    j.done += finished;
   }
+
   void workerLoop() {
     uint64_t seen = 0;
     for (;;) {
+      Job* j;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        cv_.wait(lock, [&] { return stop_ || (job_ && generation_ != seen); });
         if (stop_) return;
         seen = generation_;
-        if (!fn_) continue;
+        j = job_;
+        ++j->active;
       }
-      runChunks();
+      runJob(*j);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        --j->active;
+      }
+      done_cv_.notify_all();
     }
   }
 
   std::vector<std::thread> workers_;
   std::mutex mu_;
   std::condition_variable cv_, done_cv_;
-  const std::function<void(size_t, size_t)>* fn_ = nullptr;
-  size_t n_ = 0, step_ = 1, chunks_ = 0, pending_ = 0;
-  std::atomic<size_t> next_{0};
+  Job* job_ = nullptr;
   uint64_t generation_ = 0;
   bool stop_ = false;
 };

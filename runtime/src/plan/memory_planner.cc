@@ -31,20 +31,17 @@ Status planMemory(const Model& m, MemoryPlan* plan) {
   const size_t nt = m.tensors.size();
   const int32_t end = static_cast<int32_t>(m.graph.nodes.size());
   std::vector<int32_t> def(nt, -1), last(nt, -2);
-  std::vector<bool> is_input(nt, false), is_output(nt, false);
   // Inputs live through the whole run: a session may run again on the inputs
   // it was given once, so their bytes are never reused.
-  for (int32_t i : m.graph.inputs) { is_input[i] = true; last[i] = end; }
-  for (int32_t i : m.graph.outputs) { is_output[i] = true; last[i] = end; }
+  for (int32_t i : m.graph.inputs) last[i] = end;
+  for (int32_t i : m.graph.outputs) last[i] = end;
   for (int32_t k = 0; k < end; ++k) {
     const Node& n = m.graph.nodes[k];
     for (int32_t i : n.inputs) if (i >= 0) last[i] = std::max(last[i], k);
     for (int32_t o : n.outputs) { def[o] = k; last[o] = std::max(last[o], k); }
   }
   UnionFind uf(nt);
-  std::vector<int32_t> buf_last(last);   // indexed by root
-  std::vector<bool> buf_pinned(nt, false);  // holds a graph input: never overwritten
-  for (size_t i = 0; i < nt; ++i) buf_pinned[i] = is_input[i];
+  std::vector<int32_t> buf_last(last);  // indexed by root
   auto merge = [&](int32_t out, int32_t in) {
     int32_t r = uf.find(in);
     buf_last[r] = std::max(buf_last[r], buf_last[uf.find(out)]);
@@ -62,7 +59,7 @@ Status planMemory(const Model& m, MemoryPlan* plan) {
     for (int32_t i : n.inputs) {
       if (i < 0 || m.tensors[i].isConstant()) continue;
       int32_t r = uf.find(i);
-      if (buf_pinned[r] || buf_last[r] != k) continue;
+      if (buf_last[r] != k) continue;  // read later (inputs and outputs always are)
       if (m.tensors[i].byteSize() != m.tensors[o].byteSize() || m.tensors[i].dtype != m.tensors[o].dtype) continue;
       merge(o, i);
       break;
