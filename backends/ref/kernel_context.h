@@ -38,12 +38,14 @@ class KernelContext {
   const TensorArg& input(size_t i) const { return i < inputs_.size() ? inputs_[i] : absent_; }
   const TensorArg& output(size_t i) const { return i < outputs_.size() ? outputs_[i] : absent_; }
   const Attributes& attrs() const { return *attrs_; }
+  const std::string& opType() const { return type_; }
   // Runs fn(begin, end) over [0, n) on the session's threads.
   void parallelFor(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) const;
 
  private:
   const zy_host_t* host_;
   const Attributes* attrs_;
+  std::string type_;
   std::vector<TensorArg> inputs_, outputs_;
   TensorArg absent_;
 };
@@ -66,6 +68,9 @@ void registerPoolKernels(KernelRegistry& r);
 void registerNormalizationKernels(KernelRegistry& r);
 void registerTensorKernels(KernelRegistry& r);
 void registerResizeKernels(KernelRegistry& r);
+void registerMathKernels(KernelRegistry& r);
+void registerReduceKernels(KernelRegistry& r);
+void registerIndexKernels(KernelRegistry& r);
 
 const KernelRegistry& kernelRegistry();
 

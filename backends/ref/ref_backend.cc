@@ -40,7 +40,7 @@ static TensorArg toArg(const zy_tensor_view_t& v) {
 }
 
 KernelContext::KernelContext(const zy_op_view_t* op, const zy_host_t* host, const Attributes* attrs)
-    : host_(host), attrs_(attrs) {
+    : host_(host), attrs_(attrs), type_(op->type ? op->type : "") {
   for (size_t i = 0; i < op->num_inputs; ++i) inputs_.push_back(toArg(op->inputs[i]));
   for (size_t i = 0; i < op->num_outputs; ++i) outputs_.push_back(toArg(op->outputs[i]));
 }
@@ -84,6 +84,9 @@ const KernelRegistry& kernelRegistry() {
     registerNormalizationKernels(k);
     registerTensorKernels(k);
     registerResizeKernels(k);
+    registerMathKernels(k);
+    registerReduceKernels(k);
+    registerIndexKernels(k);
     return k;
   }();
   return r;

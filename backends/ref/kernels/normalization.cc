@@ -1,5 +1,5 @@
-// BatchNormalization (inference), Softmax (opset 13 and the legacy 2-D form),
-// ReduceMean.
+// BatchNormalization (inference), the softmax family (opset 13 and the legacy
+// 2-D form), InstanceNormalization and LayerNormalization.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -41,11 +41,14 @@ Status batchNorm(KernelContext& c) {
   return withFloatType(c.input(0).dtype, [&](auto t) { return batchNormTyped<decltype(t)>(c); });
 }
 
-// Softmax over one axis (opset 13). With the `legacy_2d` attribute (set by
-// the importer for opsets < 13) the input is treated as 2-D [outer, rest]
-// split at `axis`, as those opsets define.
+// Softmax, LogSoftmax and Hardmax over one axis (opset 13). With the
+// `legacy_2d` attribute (set by the importer for opsets < 13) the input is
+// treated as 2-D [outer, rest] split at `axis`, as those opsets define.
+enum class Kind { Softmax, LogSoftmax, Hardmax };
+
 template <typename T>
 Status softmaxTyped(KernelContext& c) {
+  const Kind kind = c.opType() == "LogSoftmax" ? Kind::LogSoftmax : c.opType() == "Hardmax" ? Kind::Hardmax : Kind::Softmax;
   const TensorArg &x = c.input(0), &y = c.output(0);
   const int64_t r = std::max<int64_t>(1, x.rank());
   int64_t axis;
@@ -63,14 +66,20 @@ Status softmaxTyped(KernelContext& c) {
     for (int64_t i = 0; i < inner; ++i) {
       const int64_t base = o * len * inner + i;
       T mx = -std::numeric_limits<T>::infinity();
-      for (int64_t k = 0; k < len; ++k) mx = std::max(mx, xp[base + k * inner]);
-      T sum = T(0);
-      for (int64_t k = 0; k < len; ++k) {
-        T e = std::exp(xp[base + k * inner] - mx);
-        yp[base + k * inner] = e;
-        sum += e;
+      int64_t arg = 0;
+      for (int64_t k = 0; k < len; ++k)
+        if (xp[base + k * inner] > mx) { mx = xp[base + k * inner]; arg = k; }
+      if (kind == Kind::Hardmax) {  // 1 at the first maximum
+        for (int64_t k = 0; k < len; ++k) yp[base + k * inner] = k == arg ? T(1) : T(0);
+        continue;
       }
-      for (int64_t k = 0; k < len; ++k) yp[base + k * inner] /= sum;
+      T sum = T(0);
+      for (int64_t k = 0; k < len; ++k) sum += std::exp(xp[base + k * inner] - mx);
+      const T log_sum = std::log(sum);
+      for (int64_t k = 0; k < len; ++k) {
+        const T shifted = xp[base + k * inner] - mx;
+        yp[base + k * inner] = kind == Kind::Softmax ? std::exp(shifted) / sum : shifted - log_sum;
+      }
     }
   return Status::OK();
 }
@@ -79,41 +88,77 @@ Status softmax(KernelContext& c) {
   return withFloatType(c.input(0).dtype, [&](auto t) { return softmaxTyped<decltype(t)>(c); });
 }
 
+// InstanceNormalization: per (n, c), normalize over the spatial elements.
 template <typename T>
-Status reduceMeanTyped(KernelContext& c) {
-  const TensorArg &x = c.input(0), &y = c.output(0);
-  std::vector<int64_t> axes;
-  ZY_RETURN_IF_ERROR(computeReduceAxes(c.attrs(), x.rank(), readIntTensor(c.input(1)), c.hasInput(1), &axes));
+Status instanceNormTyped(KernelContext& c) {
+  const TensorArg& x = c.input(0);
+  const T* scale = c.input(1).as<T>();
+  const T* bias = c.input(2).as<T>();
+  const double eps = c.attrs().getFloat("epsilon", 1e-5f);
+  const int64_t N = x.shape[0], C = x.shape[1], S = x.size() / std::max<int64_t>(1, N * C);
   const T* xp = x.as<T>();
-  T* yp = y.as<T>();
-  if (axes.empty()) {  // noop_with_empty_axes
-    std::copy(xp, xp + x.size(), yp);
-    return Status::OK();
+  T* yp = c.output(0).as<T>();
+  for (int64_t nc = 0; nc < N * C; ++nc) {
+    const T* xr = xp + nc * S;
+    double mean = 0, var = 0;
+    for (int64_t s = 0; s < S; ++s) mean += xr[s];
+    mean /= static_cast<double>(S);
+    for (int64_t s = 0; s < S; ++s) var += (xr[s] - mean) * (xr[s] - mean);
+    var /= static_cast<double>(S);
+    const double k = static_cast<double>(scale[nc % C]) / std::sqrt(var + eps);
+    for (int64_t s = 0; s < S; ++s) yp[nc * S + s] = static_cast<T>((xr[s] - mean) * k + bias[nc % C]);
   }
-  // Output strides in the input's rank (0 along reduced axes).
-  Shape kept = x.shape;
-  for (int64_t a : axes) kept[a] = 1;
-  std::vector<int64_t> kst = stridesOf(kept);
-  for (int64_t a : axes) kst[a] = 0;
-  const int64_t out_n = numElements(kept);
-  std::vector<double> acc(static_cast<size_t>(out_n), 0.0);
-  std::vector<int64_t> idx(x.shape.size(), 0);
-  int64_t off = 0;
-  for (int64_t i = 0; i < x.size(); ++i) {
-    acc[off] += static_cast<double>(xp[i]);
-    for (int64_t d = x.rank() - 1; d >= 0; --d) {
-      if (++idx[d] < x.shape[d]) { off += kst[d]; break; }
-      off -= kst[d] * (x.shape[d] - 1);
-      idx[d] = 0;
-    }
-  }
-  const double count = static_cast<double>(x.size()) / static_cast<double>(std::max<int64_t>(1, out_n));
-  for (int64_t o = 0; o < out_n; ++o) yp[o] = static_cast<T>(acc[o] / count);
   return Status::OK();
 }
 
-Status reduceMean(KernelContext& c) {
-  return withFloatType(c.input(0).dtype, [&](auto t) { return reduceMeanTyped<decltype(t)>(c); });
+Status instanceNorm(KernelContext& c) {
+  return withFloatType(c.input(0).dtype, [&](auto t) { return instanceNormTyped<decltype(t)>(c); });
+}
+
+// LayerNormalization: each row of the axes from `axis` on is normalized, then
+// scaled and shifted (scale and B broadcast over the row). Optional outputs:
+// the mean and the inverse standard deviation, in f32.
+template <typename T>
+Status layerNormTyped(KernelContext& c) {
+  const TensorArg& x = c.input(0);
+  int64_t axis;
+  ZY_RETURN_IF_ERROR(normalizeAxis(c.attrs().getInt("axis", -1), x.rank(), &axis));
+  const double eps = c.attrs().getFloat("epsilon", 1e-5f);
+  int64_t rows = 1;
+  for (int64_t d = 0; d < axis; ++d) rows *= x.shape[d];
+  const int64_t len = x.size() / std::max<int64_t>(1, rows);
+  const Shape norm(x.shape.begin() + axis, x.shape.end());
+  // Scale and B expanded to the row's shape.
+  auto expandToRow = [&](size_t i, T def) {
+    std::vector<T> v(static_cast<size_t>(len), def);
+    if (!c.hasInput(i)) return v;
+    std::vector<std::vector<int64_t>> st = {broadcastStrides(c.input(i).shape, norm)};
+    const T* p = c.input(i).as<T>();
+    broadcastLoop(norm, st, [&](int64_t o, const int64_t* off) { v[o] = p[off[0]]; });
+    return v;
+  };
+  const std::vector<T> scale = expandToRow(1, T(1)), bias = expandToRow(2, T(0));
+  const T* xp = x.as<T>();
+  T* yp = c.output(0).as<T>();
+  float* mean_out = c.numOutputs() > 1 && c.output(1).present() ? c.output(1).as<float>() : nullptr;
+  float* inv_out = c.numOutputs() > 2 && c.output(2).present() ? c.output(2).as<float>() : nullptr;
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* xr = xp + r * len;
+    double mean = 0, var = 0;
+    for (int64_t k = 0; k < len; ++k) mean += xr[k];
+    mean /= static_cast<double>(len);
+    for (int64_t k = 0; k < len; ++k) var += (xr[k] - mean) * (xr[k] - mean);
+    var /= static_cast<double>(len);
+    const double inv = 1.0 / std::sqrt(var + eps);
+    for (int64_t k = 0; k < len; ++k) yp[r * len + k] = static_cast<T>((xr[k] - mean) * inv * scale[k] + bias[k]);
+    if (mean_out) mean_out[r] = static_cast<float>(mean);
+    if (inv_out) inv_out[r] = static_cast<float>(inv);
+  }
+  return Status::OK();
+}
+
+Status layerNorm(KernelContext& c) {
+  return withFloatType(c.input(0).dtype, [&](auto t) { return layerNormTyped<decltype(t)>(c); });
 }
 
 }  // namespace
@@ -121,7 +166,10 @@ Status reduceMean(KernelContext& c) {
 void registerNormalizationKernels(KernelRegistry& r) {
   r["BatchNormalization"] = {batchNorm, floatTypes()};
   r["Softmax"] = {softmax, floatTypes()};
-  r["ReduceMean"] = {reduceMean, floatTypes()};
+  r["LogSoftmax"] = {softmax, floatTypes()};
+  r["Hardmax"] = {softmax, floatTypes()};
+  r["InstanceNormalization"] = {instanceNorm, floatTypes()};
+  r["LayerNormalization"] = {layerNorm, floatTypes()};
 }
 
 }  // namespace ref

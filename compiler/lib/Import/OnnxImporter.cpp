@@ -293,14 +293,19 @@ bool Importer::normalize(const std::string& type, const std::string& label, Loca
     if (!intsInput("axes", 1)) return false;
   } else if (type == "Split" && opset_ < 13) {
     if (!intsInput("split", 1)) return false;
-  } else if (type == "ReduceMean" && opset_ < 18) {
-    if (!intsInput("axes", 1)) return false;
+  } else if (type.rfind("Reduce", 0) == 0 && (opset_ < 18 || (type == "ReduceSum" && opset_ < 13))) {
+    if (type != "ReduceSum" || opset_ < 13)
+      if (!intsInput("axes", 1)) return false;
+  } else if (type == "TopK" && opset_ < 10) {
+    auto k = takeAttr(attrs, "k");
+    if (!k || !isa<IntegerAttr>(*k)) return fail(label + ": attribute 'k' is missing");
+    in->push_back(i64Constant({cast<IntegerAttr>(*k).getInt()}, loc));
   } else if (type == "Pad" && opset_ < 11) {
     if (!intsInput("pads", 1)) return false;
     auto v = takeAttr(attrs, "value");
     float value = v ? floatOf(*v, 0.f) : 0.f;
     in->push_back(f32Scalar(value, loc));
-  } else if (type == "Softmax" && opset_ < 13) {
+  } else if ((type == "Softmax" || type == "LogSoftmax" || type == "Hardmax") && opset_ < 13) {
     // Opsets < 13 flatten the input to 2-D at `axis` (default 1).
     bool has_axis = false;
     for (auto& a : *attrs) has_axis |= a.getName() == "axis";
@@ -403,6 +408,30 @@ bool Importer::importNode(const onnx::NodeProto& n, const std::string& name) {
   SmallVector<NamedAttribute> attrs;
   for (const auto& a : n.attribute()) {
     if (a.name() == "consumed_inputs") continue;  // opset < 6 hint without meaning
+    if (n.op_type() == "ConstantOfShape" && a.name() == "value") {
+      // The one-element value tensor becomes typed scalar attributes.
+      ConstantInput c;
+      std::string err;
+      if (!tensorBytes(a.t(), base_dir_, &c, &err)) return fail(label + ": " + err);
+      if (c.bytes.size() != ::zy::dtypeSize(c.dtype)) return fail(label + ": value must have one element");
+      attrs.push_back(b_.getNamedAttr("dtype", b_.getI64IntegerAttr(static_cast<int64_t>(c.dtype))));
+      if (::zy::isFloat(c.dtype)) {
+        double v = 0;
+        if (c.dtype == DType::F32) { float f; std::memcpy(&f, c.bytes.data(), 4); v = f; }
+        else if (c.dtype == DType::F64) std::memcpy(&v, c.bytes.data(), 8);
+        else if (c.dtype == DType::F16) { uint16_t h; std::memcpy(&h, c.bytes.data(), 2); v = ::zy::halfToFloat(h); }
+        else { uint16_t h; std::memcpy(&h, c.bytes.data(), 2); v = ::zy::bf16ToFloat(h); }
+        attrs.push_back(b_.getNamedAttr("value_float", b_.getF32FloatAttr(static_cast<float>(v))));
+      } else {
+        int64_t v = 0;
+        std::memcpy(&v, c.bytes.data(), c.bytes.size());  // little-endian, then sign-extend
+        const size_t bits = 8 * c.bytes.size();
+        const bool is_signed = c.dtype == DType::I8 || c.dtype == DType::I16 || c.dtype == DType::I32 || c.dtype == DType::I64;
+        if (is_signed && bits < 64 && (v >> (bits - 1)) & 1) v |= ~((int64_t{1} << bits) - 1);
+        attrs.push_back(b_.getNamedAttr("value_int", b_.getI64IntegerAttr(v)));
+      }
+      continue;
+    }
     NamedAttribute na = b_.getNamedAttr("_", b_.getUnitAttr());
     if (!convertAttribute(a, label, &na)) return false;
     attrs.push_back(na);

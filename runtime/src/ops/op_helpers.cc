@@ -32,6 +32,7 @@ Status normalizeAxis(int64_t axis, int64_t rank, int64_t* out) {
 }
 
 Status readInts(const ValueInfo& v, std::vector<int64_t>* out) {
+  if (numElements(v.shape) == 0) { out->clear(); return Status::OK(); }  // empty: no data needed
   if (!v.data) return invalidArgument("value is not known at compile time");
   int64_t n = numElements(v.shape);
   if (n < 0) return invalidArgument("value has an unknown shape");
@@ -45,6 +46,7 @@ Status readInts(const ValueInfo& v, std::vector<int64_t>* out) {
 }
 
 Status readFloats(const ValueInfo& v, std::vector<float>* out) {
+  if (numElements(v.shape) == 0) { out->clear(); return Status::OK(); }  // empty: no data needed
   if (!v.data) return invalidArgument("value is not known at compile time");
   int64_t n = numElements(v.shape);
   if (n < 0) return invalidArgument("value has an unknown shape");

@@ -1,14 +1,14 @@
 #include "ops/shape_inference.h"
 
+#include "ops/infer_common.h"
+
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <numeric>
 
 namespace zy {
-namespace {
-
-using InferFn = std::function<Status(const Attributes&, const std::vector<ValueInfo>&, std::vector<ValueInfo>&)>;
+namespace infer {
 
 const ValueInfo& in(const std::vector<ValueInfo>& v, size_t i) {
   static const ValueInfo kAbsent;
@@ -54,6 +54,12 @@ Status broadcastN(const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o, bo
   o[0].shape = s;
   return Status::OK();
 }
+
+}  // namespace infer
+
+namespace {
+
+using namespace infer;
 
 Status binary(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
   ZY_RETURN_IF_ERROR(requireInputs(i, 2));
@@ -467,8 +473,9 @@ Status reduce(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<
   return Status::OK();
 }
 
-const std::map<std::string, InferFn>& registry() {
-  static const std::map<std::string, InferFn> r = {
+const InferRegistry& registry() {
+  static const InferRegistry r = [] {
+    InferRegistry r = {
       {"Conv", conv}, {"ConvTranspose", convTranspose},
       {"Gemm", gemm}, {"MatMul", matmul}, {"BatchNormalization", batchNorm},
       {"Relu", floatUnary}, {"LeakyRelu", floatUnary}, {"PRelu", prelu}, {"Clip", clip},
@@ -480,7 +487,11 @@ const std::map<std::string, InferFn>& registry() {
       {"Flatten", flatten}, {"Transpose", transpose}, {"Squeeze", squeeze}, {"Unsqueeze", unsqueeze},
       {"Identity", sameAsInput}, {"Dropout", dropout}, {"Shape", shapeOp}, {"Gather", gather},
       {"Pad", pad}, {"Resize", resize}, {"Softmax", softmax}, {"ReduceMean", reduce}, {"Cast", cast},
-  };
+    };
+    registerMathInference(r);
+    registerTensorInference(r);
+    return r;
+  }();
   return r;
 }
 

@@ -40,7 +40,20 @@ foreach opName = [
     "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
     "Concat", "Split", "Slice", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze",
     "Identity", "Dropout", "Shape", "Gather", "Pad",
-    "Resize", "Softmax", "ReduceMean", "Cast"] in {
+    "Resize", "Softmax", "ReduceMean", "Cast",
+    // Elementwise math, comparison, logic.
+    "Erf", "Sqrt", "Exp", "Log", "Reciprocal", "Floor", "Ceil", "Round", "Sin", "Cos", "Tan",
+    "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Softplus", "Softsign",
+    "Elu", "Selu", "Celu", "ThresholdedRelu", "Mish", "Shrink", "Abs", "Neg", "Sign", "IsNaN", "IsInf",
+    "Min", "Max", "Mean", "Pow", "Mod", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
+    "And", "Or", "Xor", "Not", "Where",
+    // Reductions and the softmax family.
+    "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum",
+    "ReduceLogSumExp", "ReduceSumSquare", "ArgMax", "ArgMin", "LogSoftmax", "Hardmax",
+    // Tensor building, indexing, layout, normalization.
+    "Expand", "Tile", "ConstantOfShape", "Range", "GatherElements", "ScatterElements", "GatherND",
+    "ScatterND", "OneHot", "Trilu", "CumSum", "DepthToSpace", "SpaceToDepth", "TopK",
+    "InstanceNormalization", "LayerNormalization", "Size", "EyeLike"] in {
   def Zy_ # opName # Op : Zy_OnnxOp<opName>;
 }
 

@@ -1,0 +1,256 @@
+// Shape inference: tensor building and indexing (Expand, Tile,
+// ConstantOfShape, Range, Gather/ScatterElements, GatherND, ScatterND, OneHot,
+// Trilu, CumSum, TopK), layout (DepthToSpace, SpaceToDepth) and the
+// normalizations (InstanceNormalization, LayerNormalization).
+#include <algorithm>
+#include <cmath>
+
+#include "ops/infer_common.h"
+
+namespace zy {
+namespace {
+
+using namespace infer;
+
+Status expand(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  std::vector<int64_t> shape;
+  ZY_RETURN_IF_ERROR(readInts(i[1], &shape));
+  for (int64_t d : shape)
+    if (d < 0) return invalidArgument("shape has a negative dimension");
+  Shape s;
+  ZY_RETURN_IF_ERROR(broadcastShapes(i[0].shape, shape, &s));
+  o[0] = {i[0].dtype, s};
+  return Status::OK();
+}
+
+Status tile(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  std::vector<int64_t> rep;
+  ZY_RETURN_IF_ERROR(readInts(i[1], &rep));
+  if (rep.size() != i[0].shape.size()) return invalidArgument("repeats must have one value per input axis");
+  Shape s = i[0].shape;
+  for (size_t k = 0; k < s.size(); ++k) {
+    if (rep[k] < 0) return invalidArgument("repeats must be non-negative");
+    s[k] *= rep[k];
+  }
+  o[0] = {i[0].dtype, s};
+  return Status::OK();
+}
+
+// The importer turns the `value` tensor into `dtype` (zy dtype) and
+// `value_float` / `value_int` attributes.
+Status constantOfShape(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 1));
+  std::vector<int64_t> shape;
+  ZY_RETURN_IF_ERROR(readInts(i[0], &shape));
+  for (int64_t d : shape)
+    if (d < 0) return invalidArgument("shape has a negative dimension");
+  int64_t dt = a.getInt("dtype", static_cast<int64_t>(DType::F32));
+  if (!isValidDType(static_cast<int>(dt))) return invalidArgument("invalid dtype");
+  o[0] = {static_cast<DType>(dt), shape};
+  return Status::OK();
+}
+
+Status range(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 3));
+  double v[3];
+  for (int k = 0; k < 3; ++k) {
+    if (numElements(i[k].shape) != 1) return invalidArgument("start, limit and delta must be scalars");
+    if (!i[k].data) return invalidArgument("value is not known at compile time");
+    if (isFloat(i[k].dtype)) {
+      std::vector<float> f;
+      ZY_RETURN_IF_ERROR(readFloats(i[k], &f));
+      v[k] = f[0];
+    } else {
+      std::vector<int64_t> n;
+      ZY_RETURN_IF_ERROR(readInts(i[k], &n));
+      v[k] = static_cast<double>(n[0]);
+    }
+  }
+  if (v[2] == 0) return invalidArgument("delta must not be 0");
+  int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((v[1] - v[0]) / v[2])));
+  o[0] = {i[0].dtype, {n}};
+  return Status::OK();
+}
+
+Status indicesLike(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  if (i[1].dtype != DType::I64 && i[1].dtype != DType::I32) return invalidArgument("indices must be i32 or i64");
+  if (i[0].shape.size() != i[1].shape.size()) return invalidArgument("data and indices differ in rank");
+  int64_t axis;
+  ZY_RETURN_IF_ERROR(normalizeAxis(a.getInt("axis", 0), i[0].shape.size(), &axis));
+  o[0] = {i[0].dtype, i[1].shape};
+  return Status::OK();
+}
+
+Status scatterElements(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 3));
+  ZY_RETURN_IF_ERROR(indicesLike(a, i, o));
+  if (i[1].shape != i[2].shape) return invalidArgument("indices and updates differ in shape");
+  o[0] = {i[0].dtype, i[0].shape};
+  return Status::OK();
+}
+
+Status gatherND(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  const Shape &d = i[0].shape, &ind = i[1].shape;
+  const int64_t b = a.getInt("batch_dims", 0);
+  if (ind.empty()) return invalidArgument("indices must have rank 1 or more");
+  const int64_t last = ind.back();
+  if (b < 0 || b >= static_cast<int64_t>(std::min(d.size(), ind.size())) || last < 1 ||
+      b + last > static_cast<int64_t>(d.size()))
+    return invalidArgument("indices " + shapeToString(ind) + " do not fit data " + shapeToString(d));
+  for (int64_t k = 0; k < b; ++k)
+    if (d[k] != ind[k]) return invalidArgument("batch dimensions of data and indices differ");
+  Shape s(ind.begin(), ind.end() - 1);
+  s.insert(s.end(), d.begin() + b + last, d.end());
+  o[0] = {i[0].dtype, s};
+  return Status::OK();
+}
+
+Status scatterND(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 3));
+  const Shape &d = i[0].shape, &ind = i[1].shape, &u = i[2].shape;
+  if (ind.empty() || ind.back() < 1 || ind.back() > static_cast<int64_t>(d.size()))
+    return invalidArgument("indices " + shapeToString(ind) + " do not fit data " + shapeToString(d));
+  Shape want(ind.begin(), ind.end() - 1);
+  want.insert(want.end(), d.begin() + ind.back(), d.end());
+  if (u != want) return invalidArgument("updates " + shapeToString(u) + " should be " + shapeToString(want));
+  o[0] = {i[0].dtype, d};
+  return Status::OK();
+}
+
+Status oneHot(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 3));
+  std::vector<int64_t> depth;
+  if (isFloat(i[1].dtype)) {
+    std::vector<float> f;
+    ZY_RETURN_IF_ERROR(readFloats(i[1], &f));
+    for (float x : f) depth.push_back(static_cast<int64_t>(x));
+  } else {
+    ZY_RETURN_IF_ERROR(readInts(i[1], &depth));
+  }
+  if (depth.size() != 1 || depth[0] < 1) return invalidArgument("depth must be a positive scalar");
+  if (numElements(i[2].shape) != 2) return invalidArgument("values must have two elements");
+  const int64_t r = static_cast<int64_t>(i[0].shape.size()) + 1;
+  int64_t axis;
+  ZY_RETURN_IF_ERROR(normalizeAxis(a.getInt("axis", -1), r, &axis));
+  Shape s = i[0].shape;
+  s.insert(s.begin() + axis, depth[0]);
+  o[0] = {i[2].dtype, s};
+  return Status::OK();
+}
+
+Status trilu(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 1));
+  if (i[0].shape.size() < 2) return invalidArgument("input must have rank 2 or more");
+  return sameAsInput(a, i, o);
+}
+
+Status cumSum(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  if (numElements(i[1].shape) != 1) return invalidArgument("axis must be a scalar");
+  return sameAsInput(a, i, o);
+}
+
+Status depthToSpace(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 1));
+  const Shape& x = i[0].shape;
+  const int64_t b = a.getInt("blocksize", 0);
+  if (x.size() != 4 || b < 1 || x[1] % (b * b) != 0) return invalidArgument("input " + shapeToString(x) + " does not fit blocksize " + std::to_string(b));
+  o[0] = {i[0].dtype, {x[0], x[1] / (b * b), x[2] * b, x[3] * b}};
+  return Status::OK();
+}
+
+Status spaceToDepth(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 1));
+  const Shape& x = i[0].shape;
+  const int64_t b = a.getInt("blocksize", 0);
+  if (x.size() != 4 || b < 1 || x[2] % b != 0 || x[3] % b != 0) return invalidArgument("input " + shapeToString(x) + " does not fit blocksize " + std::to_string(b));
+  o[0] = {i[0].dtype, {x[0], x[1] * b * b, x[2] / b, x[3] / b}};
+  return Status::OK();
+}
+
+Status topK(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  std::vector<int64_t> k;
+  ZY_RETURN_IF_ERROR(readInts(i[1], &k));
+  int64_t axis;
+  ZY_RETURN_IF_ERROR(normalizeAxis(a.getInt("axis", -1), i[0].shape.size(), &axis));
+  if (k.size() != 1 || k[0] < 0 || k[0] > i[0].shape[axis]) return invalidArgument("k is out of range");
+  Shape s = i[0].shape;
+  s[axis] = k[0];
+  o[0] = {i[0].dtype, s};
+  if (o.size() > 1) o[1] = {DType::I64, s};
+  return Status::OK();
+}
+
+Status instanceNorm(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 3));
+  ZY_RETURN_IF_ERROR(requireFloat(i[0], "input"));
+  if (i[0].shape.size() < 3) return invalidArgument("input must have rank 3 or more");
+  const Shape c = {i[0].shape[1]};
+  if (i[1].shape != c || i[2].shape != c) return invalidArgument("scale and B must have shape [C]");
+  return sameAsInput(a, i, o);
+}
+
+Status layerNorm(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  ZY_RETURN_IF_ERROR(requireFloat(i[0], "X"));
+  const int64_t r = static_cast<int64_t>(i[0].shape.size());
+  int64_t axis;
+  ZY_RETURN_IF_ERROR(normalizeAxis(a.getInt("axis", -1), r, &axis));
+  const Shape norm(i[0].shape.begin() + axis, i[0].shape.end());
+  for (size_t k = 1; k < 3; ++k) {
+    if (!in(i, k).present()) continue;
+    Shape s;
+    ZY_RETURN_IF_ERROR(broadcastShapes(norm, i[k].shape, &s));
+    if (s != norm) return invalidArgument("scale/B " + shapeToString(i[k].shape) + " do not broadcast to " + shapeToString(norm));
+  }
+  o[0] = {i[0].dtype, i[0].shape};
+  Shape stat = i[0].shape;
+  for (int64_t k = axis; k < r; ++k) stat[k] = 1;
+  for (size_t k = 1; k < o.size(); ++k) o[k] = {DType::F32, stat};
+  return Status::OK();
+}
+
+Status size(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 1));
+  o[0] = {DType::I64, {}};
+  return Status::OK();
+}
+
+Status eyeLike(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 1));
+  if (i[0].shape.size() != 2) return invalidArgument("input must be 2-D");
+  DType t = a.has("dtype") ? dtypeFromOnnx(static_cast<int>(a.getInt("dtype", 1))) : i[0].dtype;
+  if (t == DType::Undefined) return unsupported("dtype is not supported");
+  o[0] = {t, i[0].shape};
+  return Status::OK();
+}
+
+}  // namespace
+
+void registerTensorInference(InferRegistry& r) {
+  r["Expand"] = expand;
+  r["Tile"] = tile;
+  r["ConstantOfShape"] = constantOfShape;
+  r["Range"] = range;
+  r["GatherElements"] = indicesLike;
+  r["ScatterElements"] = scatterElements;
+  r["GatherND"] = gatherND;
+  r["ScatterND"] = scatterND;
+  r["OneHot"] = oneHot;
+  r["Trilu"] = trilu;
+  r["CumSum"] = cumSum;
+  r["DepthToSpace"] = depthToSpace;
+  r["SpaceToDepth"] = spaceToDepth;
+  r["TopK"] = topK;
+  r["InstanceNormalization"] = instanceNorm;
+  r["LayerNormalization"] = layerNorm;
+  r["Size"] = size;
+  r["EyeLike"] = eyeLike;
+}
+
+}  // namespace zy
