@@ -233,7 +233,8 @@ int main(int argc, char** argv) {
     for (const auto& n : model.graph().node()) {
       ops.insert(n.op_type());
       scope &= (n.domain().empty() || n.domain() == "ai.onnx") &&
-               (zy::isSupportedOpType(n.op_type()) || n.op_type() == "Constant" || n.op_type() == "Upsample");
+               (zy::isSupportedOpType(n.op_type()) || n.op_type() == "Constant" || n.op_type() == "Upsample" ||
+                n.op_type() == "Scatter");
     }
     std::string op = ops.size() == 1 ? *ops.begin() : (model.graph().node_size() ? model.graph().node(0).op_type() + "+" : "empty");
     Counts& c = by_op[op];

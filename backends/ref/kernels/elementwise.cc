@@ -208,6 +208,7 @@ void registerElementwiseKernels(KernelRegistry& r) {
   r["Div"] = {binary<BinOp::Div>, numeric};
   r["Sum"] = {sum, numeric};
   r["Cast"] = {cast, {}};
+  r["CastLike"] = {cast, {}};  // the output dtype is the second input's
 }
 
 }  // namespace ref

@@ -1,5 +1,7 @@
 // Gemm (with transposes, alpha/beta, broadcast C, fused activation) and
 // batched, broadcasting MatMul.
+#include <algorithm>
+
 #include "broadcast.h"
 #include "dispatch.h"
 #include "kernel_context.h"
@@ -89,9 +91,52 @@ Status matmul(KernelContext& c) {
   return withFloatType(c.input(0).dtype, [&](auto t) { return matmulTyped<decltype(t)>(c); });
 }
 
+// Einsum by its definition: for every assignment of all labels, add the
+// product of the inputs' elements into the output element. Clear, not fast.
+template <typename T>
+Status einsumTyped(KernelContext& c) {
+  std::vector<Shape> shapes;
+  for (size_t k = 0; k < c.numInputs(); ++k) shapes.push_back(c.input(k).shape);
+  EinsumPlan p;
+  ZY_RETURN_IF_ERROR(planEinsum(c.attrs().getString("equation", ""), shapes, &p));
+  std::vector<int> labels;  // every label used anywhere
+  for (const auto& in : p.input_labels) for (int l : in) if (std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(l);
+  for (int l : p.output_labels) if (std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(l);
+  std::vector<int64_t> dims;
+  for (int l : labels) dims.push_back(p.label_size[l]);
+  std::vector<int64_t> pos(static_cast<size_t>(p.label_size.size()), 0), idx(labels.size());
+  const TensorArg& y = c.output(0);
+  T* yp = y.as<T>();
+  std::fill(yp, yp + y.size(), T(0));
+  const std::vector<int64_t> yst = stridesOf(y.shape);
+  std::vector<std::vector<int64_t>> ist;
+  for (const auto& s : shapes) ist.push_back(stridesOf(s));
+  const int64_t total = numElements(dims);
+  for (int64_t i = 0; i < total; ++i) {
+    unravel(i, dims, idx.data());
+    for (size_t k = 0; k < labels.size(); ++k) pos[labels[k]] = idx[k];
+    T prod = T(1);
+    for (size_t t = 0; t < shapes.size(); ++t) {
+      int64_t off = 0;
+      for (size_t a = 0; a < p.input_labels[t].size(); ++a)
+        off += (shapes[t][a] == 1 ? 0 : pos[p.input_labels[t][a]]) * ist[t][a];
+      prod *= c.input(t).as<T>()[off];
+    }
+    int64_t o = 0;
+    for (size_t a = 0; a < p.output_labels.size(); ++a) o += pos[p.output_labels[a]] * yst[a];
+    yp[o] += prod;
+  }
+  return Status::OK();
+}
+
+Status einsum(KernelContext& c) {
+  return withFloatType(c.input(0).dtype, [&](auto t) { return einsumTyped<decltype(t)>(c); });
+}
+
 }  // namespace
 
 void registerGemmKernels(KernelRegistry& r) {
+  r["Einsum"] = {einsum, floatTypes()};
   r["Gemm"] = {gemm, floatTypes()};
   r["MatMul"] = {matmul, floatTypes()};
 }

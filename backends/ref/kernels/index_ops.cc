@@ -343,9 +343,86 @@ Status eyeLike(KernelContext& c) {
   return Status::OK();
 }
 
+Status compress(KernelContext& c) {
+  const TensorArg &x = c.input(0), &cond = c.input(1), &y = c.output(0);
+  const uint8_t* keep = cond.as<uint8_t>();
+  const int64_t clen = cond.size();
+  if (!c.attrs().has("axis")) {
+    int64_t o = 0;
+    for (int64_t i = 0; i < clen && i < x.size(); ++i)
+      if (keep[i]) copyElem(y, o++, x, i);
+    return Status::OK();
+  }
+  int64_t axis;
+  ZY_RETURN_IF_ERROR(normalizeAxis(c.attrs().getInt("axis", 0), x.rank(), &axis));
+  int64_t outer, inner;
+  outerInner(x.shape, axis, &outer, &inner);
+  const int64_t len = x.shape[axis], kept = y.shape[axis];
+  for (int64_t o = 0; o < outer; ++o) {
+    int64_t k = 0;
+    for (int64_t j = 0; j < len && j < clen; ++j) {
+      if (!keep[j]) continue;
+      for (int64_t in = 0; in < inner; ++in) copyElem(y, (o * kept + k) * inner + in, x, (o * len + j) * inner + in);
+      ++k;
+    }
+  }
+  return Status::OK();
+}
+
+Status reverseSequence(KernelContext& c) {
+  const TensorArg &x = c.input(0), &lens = c.input(1), &y = c.output(0);
+  const int64_t b_axis = c.attrs().getInt("batch_axis", 1), t_axis = c.attrs().getInt("time_axis", 0);
+  const std::vector<int64_t> st = stridesOf(x.shape);
+  std::vector<int64_t> idx(x.shape.size());
+  for (int64_t i = 0; i < x.size(); ++i) {
+    unravel(i, x.shape, idx.data());
+    const int64_t len = readIndex(lens, idx[b_axis]);
+    if (len < 0 || len > x.shape[t_axis]) return invalidArgument("a sequence length is out of range");
+    int64_t src = i;
+    if (idx[t_axis] < len) src += (len - 1 - 2 * idx[t_axis]) * st[t_axis];
+    copyElem(y, i, x, src);
+  }
+  return Status::OK();
+}
+
+// MaxUnpool: each value goes where its index points. Indices (as MaxPool
+// makes them) are flat over the default unpooled shape; with an explicit,
+// larger output_shape they are re-placed by their spatial coordinates.
+Status maxUnpool(KernelContext& c) {
+  const TensorArg &x = c.input(0), &ind = c.input(1), &y = c.output(0);
+  const size_t n = x.shape.size() - 2;
+  std::vector<int64_t> k = c.attrs().getInts("kernel_shape"), st = c.attrs().getInts("strides"), pads = c.attrs().getInts("pads");
+  if (st.empty()) st.assign(n, 1);
+  if (pads.empty()) pads.assign(2 * n, 0);
+  if (k.size() != n) return invalidArgument("kernel_shape is required");
+  Shape dflt;  // default unpooled spatial shape
+  for (size_t d = 0; d < n; ++d) dflt.push_back((x.shape[d + 2] - 1) * st[d] + k[d] - pads[d] - pads[d + n]);
+  const Shape out_sp(y.shape.begin() + 2, y.shape.end());
+  const int64_t NC = x.shape[0] * x.shape[1], in_per = x.size() / std::max<int64_t>(1, NC);
+  const int64_t dflt_per = numElements(dflt), out_per = numElements(out_sp);
+  const std::vector<int64_t> ost = stridesOf(out_sp);
+  std::memset(y.data, 0, static_cast<size_t>(y.size()) * elemSize(y));
+  std::vector<int64_t> coord(n);
+  for (int64_t i = 0; i < x.size(); ++i) {
+    const int64_t nc = i / in_per, v = readIndex(ind, i) - nc * dflt_per;
+    if (v < 0 || v >= dflt_per) return invalidArgument("an index is out of range");
+    unravel(v, dflt, coord.data());
+    int64_t o = 0;
+    for (size_t d = 0; d < n; ++d) {
+      if (coord[d] >= out_sp[d]) return invalidArgument("an index lies outside output_shape");
+      o += coord[d] * ost[d];
+    }
+    copyElem(y, nc * out_per + o, x, i);
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 void registerIndexKernels(KernelRegistry& r) {
+  r["Compress"] = {compress, {}};
+  r["ReverseSequence"] = {reverseSequence, {}};
+  r["MaxUnpool"] = {maxUnpool, {}};
   r["Expand"] = {expand, {}};
   r["Tile"] = {tile, {}};
   r["ConstantOfShape"] = {constantOfShape, {}};

@@ -236,9 +236,69 @@ Status where(KernelContext& c) {
   return Status::OK();
 }
 
+Status bitShift(KernelContext& c) {
+  const TensorArg &a = c.input(0), &b = c.input(1), &y = c.output(0);
+  const bool left = c.attrs().getString("direction", "") == "LEFT";
+  std::vector<std::vector<int64_t>> st = {broadcastStrides(a.shape, y.shape), broadcastStrides(b.shape, y.shape)};
+  auto run = [&](auto tag) {
+    using T = decltype(tag);
+    const T* ap = a.as<T>();
+    const T* bp = b.as<T>();
+    T* yp = y.as<T>();
+    const T bits = static_cast<T>(8 * sizeof(T));
+    broadcastLoop(y.shape, st, [&](int64_t o, const int64_t* off) {
+      const T v = ap[off[0]], s = bp[off[1]];
+      yp[o] = s >= bits ? T(0) : static_cast<T>(left ? v << s : v >> s);  // no UB on wide shifts
+    });
+  };
+  switch (a.dtype) {
+    case DType::U8: run(uint8_t{}); break;
+    case DType::U16: run(uint16_t{}); break;
+    case DType::U32: run(uint32_t{}); break;
+    case DType::U64: run(uint64_t{}); break;
+    default: return unsupported("BitShift takes unsigned integers");
+  }
+  return Status::OK();
+}
+
+// Det by LU decomposition with partial pivoting, one matrix at a time.
+template <typename T>
+Status detTyped(KernelContext& c) {
+  const TensorArg& x = c.input(0);
+  const int64_t m = x.shape.back(), count = x.size() / std::max<int64_t>(1, m * m);
+  std::vector<double> a(static_cast<size_t>(m * m));
+  for (int64_t b = 0; b < count; ++b) {
+    for (int64_t k = 0; k < m * m; ++k) a[k] = static_cast<double>(x.as<T>()[b * m * m + k]);
+    double det = 1;
+    for (int64_t col = 0; col < m; ++col) {
+      int64_t piv = col;
+      for (int64_t r = col + 1; r < m; ++r)
+        if (std::fabs(a[r * m + col]) > std::fabs(a[piv * m + col])) piv = r;
+      if (a[piv * m + col] == 0) { det = 0; break; }
+      if (piv != col) {
+        for (int64_t k = 0; k < m; ++k) std::swap(a[piv * m + k], a[col * m + k]);
+        det = -det;
+      }
+      det *= a[col * m + col];
+      for (int64_t r = col + 1; r < m; ++r) {
+        const double f = a[r * m + col] / a[col * m + col];
+        for (int64_t k = col; k < m; ++k) a[r * m + k] -= f * a[col * m + k];
+      }
+    }
+    c.output(0).as<T>()[b] = static_cast<T>(det);
+  }
+  return Status::OK();
+}
+
+Status det(KernelContext& c) {
+  return withFloatType(c.input(0).dtype, [&](auto t) { return detTyped<decltype(t)>(c); });
+}
+
 }  // namespace
 
 void registerMathKernels(KernelRegistry& r) {
+  r["BitShift"] = {bitShift, {}};
+  r["Det"] = {det, floatTypes()};
   for (const char* op : {"Erf", "Sqrt", "Exp", "Log", "Reciprocal", "Floor", "Ceil", "Round", "Sin", "Cos", "Tan",
                          "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Softplus", "Softsign",
                          "Elu", "Selu", "Celu", "ThresholdedRelu", "Mish", "Shrink"})

@@ -161,6 +161,124 @@ Status layerNorm(KernelContext& c) {
   return withFloatType(c.input(0).dtype, [&](auto t) { return layerNormTyped<decltype(t)>(c); });
 }
 
+// LRN across channels: x / (bias + alpha/size * sum of squares in the window)^beta.
+template <typename T>
+Status lrnTyped(KernelContext& c) {
+  const TensorArg& x = c.input(0);
+  const Attributes& a = c.attrs();
+  const int64_t size = a.getInt("size", 1);
+  const double alpha = a.getFloat("alpha", 1e-4f), beta = a.getFloat("beta", 0.75f), bias = a.getFloat("bias", 1.f);
+  const int64_t N = x.shape[0], C = x.shape[1], S = x.size() / std::max<int64_t>(1, N * C);
+  const int64_t lo = (size - 1) / 2, hi = size - 1 - lo;  // window [c - lo, c + hi]
+  const T* xp = x.as<T>();
+  T* yp = c.output(0).as<T>();
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t ch = 0; ch < C; ++ch)
+      for (int64_t s = 0; s < S; ++s) {
+        double sq = 0;
+        for (int64_t k = std::max<int64_t>(0, ch - lo); k <= std::min(C - 1, ch + hi); ++k) {
+          const double v = xp[(n * C + k) * S + s];
+          sq += v * v;
+        }
+        const int64_t at = (n * C + ch) * S + s;
+        yp[at] = static_cast<T>(xp[at] / std::pow(bias + alpha / static_cast<double>(size) * sq, beta));
+      }
+  return Status::OK();
+}
+
+Status lrn(KernelContext& c) {
+  return withFloatType(c.input(0).dtype, [&](auto t) { return lrnTyped<decltype(t)>(c); });
+}
+
+// MeanVarianceNormalization over `axes` (default N, H, W), as ONNX's function
+// defines it: (x - E[x]) / (sqrt(E[x^2] - E[x]^2) + 1e-9).
+template <typename T>
+Status mvnTyped(KernelContext& c) {
+  const TensorArg& x = c.input(0);
+  std::vector<int64_t> axes = c.attrs().getInts("axes");
+  if (!c.attrs().has("axes")) axes = {0, 2, 3};
+  for (auto& ax : axes) ZY_RETURN_IF_ERROR(normalizeAxis(ax, x.rank(), &ax));
+  Shape kept = x.shape;
+  for (int64_t ax : axes) kept[ax] = 1;
+  std::vector<int64_t> kst = stridesOf(kept);
+  for (int64_t ax : axes) kst[ax] = 0;
+  const int64_t groups = numElements(kept), per = x.size() / std::max<int64_t>(1, groups);
+  std::vector<double> sum(static_cast<size_t>(groups), 0), sq(static_cast<size_t>(groups), 0);
+  std::vector<int64_t> idx(x.shape.size());
+  auto groupOf = [&](int64_t i) {
+    unravel(i, x.shape, idx.data());
+    int64_t g = 0;
+    for (size_t d = 0; d < idx.size(); ++d) g += idx[d] * kst[d];
+    return g;
+  };
+  const T* xp = x.as<T>();
+  for (int64_t i = 0; i < x.size(); ++i) {
+    const int64_t g = groupOf(i);
+    sum[g] += xp[i];
+    sq[g] += static_cast<double>(xp[i]) * xp[i];
+  }
+  T* yp = c.output(0).as<T>();
+  for (int64_t i = 0; i < x.size(); ++i) {
+    const int64_t g = groupOf(i);
+    const double mean = sum[g] / static_cast<double>(per), var = sq[g] / static_cast<double>(per) - mean * mean;
+    yp[i] = static_cast<T>((xp[i] - mean) / (std::sqrt(std::max(0.0, var)) + 1e-9));
+  }
+  return Status::OK();
+}
+
+Status mvn(KernelContext& c) {
+  return withFloatType(c.input(0).dtype, [&](auto t) { return mvnTyped<decltype(t)>(c); });
+}
+
+// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (log-softmax over
+// axis 1 first). reduction: none | sum | mean (weighted by the targets'
+// weights); targets equal to ignore_index count for nothing.
+template <typename T>
+Status lossTyped(KernelContext& c) {
+  const TensorArg &x = c.input(0), &tgt = c.input(1);
+  const bool softmax_ce = c.opType() == "SoftmaxCrossEntropyLoss";
+  const std::string reduction = c.attrs().getString("reduction", "mean");
+  const bool has_ignore = c.attrs().has("ignore_index");
+  const int64_t ignore = c.attrs().getInt("ignore_index", 0);
+  const int64_t N = x.shape[0], C = x.shape[1], D = x.size() / std::max<int64_t>(1, N * C);
+  const T* w = c.hasInput(2) ? c.input(2).as<T>() : nullptr;
+  // Log-probabilities: the input itself for NLL, log_softmax(input) for SCE.
+  std::vector<T> logp(x.as<T>(), x.as<T>() + x.size());
+  if (softmax_ce) {
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t d = 0; d < D; ++d) {
+        T mx = -std::numeric_limits<T>::infinity();
+        for (int64_t k = 0; k < C; ++k) mx = std::max(mx, logp[(n * C + k) * D + d]);
+        double sum = 0;
+        for (int64_t k = 0; k < C; ++k) sum += std::exp(static_cast<double>(logp[(n * C + k) * D + d] - mx));
+        const T lse = static_cast<T>(std::log(sum)) + mx;
+        for (int64_t k = 0; k < C; ++k) logp[(n * C + k) * D + d] -= lse;
+      }
+    if (c.numOutputs() > 1 && c.output(1).present()) std::copy(logp.begin(), logp.end(), c.output(1).as<T>());
+  }
+  std::vector<T> loss(static_cast<size_t>(N * D));
+  double total = 0, weight_sum = 0;
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t d = 0; d < D; ++d) {
+      const int64_t t = readIndex(tgt, n * D + d);
+      if (has_ignore && t == ignore) { loss[n * D + d] = T(0); continue; }
+      if (t < 0 || t >= C) return invalidArgument(strFormat("target %lld is out of range for %lld classes", (long long)t, (long long)C));
+      const T wt = w ? w[t] : T(1);
+      loss[n * D + d] = -logp[(n * C + t) * D + d] * wt;
+      total += loss[n * D + d];
+      weight_sum += wt;
+    }
+  T* y = c.output(0).as<T>();
+  if (reduction == "none") std::copy(loss.begin(), loss.end(), y);
+  else if (reduction == "sum") y[0] = static_cast<T>(total);
+  else y[0] = static_cast<T>(weight_sum == 0 ? 0.0 : total / weight_sum);
+  return Status::OK();
+}
+
+Status loss(KernelContext& c) {
+  return withFloatType(c.input(0).dtype, [&](auto t) { return lossTyped<decltype(t)>(c); });
+}
+
 }  // namespace
 
 void registerNormalizationKernels(KernelRegistry& r) {
@@ -170,6 +288,10 @@ void registerNormalizationKernels(KernelRegistry& r) {
   r["Hardmax"] = {softmax, floatTypes()};
   r["InstanceNormalization"] = {instanceNorm, floatTypes()};
   r["LayerNormalization"] = {layerNorm, floatTypes()};
+  r["LRN"] = {lrn, floatTypes()};
+  r["MeanVarianceNormalization"] = {mvn, floatTypes()};
+  r["NegativeLogLikelihoodLoss"] = {loss, floatTypes()};
+  r["SoftmaxCrossEntropyLoss"] = {loss, floatTypes()};
 }
 
 }  // namespace ref

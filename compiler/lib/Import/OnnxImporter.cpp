@@ -180,7 +180,8 @@ bool Importer::checkSupported(const onnx::GraphProto& g) {
     const auto& n = g.node(i);
     std::string key = n.op_type();
     bool ok = (n.domain().empty() || n.domain() == "ai.onnx") &&
-              (::zy::isSupportedOpType(n.op_type()) || n.op_type() == "Constant" || n.op_type() == "Upsample");
+              (::zy::isSupportedOpType(n.op_type()) || n.op_type() == "Constant" || n.op_type() == "Upsample" ||
+               n.op_type() == "Scatter");
     if (!n.domain().empty() && n.domain() != "ai.onnx") key = n.domain() + "." + n.op_type();
     if (!ok) unsupported[key].push_back(n.name().empty() ? n.op_type() + "_" + std::to_string(i) : n.name());
   }
@@ -296,6 +297,8 @@ bool Importer::normalize(const std::string& type, const std::string& label, Loca
   } else if (type.rfind("Reduce", 0) == 0 && (opset_ < 18 || (type == "ReduceSum" && opset_ < 13))) {
     if (type != "ReduceSum" || opset_ < 13)
       if (!intsInput("axes", 1)) return false;
+  } else if (type == "Scatter") {
+    *out_type = "ScatterElements";  // Scatter (opsets 9-10) is ScatterElements under its old name
   } else if (type == "TopK" && opset_ < 10) {
     auto k = takeAttr(attrs, "k");
     if (!k || !isa<IntegerAttr>(*k)) return fail(label + ": attribute 'k' is missing");

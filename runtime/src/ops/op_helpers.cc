@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <cctype>
 #include <limits>
+#include <map>
 
 namespace zy {
 
@@ -302,6 +304,80 @@ Status computeSplit(const Attributes& attrs, const Shape& in, int64_t axis, size
   for (size_t i = 0; i < n; ++i) { int64_t s = std::min(chunk, left); sizes->push_back(s); left -= s; }
   if (!attrs.has("num_outputs") && dim % num != 0)
     return invalidArgument(strFormat("axis of size %lld does not split evenly into %zu outputs", (long long)dim, n));
+  return Status::OK();
+}
+
+Status planEinsum(const std::string& eq_in, const std::vector<Shape>& inputs, EinsumPlan* plan) {
+  std::string eq;
+  for (char ch : eq_in) if (ch != ' ') eq += ch;
+  const size_t arrow = eq.find("->");
+  const std::string lhs = eq.substr(0, arrow);
+  std::vector<std::string> terms;
+  for (size_t p = 0, q; p <= lhs.size(); p = q + 1) {
+    q = lhs.find(',', p);
+    if (q == std::string::npos) q = lhs.size();
+    terms.push_back(lhs.substr(p, q - p));
+  }
+  if (terms.size() != inputs.size()) return invalidArgument("equation '" + eq_in + "' does not match the inputs");
+  // Label ids: letters 0..51; the ellipsis dims get ids 52+.
+  std::map<int, int64_t> sizes;
+  std::map<int, int> counts;
+  int64_t ell_rank = -1;
+  plan->input_labels.clear();
+  for (size_t t = 0; t < terms.size(); ++t) {
+    const std::string& term = terms[t];
+    const size_t ell = term.find("...");
+    const int64_t letters = static_cast<int64_t>(term.size()) - (ell == std::string::npos ? 0 : 3);
+    const int64_t rank = static_cast<int64_t>(inputs[t].size());
+    const int64_t er = ell == std::string::npos ? 0 : rank - letters;
+    if (er < 0 || (ell == std::string::npos && letters != rank)) return invalidArgument("term '" + term + "' does not match rank " + std::to_string(rank));
+    if (ell != std::string::npos) {
+      if (ell_rank >= 0 && ell_rank != er) return invalidArgument("ellipses differ in rank");
+      ell_rank = er;
+    }
+    std::vector<int> labels;
+    for (size_t p = 0; p < term.size(); ++p) {
+      if (term.compare(p, 3, "...") == 0) {
+        for (int64_t e = 0; e < er; ++e) labels.push_back(52 + static_cast<int>(e));
+        p += 2;
+        continue;
+      }
+      const char ch = term[p];
+      if (!std::isalpha(static_cast<unsigned char>(ch))) return invalidArgument("bad label in equation '" + eq_in + "'");
+      labels.push_back(ch >= 'a' ? ch - 'a' : 26 + ch - 'A');
+    }
+    for (size_t k = 0; k < labels.size(); ++k) {
+      const int64_t d = inputs[t][k];
+      auto it = sizes.find(labels[k]);
+      if (it != sizes.end() && it->second != d && it->second != 1 && d != 1) return invalidArgument("label sizes disagree");
+      sizes[labels[k]] = it == sizes.end() ? d : std::max(it->second, d);
+      ++counts[labels[k]];
+    }
+    plan->input_labels.push_back(labels);
+  }
+  plan->output_labels.clear();
+  if (arrow != std::string::npos) {
+    const std::string rhs = eq.substr(arrow + 2);
+    for (size_t p = 0; p < rhs.size(); ++p) {
+      if (rhs.compare(p, 3, "...") == 0) {
+        for (int64_t e = 0; e < std::max<int64_t>(0, ell_rank); ++e) plan->output_labels.push_back(52 + static_cast<int>(e));
+        p += 2;
+        continue;
+      }
+      const char ch = rhs[p];
+      const int id = ch >= 'a' ? ch - 'a' : 26 + ch - 'A';
+      if (!sizes.count(id)) return invalidArgument("output label not in any input");
+      plan->output_labels.push_back(id);
+    }
+  } else {  // implicit: ellipsis dims, then labels used once, alphabetically
+    for (int64_t e = 0; e < std::max<int64_t>(0, ell_rank); ++e) plan->output_labels.push_back(52 + static_cast<int>(e));
+    for (const auto& [id, n] : counts)
+      if (n == 1 && id < 52) plan->output_labels.push_back(id);
+  }
+  plan->label_size.assign(52 + 8 + std::max<int64_t>(0, ell_rank), 1);
+  for (const auto& [id, d] : sizes) plan->label_size[id] = d;
+  plan->out_shape.clear();
+  for (int id : plan->output_labels) plan->out_shape.push_back(plan->label_size[id]);
   return Status::OK();
 }
 

@@ -68,6 +68,16 @@ Status computeSplit(const Attributes& attrs, const Shape& in, int64_t axis, size
 // Products of the dimensions before and after `axis`.
 void outerInner(const Shape& s, int64_t axis, int64_t* outer, int64_t* inner);
 
+// Einsum: labels per input and for the output, each label's size, and the
+// output shape. Handles implicit outputs ("ij,jk") and one ellipsis.
+struct EinsumPlan {
+  std::vector<std::vector<int>> input_labels;  // label ids per input axis
+  std::vector<int> output_labels;
+  std::vector<int64_t> label_size;             // by label id
+  Shape out_shape;
+};
+Status planEinsum(const std::string& equation, const std::vector<Shape>& inputs, EinsumPlan* plan);
+
 // Row-major strides of a shape.
 std::vector<int64_t> stridesOf(const Shape& s);
 

@@ -123,9 +123,67 @@ Status softmaxLike(const Attributes& a, const std::vector<ValueInfo>& i, std::ve
   return sameAsInput(a, i, o);
 }
 
+Status castLike(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  o[0] = {i[1].dtype, i[0].shape};
+  return Status::OK();
+}
+
+Status bitShift(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  const DType t = i[0].dtype;
+  if (t != DType::U8 && t != DType::U16 && t != DType::U32 && t != DType::U64) return invalidArgument("BitShift takes unsigned integers");
+  const std::string dir = a.getString("direction", "");
+  if (dir != "LEFT" && dir != "RIGHT") return invalidArgument("direction must be LEFT or RIGHT");
+  return broadcastN(i, o, true);
+}
+
+// Det: [..., M, M] -> [...].
+Status det(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 1));
+  ZY_RETURN_IF_ERROR(requireFloat(i[0], "X"));
+  const Shape& x = i[0].shape;
+  if (x.size() < 2 || x[x.size() - 1] != x[x.size() - 2]) return invalidArgument("input must be [..., M, M]");
+  o[0] = {i[0].dtype, Shape(x.begin(), x.end() - 2)};
+  return Status::OK();
+}
+
+// NegativeLogLikelihoodLoss: input [N, C, d...], target [N, d...].
+Status nllLoss(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  ZY_RETURN_IF_ERROR(requireFloat(i[0], "input"));
+  const Shape &x = i[0].shape, &t = i[1].shape;
+  if (x.size() < 2 || t.size() + 1 != x.size()) return invalidArgument("input " + shapeToString(x) + " and target " + shapeToString(t) + " do not fit");
+  for (size_t k = 0; k < t.size(); ++k)
+    if (t[k] != x[k == 0 ? 0 : k + 1]) return invalidArgument("target " + shapeToString(t) + " does not match input " + shapeToString(x));
+  if (in(i, 2).present() && i[2].shape != Shape{x[1]}) return invalidArgument("weight must have shape [C]");
+  const std::string red = a.getString("reduction", "mean");
+  if (red != "none" && red != "sum" && red != "mean") return invalidArgument("unknown reduction '" + red + "'");
+  o[0] = {i[0].dtype, red == "none" ? t : Shape{}};
+  for (size_t k = 1; k < o.size(); ++k) o[k] = {i[0].dtype, x};  // SoftmaxCrossEntropyLoss's log_prob
+  return Status::OK();
+}
+
+Status einsumInfer(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  if (i.empty()) return invalidArgument("needs at least one input");
+  ZY_RETURN_IF_ERROR(requireInputs(i, i.size()));
+  std::vector<Shape> shapes;
+  for (const auto& v : i) shapes.push_back(v.shape);
+  EinsumPlan plan;
+  ZY_RETURN_IF_ERROR(planEinsum(a.getString("equation", ""), shapes, &plan));
+  o[0] = {i[0].dtype, plan.out_shape};
+  return Status::OK();
+}
+
 }  // namespace
 
 void registerMathInference(InferRegistry& r) {
+  r["CastLike"] = castLike;
+  r["BitShift"] = bitShift;
+  r["Det"] = det;
+  r["NegativeLogLikelihoodLoss"] = nllLoss;
+  r["SoftmaxCrossEntropyLoss"] = nllLoss;
+  r["Einsum"] = einsumInfer;
   for (const char* op : {"Erf", "Sqrt", "Exp", "Log", "Reciprocal", "Floor", "Ceil", "Round", "Sin", "Cos", "Tan",
                          "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Softplus", "Softsign",
                          "Elu", "Selu", "Celu", "ThresholdedRelu", "Mish", "Shrink"})

@@ -230,9 +230,74 @@ Status eyeLike(const Attributes& a, const std::vector<ValueInfo>& i, std::vector
   return Status::OK();
 }
 
+// Compress: the kept count depends on the condition's values.
+Status compress(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  if (i[1].dtype != DType::Bool || i[1].shape.size() != 1) return invalidArgument("condition must be a 1-D bool tensor");
+  if (!i[1].data && numElements(i[1].shape) > 0) return invalidArgument("value is not known at compile time");
+  const uint8_t* cond = static_cast<const uint8_t*>(i[1].data);
+  int64_t kept = 0;
+  for (int64_t k = 0; k < i[1].shape[0]; ++k) kept += cond[k] != 0;
+  if (!a.has("axis")) {
+    if (i[1].shape[0] > numElements(i[0].shape)) return invalidArgument("condition is longer than the input");
+    o[0] = {i[0].dtype, {kept}};
+    return Status::OK();
+  }
+  int64_t axis;
+  ZY_RETURN_IF_ERROR(normalizeAxis(a.getInt("axis", 0), i[0].shape.size(), &axis));
+  if (i[1].shape[0] > i[0].shape[axis]) return invalidArgument("condition is longer than the axis");
+  o[0] = {i[0].dtype, i[0].shape};
+  o[0].shape[axis] = kept;
+  return Status::OK();
+}
+
+Status reverseSequence(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  const int64_t b = a.getInt("batch_axis", 1), t = a.getInt("time_axis", 0);
+  if (i[0].shape.size() < 2 || (b != 0 && b != 1) || (t != 0 && t != 1) || b == t) return invalidArgument("batch_axis and time_axis must be 0 and 1");
+  if (i[1].shape != Shape{i[0].shape[b]}) return invalidArgument("sequence_lens must have one value per batch");
+  return sameAsInput(a, i, o);
+}
+
+Status maxUnpool(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  const Shape& x = i[0].shape;
+  if (x.size() < 3 || i[1].shape != x) return invalidArgument("X and I must have the same shape, rank 3 or more");
+  if (in(i, 2).present()) {
+    std::vector<int64_t> shape;
+    ZY_RETURN_IF_ERROR(readInts(i[2], &shape));
+    if (shape.size() != x.size()) return invalidArgument("output_shape has the wrong rank");
+    o[0] = {i[0].dtype, shape};
+    return Status::OK();
+  }
+  const std::vector<int64_t> k = a.getInts("kernel_shape");
+  const size_t n = x.size() - 2;
+  std::vector<int64_t> st = a.getInts("strides"), pads = a.getInts("pads");
+  if (k.size() != n) return invalidArgument("kernel_shape is required");
+  if (st.empty()) st.assign(n, 1);
+  if (pads.empty()) pads.assign(2 * n, 0);
+  Shape s = {x[0], x[1]};
+  for (size_t d = 0; d < n; ++d) s.push_back((x[d + 2] - 1) * st[d] + k[d] - pads[d] - pads[d + n]);
+  o[0] = {i[0].dtype, s};
+  return Status::OK();
+}
+
+Status lrn(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 1));
+  ZY_RETURN_IF_ERROR(requireFloat(i[0], "X"));
+  if (a.getInt("size", 0) < 1) return invalidArgument("size must be positive");
+  if (i[0].shape.size() < 2) return invalidArgument("X must have rank 2 or more");
+  return sameAsInput(a, i, o);
+}
+
 }  // namespace
 
 void registerTensorInference(InferRegistry& r) {
+  r["Compress"] = compress;
+  r["ReverseSequence"] = reverseSequence;
+  r["MaxUnpool"] = maxUnpool;
+  r["LRN"] = lrn;
+  r["MeanVarianceNormalization"] = floatUnary;
   r["Expand"] = expand;
   r["Tile"] = tile;
   r["ConstantOfShape"] = constantOfShape;

@@ -53,7 +53,9 @@ foreach opName = [
     // Tensor building, indexing, layout, normalization.
     "Expand", "Tile", "ConstantOfShape", "Range", "GatherElements", "ScatterElements", "GatherND",
     "ScatterND", "OneHot", "Trilu", "CumSum", "DepthToSpace", "SpaceToDepth", "TopK",
-    "InstanceNormalization", "LayerNormalization", "Size", "EyeLike"] in {
+    "InstanceNormalization", "LayerNormalization", "Size", "EyeLike",
+    "CastLike", "BitShift", "Det", "Einsum", "NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss",
+    "Compress", "ReverseSequence", "MaxUnpool", "LRN", "MeanVarianceNormalization"] in {
   def Zy_ # opName # Op : Zy_OnnxOp<opName>;
 }
 
