@@ -9,6 +9,7 @@
 #include "broadcast.h"
 #include "dispatch.h"
 #include "kernel_context.h"
+#include "ops/data_dependent.h"
 #include "ops/op_helpers.h"
 
 namespace zy {
@@ -417,9 +418,52 @@ Status maxUnpool(KernelContext& c) {
   return Status::OK();
 }
 
+ValueInfo infoOf(const TensorArg& t) { return ValueInfo{t.dtype, t.shape, t.data}; }
+
+Status nonZero(KernelContext& c) {
+  std::vector<std::vector<int64_t>> coords;
+  ZY_RETURN_IF_ERROR(computeNonZero(infoOf(c.input(0)), &coords));
+  const TensorArg& y = c.output(0);
+  const int64_t n = coords.empty() ? 0 : static_cast<int64_t>(coords[0].size());
+  if (y.size() != static_cast<int64_t>(coords.size()) * n) return invalidArgument("NonZero result does not match the planned output");
+  for (size_t d = 0; d < coords.size(); ++d) std::copy(coords[d].begin(), coords[d].end(), y.as<int64_t>() + d * n);
+  return Status::OK();
+}
+
+Status unique(KernelContext& c) {
+  const TensorArg& x = c.input(0);
+  UniqueResult r;
+  ZY_RETURN_IF_ERROR(computeUnique(c.attrs(), infoOf(x), &r));
+  const TensorArg& y = c.output(0);
+  if (y.shape != r.y_shape) return invalidArgument("Unique result does not match the planned output");
+  int64_t outer = 1, inner = 1, len = x.size();
+  if (r.axis >= 0) { outerInner(x.shape, r.axis, &outer, &inner); len = x.shape[r.axis]; }
+  const int64_t u = static_cast<int64_t>(r.source.size());
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t k = 0; k < u; ++k)
+      for (int64_t in = 0; in < inner; ++in) copyElem(y, (o * u + k) * inner + in, x, (o * len + r.source[k]) * inner + in);
+  const std::vector<int64_t>* extra[3] = {&r.first_index, &r.inverse, &r.counts};
+  for (size_t k = 1; k < c.numOutputs() && k < 4; ++k)
+    if (c.output(k).present()) std::copy(extra[k - 1]->begin(), extra[k - 1]->end(), c.output(k).as<int64_t>());
+  return Status::OK();
+}
+
+Status nms(KernelContext& c) {
+  std::vector<ValueInfo> in;
+  for (size_t k = 0; k < c.numInputs(); ++k) in.push_back(infoOf(c.input(k)));
+  std::vector<int64_t> sel;
+  ZY_RETURN_IF_ERROR(computeNms(c.attrs(), in, &sel));
+  if (c.output(0).size() != static_cast<int64_t>(sel.size())) return invalidArgument("NonMaxSuppression result does not match the planned output");
+  std::copy(sel.begin(), sel.end(), c.output(0).as<int64_t>());
+  return Status::OK();
+}
+
 }  // namespace
 
 void registerIndexKernels(KernelRegistry& r) {
+  r["NonZero"] = {nonZero, {}};
+  r["Unique"] = {unique, {}};
+  r["NonMaxSuppression"] = {nms, {}};
   r["Compress"] = {compress, {}};
   r["ReverseSequence"] = {reverseSequence, {}};
   r["MaxUnpool"] = {maxUnpool, {}};

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ops/data_dependent.h"
 #include "ops/infer_common.h"
 
 namespace zy {
@@ -290,9 +291,39 @@ Status lrn(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<Val
   return sameAsInput(a, i, o);
 }
 
+Status nonZero(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 1));
+  std::vector<std::vector<int64_t>> coords;
+  ZY_RETURN_IF_ERROR(computeNonZero(i[0], &coords));
+  o[0] = {DType::I64, {static_cast<int64_t>(i[0].shape.size()), coords.empty() ? 0 : static_cast<int64_t>(coords[0].size())}};
+  return Status::OK();
+}
+
+Status unique(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 1));
+  UniqueResult r;
+  ZY_RETURN_IF_ERROR(computeUnique(a, i[0], &r));
+  o[0] = {i[0].dtype, r.y_shape};
+  const int64_t u = static_cast<int64_t>(r.counts.size());
+  if (o.size() > 1) o[1] = {DType::I64, {u}};
+  if (o.size() > 2) o[2] = {DType::I64, {static_cast<int64_t>(r.inverse.size())}};
+  if (o.size() > 3) o[3] = {DType::I64, {u}};
+  return Status::OK();
+}
+
+Status nms(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  std::vector<int64_t> sel;
+  ZY_RETURN_IF_ERROR(computeNms(a, i, &sel));
+  o[0] = {DType::I64, {static_cast<int64_t>(sel.size() / 3), 3}};
+  return Status::OK();
+}
+
 }  // namespace
 
 void registerTensorInference(InferRegistry& r) {
+  r["NonZero"] = nonZero;
+  r["Unique"] = unique;
+  r["NonMaxSuppression"] = nms;
   r["Compress"] = compress;
   r["ReverseSequence"] = reverseSequence;
   r["MaxUnpool"] = maxUnpool;

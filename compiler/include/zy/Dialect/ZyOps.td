@@ -55,7 +55,9 @@ foreach opName = [
     "ScatterND", "OneHot", "Trilu", "CumSum", "DepthToSpace", "SpaceToDepth", "TopK",
     "InstanceNormalization", "LayerNormalization", "Size", "EyeLike",
     "CastLike", "BitShift", "Det", "Einsum", "NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss",
-    "Compress", "ReverseSequence", "MaxUnpool", "LRN", "MeanVarianceNormalization"] in {
+    "Compress", "ReverseSequence", "MaxUnpool", "LRN", "MeanVarianceNormalization",
+    // Data-dependent output shapes: need their inputs' values at compile time (for now).
+    "NonZero", "Unique", "NonMaxSuppression"] in {
   def Zy_ # opName # Op : Zy_OnnxOp<opName>;
 }
 
