@@ -71,6 +71,7 @@ void registerResizeKernels(KernelRegistry& r);
 void registerMathKernels(KernelRegistry& r);
 void registerReduceKernels(KernelRegistry& r);
 void registerIndexKernels(KernelRegistry& r);
+void registerRecurrentKernels(KernelRegistry& r);
 
 const KernelRegistry& kernelRegistry();
 

@@ -87,6 +87,7 @@ const KernelRegistry& kernelRegistry() {
     registerMathKernels(k);
     registerReduceKernels(k);
     registerIndexKernels(k);
+    registerRecurrentKernels(k);
     return k;
   }();
   return r;

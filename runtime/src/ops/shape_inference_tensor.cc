@@ -318,9 +318,43 @@ Status nms(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<Val
   return Status::OK();
 }
 
+// RNN, GRU, LSTM: X [seq, batch, input] (layout 0) or [batch, seq, input].
+Status recurrent(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o, int gates) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 3));
+  ZY_RETURN_IF_ERROR(requireFloat(i[0], "X"));
+  const Shape &x = i[0].shape, &w = i[1].shape, &r = i[2].shape;
+  const std::string dir = a.getString("direction", "forward");
+  if (dir != "forward" && dir != "reverse" && dir != "bidirectional") return invalidArgument("unknown direction '" + dir + "'");
+  const int64_t dirs = dir == "bidirectional" ? 2 : 1;
+  const bool batch_first = a.getInt("layout", 0) != 0;
+  if (x.size() != 3 || w.size() != 3 || r.size() != 3) return invalidArgument("X, W and R must be 3-D");
+  const int64_t seq = batch_first ? x[1] : x[0], batch = batch_first ? x[0] : x[1];
+  const int64_t hidden = a.getInt("hidden_size", r[2]);
+  if (w[0] != dirs || w[1] != gates * hidden || w[2] != x[2])
+    return invalidArgument("W " + shapeToString(w) + " does not match " + std::to_string(dirs) + " direction(s), " +
+                           std::to_string(gates) + " gates of hidden size " + std::to_string(hidden));
+  if (r != Shape{dirs, gates * hidden, hidden}) return invalidArgument("R " + shapeToString(r) + " does not match W");
+  if (in(i, 3).present() && i[3].shape != Shape{dirs, 2 * gates * hidden}) return invalidArgument("B has the wrong shape");
+  if (in(i, 4).present() && i[4].shape != Shape{batch}) return invalidArgument("sequence_lens must be [batch]");
+  const Shape state = batch_first ? Shape{batch, dirs, hidden} : Shape{dirs, batch, hidden};
+  for (size_t k = 5; k < 7 && k < i.size(); ++k)
+    if (in(i, k).present() && i[k].shape != state) return invalidArgument("initial state " + shapeToString(i[k].shape) + " should be " + shapeToString(state));
+  if (gates == 4 && in(i, 7).present() && i[7].shape != Shape{dirs, 3 * hidden}) return invalidArgument("P must be [dirs, 3*hidden]");
+  o[0] = {i[0].dtype, batch_first ? Shape{batch, seq, dirs, hidden} : Shape{seq, dirs, batch, hidden}};
+  for (size_t k = 1; k < o.size(); ++k) o[k] = {i[0].dtype, state};
+  return Status::OK();
+}
+
+Status rnn(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) { return recurrent(a, i, o, 1); }
+Status gru(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) { return recurrent(a, i, o, 3); }
+Status lstm(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) { return recurrent(a, i, o, 4); }
+
 }  // namespace
 
 void registerTensorInference(InferRegistry& r) {
+  r["RNN"] = rnn;
+  r["GRU"] = gru;
+  r["LSTM"] = lstm;
   r["NonZero"] = nonZero;
   r["Unique"] = unique;
   r["NonMaxSuppression"] = nms;

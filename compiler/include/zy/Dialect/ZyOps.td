@@ -57,7 +57,9 @@ foreach opName = [
     "CastLike", "BitShift", "Det", "Einsum", "NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss",
     "Compress", "ReverseSequence", "MaxUnpool", "LRN", "MeanVarianceNormalization",
     // Data-dependent output shapes: need their inputs' values at compile time (for now).
-    "NonZero", "Unique", "NonMaxSuppression"] in {
+    "NonZero", "Unique", "NonMaxSuppression",
+    // Recurrent.
+    "RNN", "GRU", "LSTM"] in {
   def Zy_ # opName # Op : Zy_OnnxOp<opName>;
 }
 
