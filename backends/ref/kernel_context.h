@@ -72,6 +72,7 @@ void registerMathKernels(KernelRegistry& r);
 void registerReduceKernels(KernelRegistry& r);
 void registerIndexKernels(KernelRegistry& r);
 void registerRecurrentKernels(KernelRegistry& r);
+void registerQuantizationKernels(KernelRegistry& r);
 
 const KernelRegistry& kernelRegistry();
 

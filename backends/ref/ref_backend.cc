@@ -88,6 +88,7 @@ const KernelRegistry& kernelRegistry() {
     registerReduceKernels(k);
     registerIndexKernels(k);
     registerRecurrentKernels(k);
+    registerQuantizationKernels(k);
     return k;
   }();
   return r;

@@ -28,5 +28,8 @@ Status floatUnary(const Attributes& a, const std::vector<ValueInfo>& i, std::vec
 // Output 0 = all inputs broadcast together (same dtype required).
 Status broadcastN(const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o, bool numeric);
 
+// Conv's output shape (also for ConvInteger and QLinearConv).
+Status convOutputShape(const Attributes& a, const Shape& x, const Shape& w, const ValueInfo& bias, Shape* out);
+
 }  // namespace infer
 }  // namespace zy

@@ -87,11 +87,11 @@ Status clip(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<Va
   return sameAsInput(a, i, o);
 }
 
-Status conv(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
-  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
-  ZY_RETURN_IF_ERROR(requireFloat(i[0], "X"));
-  const Shape& x = i[0].shape;
-  const Shape& w = i[1].shape;
+}  // namespace
+
+namespace infer {
+
+Status convOutputShape(const Attributes& a, const Shape& x, const Shape& w, const ValueInfo& bias, Shape* out) {
   if (x.size() < 3) return invalidArgument("X must have rank 3 or more, got " + shapeToString(x));
   if (w.size() != x.size()) return invalidArgument("weight " + shapeToString(w) + " and input " + shapeToString(x) + " differ in rank");
   int64_t group = a.getInt("group", 1);
@@ -104,14 +104,24 @@ Status conv(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<Va
   std::vector<int64_t> ks = a.getInts("kernel_shape");
   if (!ks.empty() && ks != kernel)
     return invalidArgument("kernel_shape " + shapeToString(ks) + " does not match weight shape " + shapeToString(w));
-  if (in(i, 2).present() && (i[2].shape.size() != 1 || i[2].shape[0] != w[0]))
-    return invalidArgument("bias " + shapeToString(i[2].shape) + " does not match " + std::to_string(w[0]) + " output channels");
+  if (bias.present() && (bias.shape.size() != 1 || bias.shape[0] != w[0]))
+    return invalidArgument("bias " + shapeToString(bias.shape) + " does not match " + std::to_string(w[0]) + " output channels");
   WindowGeometry g;
   ZY_RETURN_IF_ERROR(computeWindow(a, std::vector<int64_t>(x.begin() + 2, x.end()), kernel, false, &g));
-  o[0].dtype = i[0].dtype;
-  o[0].shape = {x[0], w[0]};
-  o[0].shape.insert(o[0].shape.end(), g.out.begin(), g.out.end());
+  *out = {x[0], w[0]};
+  out->insert(out->end(), g.out.begin(), g.out.end());
   return Status::OK();
+}
+
+}  // namespace infer
+
+namespace {
+
+Status conv(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  ZY_RETURN_IF_ERROR(requireFloat(i[0], "X"));
+  o[0].dtype = i[0].dtype;
+  return convOutputShape(a, i[0].shape, i[1].shape, in(i, 2), &o[0].shape);
 }
 
 Status convTranspose(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {

@@ -59,7 +59,10 @@ foreach opName = [
     // Data-dependent output shapes: need their inputs' values at compile time (for now).
     "NonZero", "Unique", "NonMaxSuppression",
     // Recurrent.
-    "RNN", "GRU", "LSTM"] in {
+    "RNN", "GRU", "LSTM",
+    // ONNX's quantization ops (ONNX arithmetic; issue 5 adds the int8 spec).
+    "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "QLinearMatMul",
+    "ConvInteger", "QLinearConv"] in {
   def Zy_ # opName # Op : Zy_OnnxOp<opName>;
 }
 
