@@ -294,9 +294,32 @@ Status det(KernelContext& c) {
   return withFloatType(c.input(0).dtype, [&](auto t) { return detTyped<decltype(t)>(c); });
 }
 
+// Hann, Hamming and Blackman windows; periodic windows use N = size,
+// symmetric ones N = size - 1.
+Status window(KernelContext& c) {
+  const TensorArg& y = c.output(0);
+  const int64_t size = y.size();
+  const double N = static_cast<double>(c.attrs().getInt("periodic", 1) != 0 ? size : size - 1);
+  const std::string& type = c.opType();
+  const double kPi = 3.14159265358979323846;
+  bool ok;
+  ZY_DISPATCH_NUMERIC(y.dtype, ok, {
+    for (int64_t n = 0; n < size; ++n) {
+      const double t = N > 0 ? 2 * kPi * static_cast<double>(n) / N : 0;
+      double w;
+      if (type == "HannWindow") w = 0.5 - 0.5 * std::cos(t);
+      else if (type == "HammingWindow") w = 25.0 / 46.0 - (1 - 25.0 / 46.0) * std::cos(t);
+      else w = 0.42 - 0.5 * std::cos(t) + 0.08 * std::cos(2 * t);
+      y.as<T>()[n] = static_cast<T>(w);
+    }
+  });
+  return ok ? Status::OK() : unsupported("unsupported dtype");
+}
+
 }  // namespace
 
 void registerMathKernels(KernelRegistry& r) {
+  for (const char* op : {"HannWindow", "HammingWindow", "BlackmanWindow"}) r[op] = {window, {}};
   r["BitShift"] = {bitShift, {}};
   r["Det"] = {det, floatTypes()};
   for (const char* op : {"Erf", "Sqrt", "Exp", "Log", "Reciprocal", "Floor", "Ceil", "Round", "Sin", "Cos", "Tan",

@@ -349,9 +349,38 @@ Status rnn(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<Val
 Status gru(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) { return recurrent(a, i, o, 3); }
 Status lstm(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) { return recurrent(a, i, o, 4); }
 
+// HannWindow, HammingWindow, BlackmanWindow: [size] of output_datatype.
+Status window(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 1));
+  std::vector<int64_t> size;
+  ZY_RETURN_IF_ERROR(readInts(i[0], &size));
+  if (size.size() != 1 || size[0] < 0) return invalidArgument("size must be a non-negative scalar");
+  const DType t = dtypeFromOnnx(static_cast<int>(a.getInt("output_datatype", 1)));
+  if (t == DType::Undefined) return unsupported("output_datatype is not supported");
+  o[0] = {t, {size[0]}};
+  return Status::OK();
+}
+
+// GridSample: X [N, C, H, W], grid [N, Ho, Wo, 2] -> [N, C, Ho, Wo].
+Status gridSample(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  ZY_RETURN_IF_ERROR(requireFloat(i[0], "X"));
+  const Shape &x = i[0].shape, &g = i[1].shape;
+  if (x.size() != 4 || g.size() != 4 || g[0] != x[0] || g[3] != 2) return invalidArgument("X must be [N,C,H,W] and grid [N,Ho,Wo,2]");
+  const std::string mode = a.getString("mode", "bilinear"), pad = a.getString("padding_mode", "zeros");
+  if (mode != "bilinear" && mode != "nearest" && mode != "bicubic") return invalidArgument("unknown mode '" + mode + "'");
+  if (pad != "zeros" && pad != "border" && pad != "reflection") return invalidArgument("unknown padding_mode '" + pad + "'");
+  o[0] = {i[0].dtype, {x[0], x[1], g[1], g[2]}};
+  return Status::OK();
+}
+
 }  // namespace
 
 void registerTensorInference(InferRegistry& r) {
+  r["HannWindow"] = window;
+  r["HammingWindow"] = window;
+  r["BlackmanWindow"] = window;
+  r["GridSample"] = gridSample;
   r["RNN"] = rnn;
   r["GRU"] = gru;
   r["LSTM"] = lstm;

@@ -62,7 +62,9 @@ foreach opName = [
     "RNN", "GRU", "LSTM",
     // ONNX's quantization ops (ONNX arithmetic; issue 5 adds the int8 spec).
     "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "QLinearMatMul",
-    "ConvInteger", "QLinearConv"] in {
+    "ConvInteger", "QLinearConv",
+    // Signal and sampling.
+    "HannWindow", "HammingWindow", "BlackmanWindow", "GridSample"] in {
   def Zy_ # opName # Op : Zy_OnnxOp<opName>;
 }
 
