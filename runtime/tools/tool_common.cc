@@ -32,7 +32,7 @@ std::vector<uint8_t> randomTensor(zy_dtype_t dtype, int64_t count, std::mt19937_
 
 std::string dimsToString(const zy_tensor_info_t& info) {
   std::string s = "[";
-  for (int32_t i = 0; i < info.rank; ++i) s += (i ? "," : "") + std::to_string(info.dims[i]);
+  for (int32_t i = 0; i < info.rank; ++i) s += (i ? "," : "") + (info.dims[i] < 0 ? std::string("?") : std::to_string(info.dims[i]));
   return s + "]";
 }
 
@@ -40,6 +40,22 @@ int64_t elementCount(const zy_tensor_info_t& info) {
   int64_t n = 1;
   for (int32_t i = 0; i < info.rank; ++i) n *= info.dims[i];
   return n;
+}
+
+bool parseDims(const std::string& s, std::vector<int64_t>* out) {
+  out->clear();
+  std::string cur;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == 'x' || s[i] == ',') {
+      int64_t v;
+      if (!parseInt(cur, &v)) return false;
+      out->push_back(v);
+      cur.clear();
+    } else {
+      cur += s[i];
+    }
+  }
+  return !out->empty();
 }
 
 bool parseInt(const std::string& s, int64_t* out) {

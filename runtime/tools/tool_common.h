@@ -16,6 +16,9 @@ std::vector<uint8_t> randomTensor(zy_dtype_t dtype, int64_t count, std::mt19937_
 std::string dimsToString(const zy_tensor_info_t& info);
 int64_t elementCount(const zy_tensor_info_t& info);
 
+// Parses "1x3x224x224" (or "1,3,224,224").
+bool parseDims(const std::string& s, std::vector<int64_t>* out);
+
 // Parses a non-negative integer option value; false on garbage.
 bool parseInt(const std::string& s, int64_t* out);
 

@@ -18,6 +18,7 @@ namespace {
 const char* kUsage =
     "usage: zy-run MODEL.zym [options]\n"
     "  --input NAME=FILE.npy   input data (repeatable); inputs not given get seeded random data\n"
+    "  --input-shape NAME=DxD  the shape of a random input whose model shape has dynamic dimensions\n"
     "  --output-dir DIR        write each output as DIR/output_<i>.npy\n"
     "  --threads N             intra-op threads (0 = all cores, default 1)\n"
     "  --backend LIST          backend order, e.g. ref (default ref)\n"
@@ -44,7 +45,7 @@ double msSince(std::chrono::steady_clock::time_point t0) {
 int main(int argc, char** argv) {
   using namespace zy::tools;
   std::string model_path, out_dir, backend;
-  std::map<std::string, std::string> input_files;
+  std::map<std::string, std::string> input_files, input_shapes;
   int64_t threads = 1, seed = 0;
   bool quiet = false;
   for (int i = 1; i < argc; ++i) {
@@ -61,6 +62,11 @@ int main(int argc, char** argv) {
       size_t eq = v.find('=');
       if (eq == std::string::npos || eq == 0) return fail("--input needs NAME=FILE.npy, got '" + v + "'");
       input_files[v.substr(0, eq)] = v.substr(eq + 1);
+    } else if (a == "--input-shape") {
+      if (!value(&v)) return fail("--input-shape needs NAME=DxDx...");
+      size_t eq = v.rfind('=');
+      if (eq == std::string::npos || eq == 0) return fail("--input-shape needs NAME=DxDx..., got '" + v + "'");
+      input_shapes[v.substr(0, eq)] = v.substr(eq + 1);
     } else if (a == "--output-dir") { if (!value(&out_dir)) return fail("--output-dir needs a directory"); }
     else if (a == "--threads") { if (!value(&v) || !parseInt(v, &threads) || threads > 1024) return fail("--threads needs a number"); }
     else if (a == "--seed") { if (!value(&v) || !parseInt(v, &seed)) return fail("--seed needs a number"); }
@@ -109,13 +115,32 @@ int main(int argc, char** argv) {
       dtype = static_cast<zy_dtype_t>(arr.dtype);
       source = it->second;
     } else {
-      data = randomTensor(info.dtype, elementCount(info), rng);
+      auto sh = input_shapes.find(info.name);
+      if (sh != input_shapes.end()) {
+        if (!parseDims(sh->second, &dims) || dims.size() != static_cast<size_t>(info.rank)) {
+          cleanup();
+          return fail("--input-shape " + sh->first + "=" + sh->second + " is not a shape of rank " + std::to_string(info.rank));
+        }
+      } else {
+        for (int64_t d : dims)
+          if (d < 0) {
+            cleanup();
+            return fail(std::string("input '") + info.name + "' has dynamic dimensions " + dimsToString(info) +
+                        "; give its data with --input or its shape with --input-shape");
+          }
+      }
+      int64_t count = 1;
+      for (int64_t d : dims) count *= d;
+      data = randomTensor(info.dtype, count, rng);
     }
     if (zy_status_t s = zy_session_set_input(session, i, dtype, dims.data(), static_cast<int32_t>(dims.size()), data.data(), data.size())) {
       cleanup();
       return failStatus(s);
     }
-    if (!quiet) std::printf("input    %-20s %-4s %-18s %s\n", info.name, zy_dtype_name(info.dtype), dimsToString(info).c_str(), source.c_str());
+    zy_tensor_info_t shown = info;
+    shown.rank = static_cast<int32_t>(dims.size());
+    for (size_t d = 0; d < dims.size() && d < ZY_MAX_RANK; ++d) shown.dims[d] = dims[d];
+    if (!quiet) std::printf("input    %-20s %-4s %-18s %s\n", info.name, zy_dtype_name(info.dtype), dimsToString(shown).c_str(), source.c_str());
   }
   t0 = std::chrono::steady_clock::now();
   if (zy_status_t s = zy_session_run(session)) { cleanup(); return failStatus(s); }

@@ -125,9 +125,15 @@ LogicalResult exportModel(ModuleOp module, ::zy::Model* out, std::string* error)
   if (!func) { *error = "the module has no @main function"; return failure(); }
   ::zy::Model m;
   if (failed(buildModel(func, &m, nullptr, error))) return failure();
-  bool complete = m.arena_size > 0;
-  for (const Tensor& t : m.tensors) complete &= t.isConstant() || t.arena_offset >= 0;
-  if (!complete) {
+  bool complete = m.arena_size > 0, dynamic = false;
+  for (const Tensor& t : m.tensors) {
+    complete &= t.isConstant() || t.arena_offset >= 0;
+    for (int64_t d : t.shape) dynamic |= d < 0;
+  }
+  if (dynamic) {  // planned by the runtime for each run's shapes
+    for (Tensor& t : m.tensors) t.arena_offset = -1;
+    m.arena_size = 0;
+  } else if (!complete) {
     ::zy::Status s = ::zy::applyMemoryPlan(&m);
     if (!s.ok()) { *error = s.message(); return failure(); }
   }

@@ -476,17 +476,22 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto& model, std::string* 
   std::set<std::string> initializers;
   for (const auto& t : g.initializer()) initializers.insert(t.name());
   std::vector<std::string> arg_names;
+  std::vector<std::vector<std::string>> arg_dim_params;  // symbolic dimension names ("" = fixed)
   SmallVector<Type> arg_types;
   std::set<std::string> shape_overrides_used;
-  std::string dynamic;
   for (const auto& vi : g.input()) {
     if (initializers.count(vi.name()) || opts_.constant_inputs.count(vi.name())) continue;
     if (!vi.type().has_tensor_type()) { error_ = "input '" + vi.name() + "' is not a tensor"; return failed(); }
     const auto& tt = vi.type().tensor_type();
     DType d = ::zy::dtypeFromOnnx(tt.elem_type());
     if (d == DType::Undefined) { error_ = "input '" + vi.name() + "' has unsupported ONNX data type " + std::to_string(tt.elem_type()); return failed(); }
+    if (!tt.has_shape()) { error_ = "input '" + vi.name() + "' has no shape (not even a rank); give it with --input-shape"; }
     std::vector<int64_t> shape;
-    for (const auto& dim : tt.shape().dim()) shape.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+    std::vector<std::string> params;
+    for (const auto& dim : tt.shape().dim()) {
+      shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0 ? dim.dim_value() : -1);
+      params.push_back(dim.has_dim_value() ? "" : dim.dim_param());
+    }
     auto ov = opts_.input_shapes.find(vi.name());
     if (ov != opts_.input_shapes.end()) {
       if (tt.has_shape() && ov->second.size() != shape.size()) {
@@ -499,19 +504,17 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto& model, std::string* 
           return failed();
         }
       shape = ov->second;
+      params.assign(shape.size(), "");
       shape_overrides_used.insert(vi.name());
+    } else if (!tt.has_shape()) {
+      return failed();
     }
-    for (int64_t x : shape)
-      if (x < 0) { dynamic += (dynamic.empty() ? "" : ", ") + vi.name() + " " + ::zy::shapeToString(shape); break; }
     arg_names.push_back(vi.name());
+    arg_dim_params.push_back(params);
     arg_types.push_back(tensorType(d, shape));
   }
   for (const auto& [name, _] : opts_.input_shapes)
     if (!shape_overrides_used.count(name)) { error_ = "--input-shape names '" + name + "', which is not an input of the model"; return failed(); }
-  if (!dynamic.empty()) {
-    error_ = "inputs with dynamic dimensions: " + dynamic + "; fix them with --input-shape NAME=DxDx...";
-    return failed();
-  }
   auto func = func::FuncOp::create(mloc, "main", FunctionType::get(ctx_, arg_types, {}));
   module->push_back(func);
   Block* entry = func.addEntryBlock();
@@ -519,6 +522,11 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto& model, std::string* 
   for (size_t i = 0; i < arg_names.size(); ++i) {
     values_[arg_names[i]] = entry->getArgument(i);
     func.setArgAttr(i, "zy.name", b_.getStringAttr(arg_names[i]));
+    bool dynamic = false;
+    SmallVector<Attribute> params;
+    for (const std::string& p : arg_dim_params[i]) params.push_back(b_.getStringAttr(p));
+    for (int64_t d : cast<RankedTensorType>(arg_types[i]).getShape()) dynamic |= ShapedType::isDynamic(d);
+    if (dynamic) func.setArgAttr(i, "zy.dim_params", b_.getArrayAttr(params));
   }
   for (const auto& t : g.initializer()) {
     ConstantInput c;

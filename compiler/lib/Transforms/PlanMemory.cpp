@@ -28,6 +28,10 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
       func.emitError() << error;
       return signalPassFailure();
     }
+    // Dimensions known only at run time: the runtime plans for each run's shapes.
+    for (const ::zy::Tensor& t : model.tensors)
+      for (int64_t d : t.shape)
+        if (d < 0) return;
     ::zy::MemoryPlan plan;
     ::zy::Status s = ::zy::planMemory(model, &plan);
     if (!s.ok()) {

@@ -1,8 +1,16 @@
 // zy-shape-inference: refines every result type with the runtime's shape
 // inference, so the compiler and the loader agree on every shape.
-#include <deque>
+//
+// Inference sweeps the graph once, carrying the values of small tensors
+// (Shape -> Gather -> Concat -> Reshape chains resolve on the way). Inputs
+// with dynamic dimensions are swept twice, with two different probe sizes for
+// each named dimension: a result dimension that comes out the same in both is
+// static, one that differs is dynamic (-1) and stays for the runtime.
+#include <algorithm>
+#include <cstring>
+#include <map>
 
-#include "ConstantEvaluator.h"
+#include "exec/op_evaluator.h"
 #include "ops/shape_inference.h"
 #include "zy/Bridge/RuntimeBridge.h"
 #include "zy/Dialect/ZyDialect.h"
@@ -16,45 +24,166 @@ namespace zy {
 
 namespace {
 
-// Constants larger than this are weights, never shape-like operands; their
-// values are not needed for inference.
+// Tensors larger than this are weights or activations, never shape-like
+// values: their contents are not carried through inference.
 constexpr int64_t kMaxValueElements = 1 << 16;
+
+struct Known {
+  ::zy::ValueInfo info;         // data left null; see view()
+  std::vector<uint8_t> bytes;   // contents when known
+  bool has_value = false;
+  ::zy::ValueInfo view() const {
+    ::zy::ValueInfo v = info;
+    v.data = has_value ? bytes.data() : nullptr;
+    return v;
+  }
+};
+
+class Sweep {
+ public:
+  // probe: the size given to each dynamic dimension, by symbol name.
+  LogicalResult run(func::FuncOp func, const std::map<std::string, int64_t>* probe, std::string* where) {
+    for (BlockArgument arg : func.getArguments()) {
+      Known k;
+      k.info = valueInfo(arg);
+      auto syms = func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "zy.dim_params");
+      for (size_t d = 0; d < k.info.shape.size(); ++d) {
+        if (k.info.shape[d] >= 0) continue;
+        std::string sym = syms && d < syms.size() ? cast<StringAttr>(syms[d]).getValue().str() : "";
+        if (sym.empty()) sym = "arg" + std::to_string(arg.getArgNumber()) + "_dim" + std::to_string(d);
+        auto it = probe ? probe->find(sym) : std::map<std::string, int64_t>::const_iterator();
+        if (!probe || it == probe->end()) return func.emitError() << "input " << arg.getArgNumber() << " has an unknown dimension";
+        k.info.shape[d] = it->second;
+      }
+      values_[arg] = std::move(k);
+    }
+    for (Operation& op : func.getBody().front()) {
+      if (auto c = dyn_cast<ConstantOp>(op)) {
+        Known k;
+        k.info = valueInfo(c.getResult());
+        if (cast<ShapedType>(c.getValue().getType()).getNumElements() <= kMaxValueElements) {
+          k.bytes = elementsToBytes(c.getValue());
+          k.has_value = true;
+        }
+        values_[c.getResult()] = std::move(k);
+        continue;
+      }
+      StringRef type = onnxOpType(&op);
+      if (type.empty()) continue;
+      std::vector<::zy::ValueInfo> ins;
+      bool all_values = true;
+      for (Value v : op.getOperands()) {
+        auto it = values_.find(v);
+        ins.push_back(it == values_.end() ? ::zy::ValueInfo{} : it->second.view());
+        all_values &= it == values_.end() ? isa<NoneType>(v.getType()) : (it->second.has_value || !ins.back().present());
+      }
+      const ::zy::Attributes attrs = attributesOf(&op);
+      std::vector<::zy::ValueInfo> outs;
+      ::zy::Status s = ::zy::inferOutputs(type.str(), attrs, ins, op.getNumResults(), &outs);
+      if (!s.ok()) {
+        op.emitError() << nodeLabel(&op) << ": " << s.message() << *where;
+        return failure();
+      }
+      // Carry small results' values forward. Shape and Size need only the
+      // input's shape, which every sweep knows.
+      std::vector<std::vector<uint8_t>> data;
+      if ((type == "Shape" || type == "Size") && !ins.empty() && ins[0].present()) {
+        std::vector<int64_t> v;
+        if (type == "Size") v = {::zy::numElements(ins[0].shape)};
+        else {
+          const int64_t r = static_cast<int64_t>(ins[0].shape.size());
+          int64_t start = attrs.getInt("start", 0), end = attrs.getInt("end", r);
+          if (start < 0) start += r;
+          if (end < 0) end += r;
+          start = std::clamp<int64_t>(start, 0, r);
+          end = std::clamp<int64_t>(end, start, r);
+          v.assign(ins[0].shape.begin() + start, ins[0].shape.begin() + end);
+        }
+        Known k;
+        k.info = outs[0];
+        k.bytes.resize(v.size() * 8);
+        if (!v.empty()) std::memcpy(k.bytes.data(), v.data(), k.bytes.size());
+        k.has_value = true;
+        values_[op.getResult(0)] = std::move(k);
+        continue;
+      }
+      bool small = all_values;
+      for (const auto& o : outs) small &= ::zy::numElements(o.shape) <= kMaxValueElements;
+      if (small) {
+        std::vector<::zy::ValueInfo> again;
+        small = ::zy::evaluateOp(type.str(), attrs, ins, op.getNumResults(), &again, &data).ok();
+      }
+      for (unsigned i = 0; i < op.getNumResults(); ++i) {
+        Known k;
+        k.info = outs[i];
+        k.info.data = nullptr;
+        if (small) { k.bytes = std::move(data[i]); k.has_value = true; }
+        values_[op.getResult(i)] = std::move(k);
+      }
+    }
+    return success();
+  }
+  const ::zy::ValueInfo* find(Value v) const {
+    auto it = values_.find(v);
+    return it == values_.end() ? nullptr : &it->second.info;
+  }
+
+ private:
+  DenseMap<Value, Known> values_;
+};
 
 struct ShapeInferencePass : impl::ShapeInferenceBase<ShapeInferencePass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    OpBuilder b(&getContext());
-    for (Operation& opRef : llvm::make_early_inc_range(func.getBody().front())) {
-      Operation* op = &opRef;
-      StringRef type = onnxOpType(op);
-      if (type.empty()) continue;
-      std::deque<std::vector<uint8_t>> values;  // stable addresses
-      std::vector<::zy::ValueInfo> ins;
-      for (Value v : op->getOperands()) {
-        ::zy::ValueInfo info = valueInfo(v);
-        if (auto c = v.getDefiningOp<ConstantOp>()) {
-          if (cast<ShapedType>(c.getValue().getType()).getNumElements() <= kMaxValueElements) {
-            values.push_back(elementsToBytes(c.getValue()));
-            info.data = values.back().data();
-          }
-        }
-        ins.push_back(std::move(info));
+    // The symbols of the dynamic dimensions, in order of appearance.
+    std::vector<std::string> symbols;
+    for (BlockArgument arg : func.getArguments()) {
+      ::zy::ValueInfo info = valueInfo(arg);
+      auto syms = func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "zy.dim_params");
+      for (size_t d = 0; d < info.shape.size(); ++d) {
+        if (info.shape[d] >= 0) continue;
+        std::string sym = syms && d < syms.size() ? cast<StringAttr>(syms[d]).getValue().str() : "";
+        if (sym.empty()) sym = "arg" + std::to_string(arg.getArgNumber()) + "_dim" + std::to_string(d);
+        if (std::find(symbols.begin(), symbols.end(), sym) == symbols.end()) symbols.push_back(sym);
       }
-      std::vector<::zy::ValueInfo> outs;
-      ::zy::Status s = ::zy::inferOutputs(type.str(), attributesOf(op), ins, op->getNumResults(), &outs);
-      if (!s.ok()) {
-        op->emitError() << nodeLabel(op) << ": " << s.message();
-        return signalPassFailure();
-      }
-      for (unsigned i = 0; i < op->getNumResults(); ++i) {
-        SmallVector<int64_t> shape(outs[i].shape.begin(), outs[i].shape.end());
-        op->getResult(i).setType(RankedTensorType::get(shape, elementTypeOf(op->getContext(), outs[i].dtype)));
-      }
-      // Propagate small constants so that later shape computations resolve.
-      FoldResult folded = foldToConstants(op, b, kMaxValueElements);
-      if (folded == FoldResult::Error) return signalPassFailure();
-      if (folded == FoldResult::Folded) op->erase();
     }
+    Sweep a, b;
+    if (symbols.empty()) {
+      std::string none;
+      if (failed(a.run(func, nullptr, &none))) return signalPassFailure();
+    } else {
+      // Multiples of 64 survive the strided downsampling and upsampling of
+      // typical CNNs; two distinct sizes per symbol tell dynamic dims apart.
+      std::map<std::string, int64_t> pa, pb;
+      std::string wa = " (inferring with each dynamic dimension set to", wb = wa;
+      for (size_t k = 0; k < symbols.size(); ++k) {
+        pa[symbols[k]] = 64 * static_cast<int64_t>(k + 2);
+        pb[symbols[k]] = 64 * static_cast<int64_t>(k + 3) + 64;
+        wa += " " + symbols[k] + "=" + std::to_string(pa[symbols[k]]);
+        wb += " " + symbols[k] + "=" + std::to_string(pb[symbols[k]]);
+      }
+      wa += "; fix sizes with --input-shape if this size cannot occur)";
+      wb += "; fix sizes with --input-shape if this size cannot occur)";
+      if (failed(a.run(func, &pa, &wa)) || failed(b.run(func, &pb, &wb))) return signalPassFailure();
+    }
+    bool dynamic = !symbols.empty();
+    WalkResult r = func.walk([&](Operation* op) {
+      if (onnxOpType(op).empty()) return WalkResult::advance();
+      for (unsigned i = 0; i < op->getNumResults(); ++i) {
+        const ::zy::ValueInfo* va = a.find(op->getResult(i));
+        const ::zy::ValueInfo* vb = dynamic ? b.find(op->getResult(i)) : va;
+        if (!va || !vb) continue;
+        if (va->dtype != vb->dtype || va->shape.size() != vb->shape.size()) {
+          op->emitError() << nodeLabel(op) << ": the rank or dtype of output " << i << " depends on the input sizes; fix them with --input-shape";
+          return WalkResult::interrupt();
+        }
+        SmallVector<int64_t> shape;
+        for (size_t d = 0; d < va->shape.size(); ++d) shape.push_back(va->shape[d] == vb->shape[d] ? va->shape[d] : ShapedType::kDynamic);
+        op->getResult(i).setType(RankedTensorType::get(shape, elementTypeOf(op->getContext(), va->dtype)));
+      }
+      return WalkResult::advance();
+    });
+    if (r.wasInterrupted()) return signalPassFailure();
     // The signature follows the refined results.
     auto ret = cast<func::ReturnOp>(func.getBody().back().getTerminator());
     func.setType(FunctionType::get(func.getContext(), func.getArgumentTypes(), ret.getOperandTypes()));

@@ -69,8 +69,10 @@ ZY_API zy_status_t zy_session_create(zy_model_t* model, const zy_session_options
                                      zy_session_t** out_session);
 ZY_API void zy_session_release(zy_session_t* session);
 
-/* Copies an input into the session. dims/rank must match the model's input
- * (dimensions fixed by the model must match exactly); dtype must match. */
+/* Copies an input into the session. dtype and rank must match the model's
+ * input; dimensions the model fixes must match, and dimensions it leaves
+ * dynamic (-1 in zy_model_input_info) take any size: the session infers every
+ * shape again and plans a new arena when they change. */
 ZY_API zy_status_t zy_session_set_input(zy_session_t* session, size_t index, zy_dtype_t dtype,
                                         const int64_t* dims, int32_t rank,
                                         const void* data, size_t byte_size);
@@ -78,8 +80,8 @@ ZY_API zy_status_t zy_session_set_input(zy_session_t* session, size_t index, zy_
 ZY_API zy_status_t zy_session_input_index(const zy_session_t* session, const char* name,
                                           size_t* out_index);
 ZY_API zy_status_t zy_session_run(zy_session_t* session);
-/* Describes output `index` after a run; *out_data stays valid until the next
- * run or release of the session. */
+/* Describes output `index` after a run (with this run's shape); *out_data
+ * stays valid until the next run or release of the session. */
 ZY_API zy_status_t zy_session_get_output(zy_session_t* session, size_t index,
                                          zy_tensor_info_t* out_info, const void** out_data,
                                          size_t* out_byte_size);

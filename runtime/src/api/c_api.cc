@@ -45,12 +45,12 @@ zy_status_t guarded(F&& body) {
 
 zy_status_t nullArg(const char* what) { return makeStatus(ZY_INVALID_ARGUMENT, (std::string(what) + " is NULL").c_str()); }
 
-void fillInfo(const zy::Tensor& t, zy_tensor_info_t* out) {
+void fillInfo(const zy::Tensor& t, const zy::Shape& shape, zy_tensor_info_t* out) {
   std::memset(out, 0, sizeof *out);
   out->name = t.name.c_str();
   out->dtype = static_cast<zy_dtype_t>(t.dtype);
-  out->rank = static_cast<int32_t>(t.shape.size());
-  for (size_t i = 0; i < t.shape.size() && i < ZY_MAX_RANK; ++i) out->dims[i] = t.shape[i];
+  out->rank = static_cast<int32_t>(shape.size());
+  for (size_t i = 0; i < shape.size() && i < ZY_MAX_RANK; ++i) out->dims[i] = shape[i];
 }
 
 }  // namespace
@@ -97,7 +97,8 @@ zy_status_t zy_model_input_info(const zy_model_t* m, size_t i, zy_tensor_info_t*
   if (!m) return nullArg("model");
   if (!out) return nullArg("out_info");
   if (i >= m->model.graph.inputs.size()) return makeStatus(ZY_INVALID_ARGUMENT, "input index is out of range");
-  fillInfo(m->model.tensors[m->model.graph.inputs[i]], out);
+  const zy::Tensor& t = m->model.tensors[m->model.graph.inputs[i]];
+  fillInfo(t, t.shape, out);
   return nullptr;
 }
 
@@ -105,7 +106,8 @@ zy_status_t zy_model_output_info(const zy_model_t* m, size_t i, zy_tensor_info_t
   if (!m) return nullArg("model");
   if (!out) return nullArg("out_info");
   if (i >= m->model.graph.outputs.size()) return makeStatus(ZY_INVALID_ARGUMENT, "output index is out of range");
-  fillInfo(m->model.tensors[m->model.graph.outputs[i]], out);
+  const zy::Tensor& t = m->model.tensors[m->model.graph.outputs[i]];
+  fillInfo(t, t.shape, out);
   return nullptr;
 }
 
@@ -179,10 +181,11 @@ zy_status_t zy_session_get_output(zy_session_t* s, size_t index, zy_tensor_info_
   if (!s) return nullArg("session");
   const zy::Model& m = s->session->model();
   if (index >= m.graph.outputs.size()) return makeStatus(ZY_INVALID_ARGUMENT, "output index is out of range");
-  int32_t t = m.graph.outputs[index];
-  if (out_info) fillInfo(m.tensors[t], out_info);
+  const int32_t t = m.graph.outputs[index];
+  const zy::Shape& shape = s->session->tensorShape(t);  // this run's shape (dynamic models)
+  if (out_info) fillInfo(m.tensors[t], shape, out_info);
   if (out_data) *out_data = s->session->tensorData(t);
-  if (out_bytes) *out_bytes = static_cast<size_t>(std::max<int64_t>(0, m.tensors[t].byteSize()));
+  if (out_bytes) *out_bytes = static_cast<size_t>(std::max<int64_t>(0, zy::numElements(shape))) * zy::dtypeSize(m.tensors[t].dtype);
   return nullptr;
 }
 

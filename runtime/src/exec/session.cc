@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "exec/backend_registry.h"
+#include "ops/shape_inference.h"
 
 namespace zy {
 
@@ -24,28 +25,25 @@ Session::~Session() {
 
 Status Session::create(const Model& model, const SessionOptions& options, std::unique_ptr<Session>* out) {
   std::unique_ptr<Session> s(new Session(model));
-  for (const Tensor& t : model.tensors)
-    for (int64_t d : t.shape)
-      if (d < 0) return unsupported("tensor '" + t.name + "' has a dynamic shape " + shapeToString(t.shape) +
-                                    "; compile with --input-shape to fix it");
-  // The compiler's plan when the file has one, else plan here.
-  bool planned = model.arena_size > 0;
-  if (planned) {
-    s->plan_.arena_size = model.arena_size;
-    for (const Tensor& t : model.tensors) s->plan_.offsets.push_back(t.arena_offset);
-  } else {
-    ZY_RETURN_IF_ERROR(planMemory(model, &s->plan_));
+  s->shapes_.reserve(model.tensors.size());
+  for (const Tensor& t : model.tensors) {
+    s->shapes_.push_back(t.shape);
+    if (t.isConstant()) continue;
+    for (int64_t d : t.shape) s->dynamic_ |= d < 0;
   }
-  size_t arena_bytes = std::max<size_t>(64, (s->plan_.arena_size + 63) / 64 * 64);
-  uint8_t* arena = static_cast<uint8_t*>(std::aligned_alloc(64, arena_bytes));
-  if (!arena) return Status(ZY_OUT_OF_MEMORY, strFormat("cannot allocate a %zu-byte arena", arena_bytes));
-  std::memset(arena, 0, arena_bytes);
-  s->arena_.reset(arena, [](uint8_t* p) { std::free(p); });
   s->data_.assign(model.tensors.size(), nullptr);
-  for (size_t i = 0; i < model.tensors.size(); ++i) {
-    const Tensor& t = model.tensors[i];
-    if (t.isConstant()) s->data_[i] = const_cast<uint8_t*>(t.data);
-    else if (s->plan_.offsets[i] >= 0) s->data_[i] = arena + s->plan_.offsets[i];
+  s->owned_.resize(model.tensors.size());
+  for (size_t i = 0; i < model.tensors.size(); ++i)
+    if (model.tensors[i].isConstant()) s->data_[i] = const_cast<uint8_t*>(model.tensors[i].data);
+  if (!s->dynamic_) {
+    // The compiler's plan when the file has one, else plan here.
+    if (model.arena_size > 0) {
+      s->plan_.arena_size = model.arena_size;
+      for (const Tensor& t : model.tensors) s->plan_.offsets.push_back(t.arena_offset);
+    } else {
+      ZY_RETURN_IF_ERROR(planMemory(model, &s->plan_));
+    }
+    ZY_RETURN_IF_ERROR(s->allocateArena());
   }
   s->pool_ = ThreadPool::create(options.num_threads);
   s->host_.abi_version = ZY_BACKEND_ABI_VERSION;
@@ -55,6 +53,20 @@ Status Session::create(const Model& model, const SessionOptions& options, std::u
   ZY_RETURN_IF_ERROR(s->bindBackends(options));
   ZY_RETURN_IF_ERROR(s->prepareOps());
   *out = std::move(s);
+  return Status::OK();
+}
+
+Status Session::allocateArena() {
+  const size_t bytes = std::max<size_t>(64, (plan_.arena_size + 63) / 64 * 64);
+  uint8_t* arena = static_cast<uint8_t*>(std::aligned_alloc(64, bytes));
+  if (!arena) return Status(ZY_OUT_OF_MEMORY, strFormat("cannot allocate a %zu-byte arena", bytes));
+  std::memset(arena, 0, bytes);
+  arena_.reset(arena, [](uint8_t* p) { std::free(p); });
+  for (size_t i = 0; i < model_.tensors.size(); ++i) {
+    if (model_.tensors[i].isConstant()) continue;
+    if (dynamic_ && model_.tensors[i].kind == TensorKind::Input) continue;  // inputs keep their own buffers
+    if (plan_.offsets[i] >= 0) data_[i] = arena + plan_.offsets[i];
+  }
   return Status::OK();
 }
 
@@ -82,9 +94,9 @@ zy_tensor_view_t Session::tensorView(int32_t t, bool with_data, std::vector<zy_q
   const Tensor& tt = model_.tensors[t];
   v.name = tt.name.c_str();
   v.dtype = static_cast<zy_dtype_t>(tt.dtype);
-  v.rank = static_cast<int32_t>(tt.shape.size());
-  v.dims = tt.shape.data();
-  v.byte_size = static_cast<size_t>(std::max<int64_t>(0, tt.byteSize()));
+  v.rank = static_cast<int32_t>(shapes_[t].size());
+  v.dims = shapes_[t].data();
+  v.byte_size = static_cast<size_t>(std::max<int64_t>(0, numElements(shapes_[t]))) * dtypeSize(tt.dtype);
   v.is_constant = tt.isConstant();
   v.data = (with_data || tt.isConstant()) ? data_[t] : nullptr;
   if (!tt.quant.empty()) {
@@ -157,27 +169,138 @@ Status Session::prepareOps() {
 Status Session::setInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes) {
   if (index >= model_.graph.inputs.size())
     return invalidArgument(strFormat("input index %zu is out of range (the model has %zu inputs)", index, model_.graph.inputs.size()));
-  int32_t t = model_.graph.inputs[index];
+  const int32_t t = model_.graph.inputs[index];
   const Tensor& tt = model_.tensors[t];
   if (dtype != tt.dtype)
     return invalidArgument("input '" + tt.name + "' expects dtype " + dtypeName(tt.dtype) + ", got " + dtypeName(dtype));
   Shape given(dims, dims + std::max(0, rank));
-  if (rank < 0 || given != tt.shape)
+  bool fits = rank >= 0 && given.size() == tt.shape.size();
+  for (size_t d = 0; fits && d < given.size(); ++d) fits = given[d] >= 0 && (tt.shape[d] < 0 || tt.shape[d] == given[d]);
+  if (!fits)
     return invalidArgument("input '" + tt.name + "' expects shape " + shapeToString(tt.shape) + ", got " + shapeToString(given));
-  if (static_cast<int64_t>(bytes) != tt.byteSize())
-    return invalidArgument("input '" + tt.name + strFormat("' expects %lld bytes, got %zu", (long long)tt.byteSize(), bytes));
+  const int64_t want = numElements(given);
+  if (want < 0 || static_cast<uint64_t>(want) * dtypeSize(dtype) != bytes)
+    return invalidArgument("input '" + tt.name + strFormat("' of shape %s needs %lld bytes, got %zu", shapeToString(given).c_str(),
+                                                           (long long)(std::max<int64_t>(want, 0) * static_cast<int64_t>(dtypeSize(dtype))), bytes));
   if (bytes && !data) return invalidArgument("input '" + tt.name + "' has no data");
+  if (dynamic_) {
+    owned_[t].assign(static_cast<const uint8_t*>(data), static_cast<const uint8_t*>(data) + bytes);
+    if (owned_[t].empty()) owned_[t].resize(1);  // a valid pointer for empty tensors
+    data_[t] = owned_[t].data();
+    shapes_[t] = given;
+    return Status::OK();
+  }
   if (bytes) std::memcpy(data_[t], data, bytes);
   return Status::OK();
 }
 
+Status Session::runOp(OpInstance& op) {
+  const BoundBackend& b = backends_[op.backend];
+  char err[512] = {0};
+  if (b.api->run_op(b.instance, op.state, &op.view, err, sizeof err) != ZY_OK)
+    return Status(ZY_BACKEND_ERROR, model_.graph.nodes[op.node].label() + ": " + err);
+  return Status::OK();
+}
+
 Status Session::run() {
-  for (OpInstance& op : ops_) {
-    const BoundBackend& b = backends_[op.backend];
-    char err[512] = {0};
-    if (b.api->run_op(b.instance, op.state, &op.view, err, sizeof err) != ZY_OK)
-      return Status(ZY_BACKEND_ERROR, model_.graph.nodes[op.node].label() + ": " + err);
+  if (!dynamic_) {
+    for (OpInstance& op : ops_) ZY_RETURN_IF_ERROR(runOp(op));
+    return Status::OK();
   }
+  for (int32_t t : model_.graph.inputs)
+    if (!data_[t]) return invalidArgument("input '" + model_.tensors[t].name + "' has a dynamic shape and was not set");
+  if (plan_valid_) {
+    bool stale = false;
+    ZY_RETURN_IF_ERROR(runPlannedDynamic(&stale));
+    if (!stale) return Status::OK();
+  }
+  return runAndReplan();
+}
+
+Status Session::inferNode(size_t k, std::vector<Shape>* out) {
+  const Node& n = model_.graph.nodes[k];
+  std::vector<ValueInfo> ins, outs;
+  for (int32_t i : n.inputs) {
+    if (i < 0) { ins.emplace_back(); continue; }
+    ins.push_back(ValueInfo{model_.tensors[i].dtype, shapes_[i], data_[i]});
+  }
+  ZY_RETURN_IF_ERROR(inferOutputs(n.type, n.attrs, ins, n.outputs.size(), &outs).withContext(n.label()));
+  out->clear();
+  for (size_t o = 0; o < outs.size(); ++o) {
+    const Tensor& t = model_.tensors[n.outputs[o]];
+    // The model's fixed dimensions must hold at run time too.
+    bool fits = outs[o].dtype == t.dtype && outs[o].shape.size() == t.shape.size();
+    for (size_t d = 0; fits && d < t.shape.size(); ++d) fits = t.shape[d] < 0 || t.shape[d] == outs[o].shape[d];
+    if (!fits)
+      return invalidArgument(n.label() + ": computes " + dtypeName(outs[o].dtype) + shapeToString(outs[o].shape) + " for output '" +
+                             t.name + "', which the model declares " + dtypeName(t.dtype) + shapeToString(t.shape));
+    out->push_back(outs[o].shape);
+  }
+  return Status::OK();
+}
+
+void Session::refreshView(OpInstance& op) {
+  const Node& n = model_.graph.nodes[op.node];
+  auto refresh = [&](zy_tensor_view_t& v, int32_t t) {
+    if (t < 0) return;
+    v.rank = static_cast<int32_t>(shapes_[t].size());
+    v.dims = shapes_[t].data();
+    v.data = data_[t];
+    v.byte_size = static_cast<size_t>(std::max<int64_t>(0, numElements(shapes_[t]))) * dtypeSize(model_.tensors[t].dtype);
+  };
+  for (size_t i = 0; i < n.inputs.size(); ++i) refresh(op.inputs[i], n.inputs[i]);
+  for (size_t i = 0; i < n.outputs.size(); ++i) refresh(op.outputs[i], n.outputs[i]);
+}
+
+Status Session::runPlannedDynamic(bool* stale) {
+  // Move from the last replanning run's buffers into the arena.
+  for (size_t i = 0; i < model_.tensors.size(); ++i) {
+    const Tensor& t = model_.tensors[i];
+    if (t.isConstant() || t.kind == TensorKind::Input || !planned_data_[i]) continue;
+    data_[i] = planned_data_[i];
+    std::vector<uint8_t>().swap(owned_[i]);
+  }
+  std::vector<Shape> outs;
+  for (OpInstance& op : ops_) {
+    ZY_RETURN_IF_ERROR(inferNode(op.node, &outs));
+    const Node& n = model_.graph.nodes[op.node];
+    for (size_t o = 0; o < outs.size(); ++o)
+      if (outs[o] != shapes_[n.outputs[o]]) { *stale = true; return Status::OK(); }
+    refreshView(op);
+    ZY_RETURN_IF_ERROR(runOp(op));
+  }
+  *stale = false;
+  return Status::OK();
+}
+
+Status Session::runAndReplan() {
+  plan_valid_ = false;
+  std::vector<Shape> outs;
+  for (OpInstance& op : ops_) {
+    ZY_RETURN_IF_ERROR(inferNode(op.node, &outs));
+    const Node& n = model_.graph.nodes[op.node];
+    for (size_t o = 0; o < outs.size(); ++o) {
+      const int32_t t = n.outputs[o];
+      shapes_[t] = outs[o];
+      const int64_t bytes = numElements(outs[o]) * static_cast<int64_t>(dtypeSize(model_.tensors[t].dtype));
+      owned_[t].assign(static_cast<size_t>(std::max<int64_t>(bytes, 1)), 0);
+      data_[t] = owned_[t].data();
+    }
+    refreshView(op);
+    ZY_RETURN_IF_ERROR(runOp(op));
+  }
+  // Plan one arena for these shapes; the next runs use it while shapes hold.
+  // Outputs of this run stay where they are until then.
+  MemoryPlan plan;
+  ZY_RETURN_IF_ERROR(planMemory(model_, &plan, &shapes_));
+  plan_ = plan;
+  std::vector<void*> current = data_;
+  ZY_RETURN_IF_ERROR(allocateArena());
+  // This run's results stay readable where they are until the next run.
+  planned_data_ = data_;
+  data_ = current;
+  plan_valid_ = true;
+  ++replans_;
   return Status::OK();
 }
 

@@ -1,4 +1,11 @@
 // A session: one model bound to backends, with its arena and thread pool.
+//
+// Static models are planned once (by the compiler, or at creation) and run in
+// one arena. Models with dimensions known only at run time are planned for
+// the input shapes of a run: the first run with new shapes infers every
+// shape as it goes (each op's inputs are computed by then, so value-dependent
+// shapes resolve), then plans one arena for those shapes; later runs reuse it
+// while every op's shapes stay the same.
 #pragma once
 #include <memory>
 #include <string>
@@ -24,17 +31,23 @@ class Session {
   static Status create(const Model& model, const SessionOptions& options, std::unique_ptr<Session>* out);
 
   const Model& model() const { return model_; }
-  // Copies an input into the arena after checking dtype and shape.
+  // Copies an input in after checking dtype and shape (dimensions the model
+  // fixes must match; dynamic ones take any size).
   Status setInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes);
   Status run();
   const void* tensorData(int32_t tensor) const { return data_[tensor]; }
+  // The tensor's shape in the last run (the model's shape for static models).
+  const Shape& tensorShape(int32_t tensor) const { return shapes_[tensor]; }
   size_t arenaBytes() const { return plan_.arena_size; }
+  bool isDynamic() const { return dynamic_; }
+  // How many times the arena was planned for new shapes (dynamic models).
+  int replanCount() const { return replans_; }
   // The backend each op of the main graph runs on.
   std::string opBackend(size_t op) const { return backends_[ops_[op].backend].api->name; }
   int numThreads() const { return pool_->numThreads(); }
 
  private:
-  Session(const Model& model) : model_(model) {}
+  explicit Session(const Model& model) : model_(model) {}
   struct BoundBackend {
     const zy_backend_api_t* api = nullptr;
     void* instance = nullptr;
@@ -52,16 +65,33 @@ class Session {
   Status bindBackends(const SessionOptions& options);
   Status prepareOps();
   void buildView(OpInstance& op, bool with_data);
+  // Points an op's tensor views at the current shapes and data.
+  void refreshView(OpInstance& op);
   zy_tensor_view_t tensorView(int32_t t, bool with_data, std::vector<zy_quant_view_t>& quants);
+  Status runOp(OpInstance& op);
+  // Output shapes of node k from the current input shapes and data.
+  Status inferNode(size_t k, std::vector<Shape>* out);
+  Status allocateArena();
+  // Dynamic models: run in the planned arena, checking each op's shapes;
+  // *stale is set (and the run abandoned) when a shape differs from the plan.
+  Status runPlannedDynamic(bool* stale);
+  // Dynamic models: infer, allocate and run op by op, then plan for these shapes.
+  Status runAndReplan();
 
   const Model& model_;
+  bool dynamic_ = false;
+  bool plan_valid_ = false;
+  int replans_ = 0;
   MemoryPlan plan_;
   std::unique_ptr<ThreadPool> pool_;
   zy_host_t host_{};
   std::vector<BoundBackend> backends_;
   std::vector<OpInstance> ops_;
   std::shared_ptr<uint8_t> arena_;
-  std::vector<void*> data_;   // per tensor: arena slot or constant data
+  std::vector<void*> data_;                        // per tensor: arena slot, input buffer or constant
+  std::vector<Shape> shapes_;                      // per tensor: current shape
+  std::vector<std::vector<uint8_t>> owned_;        // dynamic models: inputs, and outputs of a replanning run
+  std::vector<void*> planned_data_;                // dynamic models: each tensor's slot in the planned arena
 };
 
 }  // namespace zy

@@ -27,8 +27,13 @@ struct UnionFind {
 
 }  // namespace
 
-Status planMemory(const Model& m, MemoryPlan* plan) {
+Status planMemory(const Model& m, MemoryPlan* plan, const std::vector<Shape>* shapes) {
   const size_t nt = m.tensors.size();
+  auto bytesOf = [&](size_t i) {
+    if (!shapes) return m.tensors[i].byteSize();
+    const int64_t n = numElements((*shapes)[i]);
+    return n < 0 ? int64_t{-1} : n * static_cast<int64_t>(dtypeSize(m.tensors[i].dtype));
+  };
   const int32_t end = static_cast<int32_t>(m.graph.nodes.size());
   std::vector<int32_t> def(nt, -1), last(nt, -2);
   // Inputs live through the whole run: a session may run again on the inputs
@@ -60,7 +65,7 @@ Status planMemory(const Model& m, MemoryPlan* plan) {
       if (i < 0 || m.tensors[i].isConstant()) continue;
       int32_t r = uf.find(i);
       if (buf_last[r] != k) continue;  // read later (inputs and outputs always are)
-      if (m.tensors[i].byteSize() != m.tensors[o].byteSize() || m.tensors[i].dtype != m.tensors[o].dtype) continue;
+      if (bytesOf(i) != bytesOf(o) || m.tensors[i].dtype != m.tensors[o].dtype) continue;
       merge(o, i);
       break;
     }
@@ -72,8 +77,8 @@ Status planMemory(const Model& m, MemoryPlan* plan) {
   for (size_t i = 0; i < nt; ++i) {
     const Tensor& t = m.tensors[i];
     if (t.isConstant()) continue;  // constants stay in the model file
-    int64_t bytes = t.byteSize();
-    if (bytes < 0) return invalidArgument("tensor '" + t.name + "' has shape " + shapeToString(t.shape) + " with unknown dimensions; cannot plan memory");
+    int64_t bytes = bytesOf(i);
+    if (bytes < 0) return invalidArgument("tensor '" + t.name + "' has shape " + shapeToString(shapes ? (*shapes)[i] : t.shape) + " with unknown dimensions; cannot plan memory");
     int32_t r = uf.find(static_cast<int32_t>(i));
     if (buf_of_root[r] < 0) {
       buf_of_root[r] = static_cast<int32_t>(bufs.size());

@@ -21,7 +21,9 @@ struct MemoryPlan {
 
 // Plans the main graph: liveness over the execution order, aliasing and
 // in-place reuse, then greedy-by-size offset assignment (64-byte aligned).
-Status planMemory(const Model& m, MemoryPlan* plan);
+// `shapes`, when given, replaces the model's tensor shapes (a dynamic model
+// planned for the shapes of one run).
+Status planMemory(const Model& m, MemoryPlan* plan, const std::vector<Shape>* shapes = nullptr);
 // Plans and stores the offsets in the model (what the compiler exports).
 Status applyMemoryPlan(Model* m);
 

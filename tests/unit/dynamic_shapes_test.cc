@@ -1,0 +1,98 @@
+// Models with dimensions known only at run time: the session infers shapes
+// per run, plans a new arena when they change and keeps it while they don't.
+#include <cmath>
+
+#include "exec/session.h"
+#include "test_util.h"
+
+namespace zy {
+namespace test {
+namespace {
+
+// x[?, 4] -> Tanh -> Softmax(axis 1) -> y[?, 4], plus s = Shape(x) (i64[2]).
+Model dynamicModel() {
+  Model m;
+  auto add = [&](const char* name, Shape shape, DType dt, TensorKind kind) {
+    Tensor t;
+    t.name = name;
+    t.dtype = dt;
+    t.shape = std::move(shape);
+    t.kind = kind;
+    m.tensors.push_back(t);
+    return static_cast<int32_t>(m.tensors.size() - 1);
+  };
+  int32_t x = add("x", {-1, 4}, DType::F32, TensorKind::Input);
+  int32_t h = add("h", {-1, 4}, DType::F32, TensorKind::Intermediate);
+  int32_t y = add("y", {-1, 4}, DType::F32, TensorKind::Output);
+  int32_t s = add("s", {2}, DType::I64, TensorKind::Output);
+  Node tanh_node{"Tanh", "", "tanh", {x}, {h}, {}, 0};
+  Node softmax{"Softmax", "", "softmax", {h}, {y}, attrs({Attribute::Int("axis", 1)}), 0};
+  Node shape{"Shape", "", "shape", {x}, {s}, {}, 0};
+  m.graph.nodes = {tanh_node, softmax, shape};
+  m.graph.inputs = {x};
+  m.graph.outputs = {y, s};
+  return m;
+}
+
+// Softmax of tanh over a row, by hand.
+std::vector<float> expected(const std::vector<float>& row) {
+  std::vector<float> e;
+  float sum = 0;
+  for (float v : row) { e.push_back(std::exp(std::tanh(v))); sum += e.back(); }
+  for (float& v : e) v /= sum;
+  return e;
+}
+
+TEST(DynamicShapes, ReplansOnlyWhenShapesChange) {
+  Model m = dynamicModel();
+  ASSERT_TRUE(validateModel(m).ok());
+  std::unique_ptr<Session> s;
+  Status st = Session::create(m, SessionOptions{1, {}}, &s);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_TRUE(s->isDynamic());
+  auto runWith = [&](int64_t rows) {
+    std::vector<float> x(static_cast<size_t>(rows * 4));
+    for (size_t i = 0; i < x.size(); ++i) x[i] = 0.25f * static_cast<float>(i % 7) - 0.5f;
+    int64_t dims[2] = {rows, 4};
+    Status r = s->setInput(0, DType::F32, dims, 2, x.data(), x.size() * 4);
+    ASSERT_TRUE(r.ok()) << r.message();
+    r = s->run();
+    ASSERT_TRUE(r.ok()) << r.message();
+    const int32_t y = m.graph.outputs[0], sh = m.graph.outputs[1];
+    EXPECT_EQ(s->tensorShape(y), (Shape{rows, 4}));
+    const int64_t* shape_out = static_cast<const int64_t*>(s->tensorData(sh));
+    EXPECT_EQ(shape_out[0], rows);
+    EXPECT_EQ(shape_out[1], 4);
+    const float* out = static_cast<const float*>(s->tensorData(y));
+    for (int64_t r0 = 0; r0 < rows; ++r0) {
+      std::vector<float> want = expected(std::vector<float>(x.begin() + r0 * 4, x.begin() + r0 * 4 + 4));
+      for (int k = 0; k < 4; ++k) EXPECT_NEAR(out[r0 * 4 + k], want[k], 1e-6f);
+    }
+  };
+  runWith(2);
+  EXPECT_EQ(s->replanCount(), 1);
+  runWith(2);  // same shapes: the plan stays
+  runWith(2);
+  EXPECT_EQ(s->replanCount(), 1);
+  runWith(5);  // new shapes: infer and plan again
+  EXPECT_EQ(s->replanCount(), 2);
+  runWith(5);
+  EXPECT_EQ(s->replanCount(), 2);
+  runWith(1);
+  EXPECT_EQ(s->replanCount(), 3);
+}
+
+TEST(DynamicShapes, FixedDimensionsAreStillChecked) {
+  Model m = dynamicModel();
+  std::unique_ptr<Session> s;
+  ASSERT_TRUE(Session::create(m, SessionOptions{1, {}}, &s).ok());
+  std::vector<float> x(15);
+  int64_t dims[2] = {3, 5};
+  Status st = s->setInput(0, DType::F32, dims, 2, x.data(), x.size() * 4);
+  EXPECT_EQ(st.message(), "input 'x' expects shape [?,4], got [3,5]");
+  EXPECT_FALSE(s->run().ok());  // no input yet
+}
+
+}  // namespace
+}  // namespace test
+}  // namespace zy
