@@ -8,7 +8,7 @@ PKGS=(
   flatbuffers-compiler libflatbuffers-dev
   libtbb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
-  python3 python3-onnx python3-numpy python3-torch python3-torchvision
+  python3 python3-onnx python3-numpy python3-torch python3-torchvision python3-pil fonts-dejavu-core
   nodejs npm
 )
 missing=()

@@ -12,6 +12,7 @@ JOBS=${ZY_JOBS:-$(nproc)}
 
 scripts/build.sh
 NODE_PATH_DIR=$(scripts/ort.sh | tail -n 1)
+models/fetch_models.sh build/models   # pinned by sha256; cached after the first run
 
 echo "== tests (build/)"
 ZY_ORT_NODE_PATH="$NODE_PATH_DIR" ctest --test-dir build --output-on-failure -j"$JOBS"

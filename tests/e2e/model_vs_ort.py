@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""One ONNX model, compiled once by zy-compile, run by zy-run and by ONNX
+Runtime on the same seeded random inputs, once per --case; every output must
+match within --tolerance (default 1e-4) of the ONNX Runtime output's largest
+magnitude.
+
+usage: model_vs_ort.py --model M.onnx --bin BUILD/bin --work DIR --node-path NODE_MODULES
+                       --case NAME=1x3x48x320[,NAME2=...] [--case ...] [--range LO:HI]
+
+A shape written image:NxCxHxW gives a rendered line of dark text on white,
+normalized as PP-OCR does, instead of noise (a text detector's output on
+noise is ~0 everywhere, which makes a relative comparison meaningless).
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def run(cmd, env=None):
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    if r.returncode != 0:
+        print(r.stdout)
+        raise SystemExit(f"FAILED: {' '.join(cmd)} (exit {r.returncode})")
+    return r.stdout
+
+
+def text_image(shape):
+    from PIL import Image, ImageDraw, ImageFont
+    n, c, h, w = shape
+    img = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(img)
+    try:
+        font = ImageFont.truetype("DejaVuSans.ttf", max(10, h // 5))
+    except OSError:
+        font = ImageFont.load_default()
+    for k, line in enumerate(["Zhongyuan 2026", "edge inference"]):
+        draw.text((w // 12, h // 8 + k * h // 3), line, fill=(20, 20, 20), font=font)
+    x = (np.asarray(img, np.float32) / 255.0 - [0.485, 0.456, 0.406]) / [0.229, 0.224, 0.225]
+    return np.repeat(x.transpose(2, 0, 1)[None].astype(np.float32), n, axis=0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--node-path", required=True)
+    ap.add_argument("--case", action="append", required=True)
+    ap.add_argument("--range", default="-1:1", help="uniform input range")
+    ap.add_argument("--tolerance", type=float, default=1e-4, help="largest |zy - ort| / max |ort|")
+    a = ap.parse_args()
+    if not os.path.exists(a.model):
+        raise SystemExit(f"{a.model} is missing: run models/fetch_models.sh (scripts/test.sh does)")
+    if not os.path.exists(os.path.join(a.node_path, "onnxruntime-node")):
+        raise SystemExit(f"ONNX Runtime is not installed under {a.node_path}: run scripts/ort.sh")
+    os.makedirs(a.work, exist_ok=True)
+    name = os.path.splitext(os.path.basename(a.model))[0]
+    zym = os.path.join(a.work, name + ".zym")
+    run([os.path.join(a.bin, "zy-compile"), a.model, "-o", zym])  # once for every case
+    lo, hi = map(float, a.range.split(":"))
+    rng = np.random.default_rng(20261128)
+    env = dict(os.environ, NODE_PATH=a.node_path)
+    ok = True
+    for k, case in enumerate(a.case):
+        args = []
+        for item in case.split(","):
+            n, shape = item.split("=")
+            if shape.startswith("image:"):
+                arr = text_image([int(d) for d in shape[6:].split("x")])
+            else:
+                arr = rng.uniform(lo, hi, [int(d) for d in shape.split("x")]).astype(np.float32)
+            path = os.path.join(a.work, f"case{k}_{n}.npy")
+            np.save(path, arr)
+            args += ["--input", f"{n}={path}"]
+        zy_dir, ort_dir = os.path.join(a.work, f"case{k}_zy"), os.path.join(a.work, f"case{k}_ort")
+        print(run([os.path.join(a.bin, "zy-run"), zym, "--output-dir", zy_dir] + args).strip())
+        run(["node", os.path.join(ROOT, "models", "ort_reference.js"), a.model, "--output-dir", ort_dir] + args, env=env)
+        i = 0
+        while os.path.exists(os.path.join(ort_dir, f"output_{i}.npy")):
+            want = np.load(os.path.join(ort_dir, f"output_{i}.npy"))
+            got = np.load(os.path.join(zy_dir, f"output_{i}.npy"))
+            if got.shape != want.shape:
+                print(f"case {case} output {i}: shape {got.shape} vs ONNX Runtime {want.shape}")
+                ok = False
+            else:
+                scale = float(np.abs(want).max()) or 1.0
+                rel = float(np.abs(got.astype(np.float64) - want).max()) / scale
+                print(f"{name} case {case} output {i} {list(got.shape)}: max |zy - ort| / max |ort| = {rel:.3e}")
+                ok &= rel <= a.tolerance
+            i += 1
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
