@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -241,11 +242,24 @@ int main(int argc, char** argv) {
     std::ifstream f(dir + "/model.onnx", std::ios::binary);
     if (!f || !model.ParseFromIstream(&f)) continue;
     std::set<std::string> ops, missing;
-    for (const auto& n : model.graph().node()) {
+    // Every node, including those of If branches.
+    std::vector<const onnx::NodeProto*> nodes;
+    std::function<void(const onnx::GraphProto&)> collect = [&](const onnx::GraphProto& g) {
+      for (const auto& n : g.node()) {
+        nodes.push_back(&n);
+        for (const auto& a : n.attribute()) {
+          if (a.has_g()) collect(a.g());
+          for (const auto& sg : a.graphs()) collect(sg);
+        }
+      }
+    };
+    collect(model.graph());
+    for (const onnx::NodeProto* np : nodes) {
+      const onnx::NodeProto& n = *np;
       ops.insert(n.op_type());
       const bool supported = (n.domain().empty() || n.domain() == "ai.onnx") &&
                              (zy::isSupportedOpType(n.op_type()) || n.op_type() == "Constant" ||
-                              n.op_type() == "Upsample" || n.op_type() == "Scatter");
+                              n.op_type() == "Upsample" || n.op_type() == "Scatter" || n.op_type() == "If");
       if (!supported) missing.insert(n.op_type());
     }
     std::string op = ops.size() == 1 ? *ops.begin() : (model.graph().node_size() ? model.graph().node(0).op_type() + "+" : "empty");

@@ -26,7 +26,7 @@ namespace zy {
 
 StringRef onnxOpType(Operation* op) {
   if (!op || op->getDialect() == nullptr || op->getDialect()->getNamespace() != "zy") return {};
-  if (isa<ConstantOp, NoneOp>(op)) return {};
+  if (isa<ConstantOp, NoneOp, YieldOp>(op)) return {};
   return op->getName().stripDialect();
 }
 

@@ -1,5 +1,7 @@
 #include "zy/Export/ModelBuilder.h"
 
+#include <functional>
+
 #include "format/model_format.h"
 #include "plan/memory_planner.h"
 #include "zy/Bridge/RuntimeBridge.h"
@@ -52,7 +54,9 @@ LogicalResult buildModel(func::FuncOp func, ::zy::Model* out, DenseMap<Value, in
   }
   if (auto offs = func->getAttrOfType<DenseI64ArrayAttr>("zy.arg_offsets"))
     for (size_t i = 0; i < offs.size() && i < m.graph.inputs.size(); ++i) m.tensors[m.graph.inputs[i]].arena_offset = offs[i];
-  for (Operation& op : body) {
+  // Adds the ops of a block to graph g (the main graph, or an If branch).
+  std::function<LogicalResult(Block&, ::zy::Graph*)> addBlock = [&](Block& block, ::zy::Graph* g) -> LogicalResult {
+  for (Operation& op : block) {
     if (auto c = dyn_cast<ConstantOp>(op)) {
       int32_t i = add(c.getResult(), locName(c.getLoc()), TensorKind::Constant);
       m.tensors[i].setOwnedData(elementsToBytes(c.getValue()));
@@ -60,6 +64,14 @@ LogicalResult buildModel(func::FuncOp func, ::zy::Model* out, DenseMap<Value, in
     }
     if (isa<NoneOp>(op)) {
       index[op.getResult(0)] = -1;
+      continue;
+    }
+    if (auto y = dyn_cast<YieldOp>(op)) {  // a branch's results
+      for (Value v : y.getValues()) {
+        auto it = index.find(v);
+        if (it == index.end() || it->second < 0) { *error = "an If branch yields a value that is not computed"; return failure(); }
+        g->outputs.push_back(it->second);
+      }
       continue;
     }
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
@@ -83,12 +95,12 @@ LogicalResult buildModel(func::FuncOp func, ::zy::Model* out, DenseMap<Value, in
           m.tensors.push_back(copy);
           const int32_t out_t = static_cast<int32_t>(m.tensors.size() - 1);
           id.outputs = {out_t};
-          m.graph.nodes.push_back(std::move(id));
-          m.graph.outputs.push_back(out_t);
+          g->nodes.push_back(std::move(id));
+          g->outputs.push_back(out_t);
         } else {
           m.tensors[t].kind = TensorKind::Output;
           m.tensors[t].name = name;
-          m.graph.outputs.push_back(t);
+          g->outputs.push_back(t);
         }
       }
       continue;
@@ -112,8 +124,27 @@ LogicalResult buildModel(func::FuncOp func, ::zy::Model* out, DenseMap<Value, in
       n.outputs.push_back(t);
     }
     n.attrs = attributesOf(&op);
-    m.graph.nodes.push_back(std::move(n));
+    if (isa<IfOp>(op)) {
+      // Each branch becomes a subgraph, named by a GRAPH attribute.
+      const char* names[2] = {"then_branch", "else_branch"};
+      for (int k = 0; k < 2; ++k) {
+        ::zy::Graph sub;
+        sub.name = n.name + "/" + names[k];
+        if (failed(addBlock(op.getRegion(k).front(), &sub))) return failure();
+        m.subgraphs.push_back(std::move(sub));
+        ::zy::Attribute a;
+        a.name = names[k];
+        a.type = ZY_ATTR_GRAPH;
+        a.index = static_cast<int32_t>(m.subgraphs.size() - 1);
+        n.attrs.list().push_back(a);
+      }
+    }
+    g->nodes.push_back(std::move(n));
   }
+  return success();
+  };
+  if (failed(addBlock(body, &m.graph))) return failure();
+
   if (auto size = func->getAttrOfType<IntegerAttr>("zy.arena_size")) m.arena_size = static_cast<uint64_t>(size.getInt());
   if (value_index) *value_index = std::move(index);
   *out = std::move(m);
@@ -130,7 +161,7 @@ LogicalResult exportModel(ModuleOp module, ::zy::Model* out, std::string* error)
     complete &= t.isConstant() || t.arena_offset >= 0;
     for (int64_t d : t.shape) dynamic |= d < 0;
   }
-  if (dynamic) {  // planned by the runtime for each run's shapes
+  if (dynamic || !m.subgraphs.empty()) {  // planned by the runtime for each run's shapes
     for (Tensor& t : m.tensors) t.arena_offset = -1;
     m.arena_size = 0;
   } else if (!complete) {

@@ -160,6 +160,11 @@ class Importer {
   bool checkSupported(const onnx::GraphProto& g);
   bool sortNodes(const onnx::GraphProto& g, std::vector<const onnx::NodeProto*>* order);
   bool importNode(const onnx::NodeProto& n, const std::string& name);
+  // Imports an If node: each branch becomes a region ending in zy.yield.
+  bool importIf(const onnx::NodeProto& n, const std::string& label, Location loc);
+  // Imports a subgraph's initializers and nodes at the insertion point, with
+  // outer-scope names visible; returns its output values.
+  bool importGraphBody(const onnx::GraphProto& g, SmallVector<Value>* outputs);
   bool convertAttribute(const onnx::AttributeProto& a, const std::string& label, NamedAttribute* out);
   // Rewrites opset-specific forms into the newest one (attribute -> input).
   bool normalize(const std::string& type, const std::string& label, Location loc, std::string* out_type,
@@ -174,14 +179,27 @@ class Importer {
   std::string error_;
 };
 
+// Collects every node of g and of its subgraphs (If branches), depth first.
+static void allNodes(const onnx::GraphProto& g, std::vector<const onnx::NodeProto*>* out) {
+  for (const auto& n : g.node()) {
+    out->push_back(&n);
+    for (const auto& a : n.attribute()) {
+      if (a.has_g()) allNodes(a.g(), out);
+      for (const auto& sg : a.graphs()) allNodes(sg, out);
+    }
+  }
+}
+
 bool Importer::checkSupported(const onnx::GraphProto& g) {
   std::map<std::string, std::vector<std::string>> unsupported;
-  for (int i = 0; i < g.node_size(); ++i) {
-    const auto& n = g.node(i);
+  std::vector<const onnx::NodeProto*> nodes;
+  allNodes(g, &nodes);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const auto& n = *nodes[i];
     std::string key = n.op_type();
     bool ok = (n.domain().empty() || n.domain() == "ai.onnx") &&
               (::zy::isSupportedOpType(n.op_type()) || n.op_type() == "Constant" || n.op_type() == "Upsample" ||
-               n.op_type() == "Scatter");
+               n.op_type() == "Scatter" || n.op_type() == "If");
     if (!n.domain().empty() && n.domain() != "ai.onnx") key = n.domain() + "." + n.op_type();
     if (!ok) unsupported[key].push_back(n.name().empty() ? n.op_type() + "_" + std::to_string(i) : n.name());
   }
@@ -366,9 +384,64 @@ bool Importer::normalize(const std::string& type, const std::string& label, Loca
   return true;
 }
 
+bool Importer::importGraphBody(const onnx::GraphProto& g, SmallVector<Value>* outputs) {
+  for (const auto& t : g.initializer()) {
+    ConstantInput c;
+    std::string err;
+    if (!tensorBytes(t, base_dir_, &c, &err)) return fail("initializer: " + err);
+    values_[t.name()] = constant(c, NameLoc::get(b_.getStringAttr(t.name())));
+  }
+  std::vector<const onnx::NodeProto*> order;
+  if (!sortNodes(g, &order)) return false;
+  for (const onnx::NodeProto* n : order) {
+    int index = static_cast<int>(n - &g.node(0));
+    std::string name = n->name().empty() ? g.name() + "/" + n->op_type() + "_" + std::to_string(index) : n->name();
+    if (!importNode(*n, name)) return false;
+  }
+  for (const auto& vi : g.output()) {
+    auto it = values_.find(vi.name());
+    if (it == values_.end()) return fail("subgraph '" + g.name() + "': output '" + vi.name() + "' is never computed");
+    outputs->push_back(it->second);
+  }
+  return true;
+}
+
+bool Importer::importIf(const onnx::NodeProto& n, const std::string& label, Location loc) {
+  const onnx::GraphProto* branches[2] = {nullptr, nullptr};
+  for (const auto& a : n.attribute()) {
+    if (a.name() == "then_branch" && a.has_g()) branches[0] = &a.g();
+    if (a.name() == "else_branch" && a.has_g()) branches[1] = &a.g();
+  }
+  if (!branches[0] || !branches[1] || n.input_size() != 1) return fail(label + ": needs a condition and two branches");
+  for (int k = 0; k < 2; ++k)
+    if (branches[k]->output_size() != n.output_size()) return fail(label + ": a branch has the wrong number of outputs");
+  OperationState state(loc, "zy.If");
+  state.addOperands(values_.at(n.input(0)));
+  state.addTypes(SmallVector<Type>(n.output_size(), UnrankedTensorType::get(b_.getF32Type())));
+  state.addRegion();
+  state.addRegion();
+  Operation* op = b_.create(state);
+  for (int k = 0; k < 2; ++k) {
+    Block* block = new Block();
+    op->getRegion(k).push_back(block);
+    OpBuilder::InsertionGuard guard(b_);
+    b_.setInsertionPointToStart(block);
+    // Names defined inside a branch are not visible after it.
+    std::map<std::string, Value> outer = values_;
+    SmallVector<Value> outs;
+    if (!importGraphBody(*branches[k], &outs)) return false;
+    b_.create<YieldOp>(loc, outs);
+    values_ = std::move(outer);
+  }
+  for (int i = 0; i < n.output_size(); ++i)
+    if (!n.output(i).empty()) values_[n.output(i)] = op->getResult(i);
+  return true;
+}
+
 bool Importer::importNode(const onnx::NodeProto& n, const std::string& name) {
   const std::string label = "node '" + name + "' (" + n.op_type() + ")";
   Location loc = NameLoc::get(b_.getStringAttr(name));
+  if (n.op_type() == "If") return importIf(n, label, loc);
   if (n.op_type() == "Constant") {
     if (n.output_size() != 1) return fail(label + ": needs one output");
     ConstantInput c;

@@ -11,14 +11,22 @@ namespace zy {
 namespace {
 
 struct DeadCodeEliminationPass : impl::DeadCodeEliminationBase<DeadCodeEliminationPass> {
-  void runOnOperation() override {
-    // Walking backwards removes whole dead chains in one sweep.
-    for (Block& block : getOperation().getBody()) {
-      for (Operation& op : llvm::make_early_inc_range(llvm::reverse(block))) {
-        if (op.getDialect() == nullptr || op.getDialect()->getNamespace() != "zy") continue;
-        if (op.use_empty()) op.erase();
+  // Walking each block backwards removes whole dead chains in one sweep;
+  // If branches are cleaned before the If itself is considered.
+  static void clean(Block& block) {
+    for (Operation& op : llvm::make_early_inc_range(llvm::reverse(block))) {
+      if (op.getDialect() == nullptr || op.getDialect()->getNamespace() != "zy" || isa<YieldOp>(op)) continue;
+      if (op.use_empty()) {
+        op.erase();
+        continue;
       }
+      for (Region& r : op.getRegions())
+        for (Block& b : r) clean(b);
     }
+  }
+
+  void runOnOperation() override {
+    for (Block& block : getOperation().getBody()) clean(block);
   }
 };
 

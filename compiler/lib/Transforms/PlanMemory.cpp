@@ -28,7 +28,9 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
       func.emitError() << error;
       return signalPassFailure();
     }
-    // Dimensions known only at run time: the runtime plans for each run's shapes.
+    // Dimensions known only at run time, or control flow: the runtime plans
+    // for each run's shapes.
+    if (!model.subgraphs.empty()) return;
     for (const ::zy::Tensor& t : model.tensors)
       for (int64_t d : t.shape)
         if (d < 0) return;

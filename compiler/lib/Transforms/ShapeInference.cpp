@@ -57,7 +57,21 @@ class Sweep {
       }
       values_[arg] = std::move(k);
     }
-    for (Operation& op : func.getBody().front()) {
+    Operation* bad = nullptr;
+    std::string message;
+    if (failed(sweepBlock(func.getBody().front(), &bad, &message))) {
+      bad->emitError() << message << *where;
+      return failure();
+    }
+    return success();
+  }
+  // Sweeps the ops of a block in order; on failure names the op and why.
+  LogicalResult sweepBlock(Block& block, Operation** bad, std::string* message) {
+    for (Operation& op : block) {
+      if (auto ifOp = dyn_cast<IfOp>(op)) {
+        if (failed(sweepIf(ifOp, bad, message))) return failure();
+        continue;
+      }
       if (auto c = dyn_cast<ConstantOp>(op)) {
         Known k;
         k.info = valueInfo(c.getResult());
@@ -81,7 +95,12 @@ class Sweep {
       std::vector<::zy::ValueInfo> outs;
       ::zy::Status s = ::zy::inferOutputs(type.str(), attrs, ins, op.getNumResults(), &outs);
       if (!s.ok()) {
-        op.emitError() << nodeLabel(&op) << ": " << s.message() << *where;
+        // Inputs left unknown by an If whose branches disagree: leave this op too.
+        bool unknown = false;
+        for (const auto& v : ins) for (int64_t d : v.shape) unknown |= d < 0;
+        if (unknown) continue;
+        *bad = &op;
+        *message = nodeLabel(&op) + ": " + s.message();
         return failure();
       }
       // Carry small results' values forward. Shape and Size need only the
@@ -123,6 +142,51 @@ class Sweep {
     }
     return success();
   }
+
+  // If: a known condition picks its branch; otherwise both are swept and
+  // their results merged (a dimension on which they disagree becomes -1).
+  LogicalResult sweepIf(IfOp op, Operation** bad, std::string* message) {
+    auto cit = values_.find(op.getCond());
+    int taken = -1;
+    if (cit != values_.end() && cit->second.has_value && !cit->second.bytes.empty()) {
+      bool nonzero = false;
+      for (size_t k = 0; k < ::zy::dtypeSize(cit->second.info.dtype) && k < cit->second.bytes.size(); ++k) nonzero |= cit->second.bytes[k] != 0;
+      taken = nonzero ? 0 : 1;
+    }
+    bool ok[2];
+    Operation* branch_bad[2] = {nullptr, nullptr};
+    std::string branch_msg[2];
+    for (int k = 0; k < 2; ++k) ok[k] = succeeded(sweepBlock(op->getRegion(k).front(), &branch_bad[k], &branch_msg[k]));
+    if (taken >= 0 && !ok[taken]) { *bad = branch_bad[taken]; *message = branch_msg[taken]; return failure(); }
+    if (taken < 0 && !ok[0] && !ok[1]) { *bad = branch_bad[0]; *message = branch_msg[0]; return failure(); }
+    auto yields = [&](int k) { return cast<YieldOp>(op->getRegion(k).front().getTerminator()).getValues(); };
+    for (unsigned i = 0; i < op->getNumResults(); ++i) {
+      const Known* picks[2] = {nullptr, nullptr};
+      for (int k = 0; k < 2; ++k) {
+        if (!ok[k] || (taken >= 0 && taken != k)) continue;
+        auto it = values_.find(yields(k)[i]);
+        if (it != values_.end()) picks[k] = &it->second;
+      }
+      const Known* first = picks[0] ? picks[0] : picks[1];
+      if (!first) continue;
+      Known k = *first;
+      const Known* other = picks[0] && picks[1] ? picks[1] : nullptr;
+      if (other && (other->info.dtype != k.info.dtype || other->info.shape.size() != k.info.shape.size())) {
+        *bad = op;
+        *message = nodeLabel(op) + ": the branches give output " + std::to_string(i) + " different dtypes or ranks";
+        return failure();
+      }
+      if (other && (other->info.shape != k.info.shape || !other->has_value || other->bytes != k.bytes)) {
+        for (size_t d = 0; d < k.info.shape.size(); ++d)
+          if (other->info.shape[d] != k.info.shape[d]) k.info.shape[d] = -1;
+        k.has_value = false;
+        k.bytes.clear();
+      }
+      values_[op->getResult(i)] = std::move(k);
+    }
+    return success();
+  }
+
   const ::zy::ValueInfo* find(Value v) const {
     auto it = values_.find(v);
     return it == values_.end() ? nullptr : &it->second.info;
@@ -178,7 +242,8 @@ struct ShapeInferencePass : impl::ShapeInferenceBase<ShapeInferencePass> {
           return WalkResult::interrupt();
         }
         SmallVector<int64_t> shape;
-        for (size_t d = 0; d < va->shape.size(); ++d) shape.push_back(va->shape[d] == vb->shape[d] ? va->shape[d] : ShapedType::kDynamic);
+        for (size_t d = 0; d < va->shape.size(); ++d)
+          shape.push_back(va->shape[d] == vb->shape[d] && va->shape[d] >= 0 ? va->shape[d] : ShapedType::kDynamic);
         op->getResult(i).setType(RankedTensorType::get(shape, elementTypeOf(op->getContext(), va->dtype)));
       }
       return WalkResult::advance();

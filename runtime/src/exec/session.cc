@@ -17,8 +17,9 @@ void hostParallelFor(void* ctx, size_t n, size_t grain, zy_parallel_fn_t fn, voi
 }  // namespace
 
 Session::~Session() {
-  for (OpInstance& op : ops_)
-    if (op.state) backends_[op.backend].api->release_op(backends_[op.backend].instance, op.state);
+  for (auto* list : allOps())
+    for (OpInstance& op : *list)
+      if (op.state) backends_[op.backend].api->release_op(backends_[op.backend].instance, op.state);
   for (BoundBackend& b : backends_)
     if (b.instance) b.api->destroy(b.instance);
 }
@@ -31,6 +32,7 @@ Status Session::create(const Model& model, const SessionOptions& options, std::u
     if (t.isConstant()) continue;
     for (int64_t d : t.shape) s->dynamic_ |= d < 0;
   }
+  s->dynamic_ |= !model.subgraphs.empty();  // control flow: shapes follow the branch taken
   s->data_.assign(model.tensors.size(), nullptr);
   s->owned_.resize(model.tensors.size());
   for (size_t i = 0; i < model.tensors.size(); ++i)
@@ -107,7 +109,7 @@ zy_tensor_view_t Session::tensorView(int32_t t, bool with_data, std::vector<zy_q
 }
 
 void Session::buildView(OpInstance& op, bool with_data) {
-  const Node& n = model_.graph.nodes[op.node];
+  const Node& n = *op.node;
   op.inputs.clear();
   op.outputs.clear();
   op.quants.clear();
@@ -131,16 +133,23 @@ void Session::buildView(OpInstance& op, bool with_data) {
   op.view.attrs = op.attrs.data();
 }
 
-Status Session::prepareOps() {
-  const auto& nodes = model_.graph.nodes;
-  ops_.resize(nodes.size());
-  for (size_t k = 0; k < nodes.size(); ++k) {
-    OpInstance& op = ops_[k];
-    op.node = k;
+std::vector<std::vector<Session::OpInstance>*> Session::allOps() {
+  std::vector<std::vector<OpInstance>*> v = {&ops_};
+  for (auto& g : subgraph_ops_) v.push_back(&g);
+  return v;
+}
+
+Status Session::prepareGraph(const Graph& graph, std::vector<OpInstance>* ops) {
+  ops->resize(graph.nodes.size());
+  for (size_t k = 0; k < graph.nodes.size(); ++k) {
+    const Node& node = graph.nodes[k];
+    OpInstance& op = (*ops)[k];
+    op.node = &node;
     buildView(op, false);
+    if (node.type == "If") continue;  // control flow: the session runs it
     // The compiler's assignment first, then the session's order.
     std::vector<size_t> candidates;
-    const std::string& assigned = model_.backends[nodes[k].backend];
+    const std::string& assigned = model_.backends[node.backend];
     for (size_t b = 0; b < backends_.size(); ++b)
       if (assigned == backends_[b].api->name) candidates.push_back(b);
     for (size_t b = 0; b < backends_.size(); ++b)
@@ -155,15 +164,21 @@ Status Session::prepareOps() {
       }
       char err[512] = {0};
       if (backends_[b].api->prepare_op(backends_[b].instance, &op.view, &op.state, err, sizeof err) != ZY_OK)
-        return Status(ZY_BACKEND_ERROR, nodes[k].label() + ": backend '" + backends_[b].api->name + "' failed to prepare it: " + err);
+        return Status(ZY_BACKEND_ERROR, node.label() + ": backend '" + backends_[b].api->name + "' failed to prepare it: " + err);
       op.backend = b;
       placed = true;
       break;
     }
-    if (!placed) return unsupported(nodes[k].label() + ": no backend can run it (" + reasons + ")");
+    if (!placed) return unsupported(node.label() + ": no backend can run it (" + reasons + ")");
     buildView(op, true);
   }
   return Status::OK();
+}
+
+Status Session::prepareOps() {
+  subgraph_ops_.resize(model_.subgraphs.size());
+  for (size_t g = 0; g < model_.subgraphs.size(); ++g) ZY_RETURN_IF_ERROR(prepareGraph(model_.subgraphs[g], &subgraph_ops_[g]));
+  return prepareGraph(model_.graph, &ops_);
 }
 
 Status Session::setInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes) {
@@ -198,7 +213,7 @@ Status Session::runOp(OpInstance& op) {
   const BoundBackend& b = backends_[op.backend];
   char err[512] = {0};
   if (b.api->run_op(b.instance, op.state, &op.view, err, sizeof err) != ZY_OK)
-    return Status(ZY_BACKEND_ERROR, model_.graph.nodes[op.node].label() + ": " + err);
+    return Status(ZY_BACKEND_ERROR, op.node->label() + ": " + err);
   return Status::OK();
 }
 
@@ -209,6 +224,7 @@ Status Session::run() {
   }
   for (int32_t t : model_.graph.inputs)
     if (!data_[t]) return invalidArgument("input '" + model_.tensors[t].name + "' has a dynamic shape and was not set");
+  if (!model_.subgraphs.empty()) return runGraphEager(ops_);  // control flow: shapes follow the branches taken
   if (plan_valid_) {
     bool stale = false;
     ZY_RETURN_IF_ERROR(runPlannedDynamic(&stale));
@@ -217,8 +233,7 @@ Status Session::run() {
   return runAndReplan();
 }
 
-Status Session::inferNode(size_t k, std::vector<Shape>* out) {
-  const Node& n = model_.graph.nodes[k];
+Status Session::inferNode(const Node& n, std::vector<Shape>* out) {
   std::vector<ValueInfo> ins, outs;
   for (int32_t i : n.inputs) {
     if (i < 0) { ins.emplace_back(); continue; }
@@ -240,7 +255,7 @@ Status Session::inferNode(size_t k, std::vector<Shape>* out) {
 }
 
 void Session::refreshView(OpInstance& op) {
-  const Node& n = model_.graph.nodes[op.node];
+  const Node& n = *op.node;
   auto refresh = [&](zy_tensor_view_t& v, int32_t t) {
     if (t < 0) return;
     v.rank = static_cast<int32_t>(shapes_[t].size());
@@ -262,8 +277,8 @@ Status Session::runPlannedDynamic(bool* stale) {
   }
   std::vector<Shape> outs;
   for (OpInstance& op : ops_) {
-    ZY_RETURN_IF_ERROR(inferNode(op.node, &outs));
-    const Node& n = model_.graph.nodes[op.node];
+    ZY_RETURN_IF_ERROR(inferNode(*op.node, &outs));
+    const Node& n = *op.node;
     for (size_t o = 0; o < outs.size(); ++o)
       if (outs[o] != shapes_[n.outputs[o]]) { *stale = true; return Status::OK(); }
     refreshView(op);
@@ -273,22 +288,47 @@ Status Session::runPlannedDynamic(bool* stale) {
   return Status::OK();
 }
 
-Status Session::runAndReplan() {
-  plan_valid_ = false;
+// Sizes tensor t for `shape` in its own buffer (eager runs).
+void Session::allocateOwned(int32_t t, const Shape& shape) {
+  shapes_[t] = shape;
+  const int64_t bytes = numElements(shape) * static_cast<int64_t>(dtypeSize(model_.tensors[t].dtype));
+  owned_[t].resize(static_cast<size_t>(std::max<int64_t>(bytes, 1)));
+  data_[t] = owned_[t].data();
+}
+
+Status Session::runGraphEager(std::vector<OpInstance>& ops) {
   std::vector<Shape> outs;
-  for (OpInstance& op : ops_) {
-    ZY_RETURN_IF_ERROR(inferNode(op.node, &outs));
-    const Node& n = model_.graph.nodes[op.node];
-    for (size_t o = 0; o < outs.size(); ++o) {
-      const int32_t t = n.outputs[o];
-      shapes_[t] = outs[o];
-      const int64_t bytes = numElements(outs[o]) * static_cast<int64_t>(dtypeSize(model_.tensors[t].dtype));
-      owned_[t].assign(static_cast<size_t>(std::max<int64_t>(bytes, 1)), 0);
-      data_[t] = owned_[t].data();
+  for (OpInstance& op : ops) {
+    const Node& n = *op.node;
+    if (n.type == "If") {
+      const int32_t c = n.inputs[0];
+      const size_t es = dtypeSize(model_.tensors[c].dtype);
+      if (numElements(shapes_[c]) != 1) return invalidArgument(n.label() + ": the condition must have one element");
+      bool cond = false;
+      for (size_t b = 0; b < es; ++b) cond |= static_cast<const uint8_t*>(data_[c])[b] != 0;
+      const int32_t g = n.attrs.find(cond ? "then_branch" : "else_branch")->index;
+      ZY_RETURN_IF_ERROR(runGraphEager(subgraph_ops_[g]));
+      const Graph& branch = model_.subgraphs[g];
+      for (size_t o = 0; o < n.outputs.size(); ++o) {
+        const int32_t src = branch.outputs[o], dst = n.outputs[o];
+        if (model_.tensors[src].dtype != model_.tensors[dst].dtype)
+          return invalidArgument(n.label() + ": the branch output dtype differs from the If's");
+        allocateOwned(dst, shapes_[src]);
+        std::memcpy(data_[dst], data_[src], owned_[dst].size() > 1 ? static_cast<size_t>(numElements(shapes_[src])) * dtypeSize(model_.tensors[src].dtype) : 0);
+      }
+      continue;
     }
+    ZY_RETURN_IF_ERROR(inferNode(n, &outs));
+    for (size_t o = 0; o < outs.size(); ++o) allocateOwned(n.outputs[o], outs[o]);
     refreshView(op);
     ZY_RETURN_IF_ERROR(runOp(op));
   }
+  return Status::OK();
+}
+
+Status Session::runAndReplan() {
+  plan_valid_ = false;
+  ZY_RETURN_IF_ERROR(runGraphEager(ops_));
   // Plan one arena for these shapes; the next runs use it while shapes hold.
   // Outputs of this run stay where they are until then.
   MemoryPlan plan;

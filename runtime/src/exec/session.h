@@ -43,7 +43,7 @@ class Session {
   // How many times the arena was planned for new shapes (dynamic models).
   int replanCount() const { return replans_; }
   // The backend each op of the main graph runs on.
-  std::string opBackend(size_t op) const { return backends_[ops_[op].backend].api->name; }
+  std::string opBackend(size_t op) const { return ops_[op].state ? backends_[ops_[op].backend].api->name : "control flow"; }
   int numThreads() const { return pool_->numThreads(); }
 
  private:
@@ -54,7 +54,7 @@ class Session {
   };
   // An op prepared for one backend, with stable views handed across the ABI.
   struct OpInstance {
-    size_t node = 0;
+    const Node* node = nullptr;
     size_t backend = 0;
     void* state = nullptr;
     std::vector<zy_tensor_view_t> inputs, outputs;
@@ -64,13 +64,18 @@ class Session {
   };
   Status bindBackends(const SessionOptions& options);
   Status prepareOps();
+  Status prepareGraph(const Graph& graph, std::vector<OpInstance>* ops);
+  std::vector<std::vector<OpInstance>*> allOps();
+  void allocateOwned(int32_t t, const Shape& shape);
+  // Infers, allocates and runs op by op; If runs the branch its condition picks.
+  Status runGraphEager(std::vector<OpInstance>& ops);
   void buildView(OpInstance& op, bool with_data);
   // Points an op's tensor views at the current shapes and data.
   void refreshView(OpInstance& op);
   zy_tensor_view_t tensorView(int32_t t, bool with_data, std::vector<zy_quant_view_t>& quants);
   Status runOp(OpInstance& op);
   // Output shapes of node k from the current input shapes and data.
-  Status inferNode(size_t k, std::vector<Shape>* out);
+  Status inferNode(const Node& n, std::vector<Shape>* out);
   Status allocateArena();
   // Dynamic models: run in the planned arena, checking each op's shapes;
   // *stale is set (and the run abandoned) when a shape differs from the plan.
@@ -86,7 +91,8 @@ class Session {
   std::unique_ptr<ThreadPool> pool_;
   zy_host_t host_{};
   std::vector<BoundBackend> backends_;
-  std::vector<OpInstance> ops_;
+  std::vector<OpInstance> ops_;                    // the main graph
+  std::vector<std::vector<OpInstance>> subgraph_ops_;  // If branches
   std::shared_ptr<uint8_t> arena_;
   std::vector<void*> data_;                        // per tensor: arena slot, input buffer or constant
   std::vector<Shape> shapes_;                      // per tensor: current shape

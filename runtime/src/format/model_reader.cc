@@ -62,11 +62,12 @@ Status readGraph(const fb::Graph* g, Graph* out) {
 }
 
 // Checks one graph: indices in range, every value defined before use (which
-// also proves the graph acyclic), each tensor written once.
-Status validateGraph(const Model& m, const Graph& g, std::vector<int>* producer_count) {
+// also proves the graph acyclic), each tensor written once. `defined` holds
+// what is visible on entry (constants, and the outer scope of a subgraph);
+// subgraphs named by GRAPH attributes are checked where their node stands.
+Status validateGraph(const Model& m, const Graph& g, std::vector<bool> defined, std::vector<int>* producer_count,
+                     std::vector<int>* graph_uses) {
   const int32_t nt = static_cast<int32_t>(m.tensors.size());
-  std::vector<bool> defined(nt, false);
-  for (int32_t i = 0; i < nt; ++i) defined[i] = m.tensors[i].isConstant();
   for (int32_t i : g.inputs) {
     if (i < 0 || i >= nt) return invalidModel(strFormat("graph input index %d is out of range", i));
     if (m.tensors[i].isConstant()) return invalidModel("graph input '" + m.tensors[i].name + "' is a constant");
@@ -81,17 +82,29 @@ Status validateGraph(const Model& m, const Graph& g, std::vector<int>* producer_
       if (i >= 0 && !defined[i])
         return invalidModel(n.label() + ": input '" + m.tensors[i].name + "' is used before it is computed (the graph is cyclic or out of order)");
     }
+    for (const Attribute& a : n.attrs.list()) {
+      if (a.type == ZY_ATTR_TENSOR && (a.index < 0 || a.index >= nt || !m.tensors[a.index].isConstant()))
+        return invalidModel(n.label() + ": attribute '" + a.name + "' names an invalid tensor");
+      if (a.type != ZY_ATTR_GRAPH) continue;
+      if (a.index < 0 || a.index >= static_cast<int32_t>(m.subgraphs.size()))
+        return invalidModel(n.label() + ": attribute '" + a.name + "' names an invalid subgraph");
+      if ((*graph_uses)[a.index]++ > 0) return invalidModel(n.label() + ": subgraph " + std::to_string(a.index) + " is used twice");
+      ZY_RETURN_IF_ERROR(validateGraph(m, m.subgraphs[a.index], defined, producer_count, graph_uses).withContext(n.label()));
+    }
+    if (n.type == "If") {
+      if (n.inputs.size() != 1 || n.inputs[0] < 0) return invalidModel(n.label() + ": needs one condition");
+      for (const char* branch : {"then_branch", "else_branch"}) {
+        const Attribute* a = n.attrs.find(branch);
+        if (!a || a->type != ZY_ATTR_GRAPH) return invalidModel(n.label() + ": " + branch + " is missing");
+        if (m.subgraphs[a->index].outputs.size() != n.outputs.size())
+          return invalidModel(n.label() + ": " + branch + " has the wrong number of outputs");
+      }
+    }
     for (int32_t i : n.outputs) {
       if (i < 0 || i >= nt) return invalidModel(n.label() + strFormat(": output index %d is out of range", i));
       if (m.tensors[i].isConstant() || defined[i] || (*producer_count)[i]++ > 0)
         return invalidModel(n.label() + ": output '" + m.tensors[i].name + "' is written more than once");
       defined[i] = true;
-    }
-    for (const Attribute& a : n.attrs.list()) {
-      if (a.type == ZY_ATTR_TENSOR && (a.index < 0 || a.index >= nt || !m.tensors[a.index].isConstant()))
-        return invalidModel(n.label() + ": attribute '" + a.name + "' names an invalid tensor");
-      if (a.type == ZY_ATTR_GRAPH && (a.index < 0 || a.index >= static_cast<int32_t>(m.subgraphs.size())))
-        return invalidModel(n.label() + ": attribute '" + a.name + "' names an invalid subgraph");
     }
   }
   for (int32_t i : g.outputs) {
@@ -105,6 +118,7 @@ Status validateGraph(const Model& m, const Graph& g, std::vector<int>* producer_
 // that no kernel can be handed buffers that disagree with its inputs.
 Status checkShapes(const Model& m, const Graph& g) {
   for (const Node& n : g.nodes) {
+    if (n.type == "If") continue;  // its shapes come from the branch it runs
     std::vector<ValueInfo> ins, outs;
     for (int32_t i : n.inputs) {
       if (i < 0) { ins.emplace_back(); continue; }
@@ -159,9 +173,12 @@ Status validateModel(const Model& m) {
       }
     }
   }
-  std::vector<int> producers(m.tensors.size(), 0);
-  ZY_RETURN_IF_ERROR(validateGraph(m, m.graph, &producers));
-  for (const Graph& g : m.subgraphs) ZY_RETURN_IF_ERROR(validateGraph(m, g, &producers));
+  std::vector<int> producers(m.tensors.size(), 0), graph_uses(m.subgraphs.size(), 0);
+  std::vector<bool> constants(m.tensors.size(), false);
+  for (size_t i = 0; i < m.tensors.size(); ++i) constants[i] = m.tensors[i].isConstant();
+  ZY_RETURN_IF_ERROR(validateGraph(m, m.graph, constants, &producers, &graph_uses));
+  for (size_t k = 0; k < m.subgraphs.size(); ++k)
+    if (graph_uses[k] == 0) return invalidModel("subgraph " + std::to_string(k) + " is not used by any op");
   // The memory plan: either no tensor has an offset (the runtime plans), or
   // every non-constant tensor of known size lies inside the arena.
   bool any_offset = false;

@@ -4,6 +4,7 @@
 include "zy/Dialect/ZyDialect.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 
 class Zy_Op<string mnemonic, list<Trait> traits = []> : Op<Zy_Dialect, mnemonic, traits>;
 
@@ -22,6 +23,22 @@ def Zy_NoneOp : Zy_Op<"none", [Pure]> {
   let summary = "The value of an omitted optional input";
   let results = (outs NoneType:$output);
   let assemblyFormat = "attr-dict";
+}
+
+def Zy_YieldOp : Zy_Op<"yield", [Pure, Terminator, ReturnLike, ParentOneOf<["IfOp"]>]> {
+  let summary = "The results of an If branch";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+// ONNX If: the branch regions use values defined above them (ONNX subgraphs
+// read outer-scope names) and end in zy.yield.
+def Zy_IfOp : Zy_Op<"If", [RecursiveMemoryEffects, NoRegionArguments]> {
+  let summary = "ONNX If";
+  let arguments = (ins AnyType:$cond);
+  let results = (outs Variadic<AnyType>:$outputs);
+  let regions = (region SizedRegion<1>:$then_branch, SizedRegion<1>:$else_branch);
+  let assemblyFormat = "`(` $cond `)` attr-dict `:` type($cond) `->` type($outputs) $then_branch `else` $else_branch";
 }
 
 // An ONNX operator: variadic tensors in and out, ONNX attributes as is.
