@@ -7,6 +7,8 @@ magnitude.
 usage: model_vs_ort.py --model M.onnx --bin BUILD/bin --work DIR --node-path NODE_MODULES
                        --case NAME=1x3x48x320[,NAME2=...] [--case ...] [--range LO:HI]
 
+Besides a shape of uniform noise, an input may be scalar:VALUE (an int64
+scalar, such as a sample rate) or zeros:SHAPE (a recurrent state).
 A shape written image:NxCxHxW gives a rendered line of dark text on white,
 normalized as PP-OCR does, instead of noise (a text detector's output on
 noise is ~0 everywhere, which makes a relative comparison meaningless).
@@ -54,6 +56,7 @@ def main():
     ap.add_argument("--case", action="append", required=True)
     ap.add_argument("--range", default="-1:1", help="uniform input range")
     ap.add_argument("--tolerance", type=float, default=1e-4, help="largest |zy - ort| / max |ort|")
+    ap.add_argument("--compile-arg", action="append", default=[], help="passed to zy-compile (e.g. --input-shape=x=1x512)")
     a = ap.parse_args()
     if not os.path.exists(a.model):
         raise SystemExit(f"{a.model} is missing: run models/fetch_models.sh (scripts/test.sh does)")
@@ -62,7 +65,7 @@ def main():
     os.makedirs(a.work, exist_ok=True)
     name = os.path.splitext(os.path.basename(a.model))[0]
     zym = os.path.join(a.work, name + ".zym")
-    run([os.path.join(a.bin, "zy-compile"), a.model, "-o", zym])  # once for every case
+    run([os.path.join(a.bin, "zy-compile"), a.model, "-o", zym] + a.compile_arg)  # once for every case
     lo, hi = map(float, a.range.split(":"))
     rng = np.random.default_rng(20261128)
     env = dict(os.environ, NODE_PATH=a.node_path)
@@ -73,6 +76,10 @@ def main():
             n, shape = item.split("=")
             if shape.startswith("image:"):
                 arr = text_image([int(d) for d in shape[6:].split("x")])
+            elif shape.startswith("scalar:"):
+                arr = np.array(int(shape[7:]), dtype=np.int64)
+            elif shape.startswith("zeros:"):
+                arr = np.zeros([int(d) for d in shape[6:].split("x")], np.float32)
             else:
                 arr = rng.uniform(lo, hi, [int(d) for d in shape.split("x")]).astype(np.float32)
             path = os.path.join(a.work, f"case{k}_{n}.npy")

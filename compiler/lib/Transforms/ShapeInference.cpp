@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include "exec/op_evaluator.h"
+#include "mlir/IR/Diagnostics.h"
 #include "ops/shape_inference.h"
 #include "zy/Bridge/RuntimeBridge.h"
 #include "zy/Dialect/ZyDialect.h"
@@ -32,6 +34,9 @@ struct Known {
   ::zy::ValueInfo info;         // data left null; see view()
   std::vector<uint8_t> bytes;   // contents when known
   bool has_value = false;
+  // Depends on an If whose branches disagree: the sweep goes on with one
+  // branch's sizes, but every dimension is dynamic in the final type.
+  bool tainted = false;
   ::zy::ValueInfo view() const {
     ::zy::ValueInfo v = info;
     v.data = has_value ? bytes.data() : nullptr;
@@ -85,9 +90,10 @@ class Sweep {
       StringRef type = onnxOpType(&op);
       if (type.empty()) continue;
       std::vector<::zy::ValueInfo> ins;
-      bool all_values = true;
+      bool all_values = true, tainted = false;
       for (Value v : op.getOperands()) {
         auto it = values_.find(v);
+        if (it != values_.end()) tainted |= it->second.tainted;
         ins.push_back(it == values_.end() ? ::zy::ValueInfo{} : it->second.view());
         all_values &= it == values_.end() ? isa<NoneType>(v.getType()) : (it->second.has_value || !ins.back().present());
       }
@@ -120,6 +126,7 @@ class Sweep {
         }
         Known k;
         k.info = outs[0];
+        k.tainted = tainted;
         k.bytes.resize(v.size() * 8);
         if (!v.empty()) std::memcpy(k.bytes.data(), v.data(), k.bytes.size());
         k.has_value = true;
@@ -136,6 +143,7 @@ class Sweep {
         Known k;
         k.info = outs[i];
         k.info.data = nullptr;
+        k.tainted = tainted;
         if (small) { k.bytes = std::move(data[i]); k.has_value = true; }
         values_[op.getResult(i)] = std::move(k);
       }
@@ -156,7 +164,10 @@ class Sweep {
     bool ok[2];
     Operation* branch_bad[2] = {nullptr, nullptr};
     std::string branch_msg[2];
-    for (int k = 0; k < 2; ++k) ok[k] = succeeded(sweepBlock(op->getRegion(k).front(), &branch_bad[k], &branch_msg[k]));
+    for (int k = 0; k < 2; ++k) {
+      ok[k] = succeeded(sweepBlock(op->getRegion(k).front(), &branch_bad[k], &branch_msg[k]));
+      if (!ok[k]) failed_branches_[&op->getRegion(k)] = branch_msg[k];
+    }
     if (taken >= 0 && !ok[taken]) { *bad = branch_bad[taken]; *message = branch_msg[taken]; return failure(); }
     if (taken < 0 && !ok[0] && !ok[1]) { *bad = branch_bad[0]; *message = branch_msg[0]; return failure(); }
     auto yields = [&](int k) { return cast<YieldOp>(op->getRegion(k).front().getTerminator()).getValues(); };
@@ -176,25 +187,44 @@ class Sweep {
         *message = nodeLabel(op) + ": the branches give output " + std::to_string(i) + " different dtypes or ranks";
         return failure();
       }
-      if (other && (other->info.shape != k.info.shape || !other->has_value || other->bytes != k.bytes)) {
-        for (size_t d = 0; d < k.info.shape.size(); ++d)
-          if (other->info.shape[d] != k.info.shape[d]) k.info.shape[d] = -1;
+      if (other && (other->info.shape != k.info.shape || other->has_value != k.has_value || other->bytes != k.bytes)) {
+        k.tainted = true;  // keep this branch's sizes for the sweep; the type will be fully dynamic
         k.has_value = false;
         k.bytes.clear();
       }
+      k.tainted |= other && other->tainted;
       values_[op->getResult(i)] = std::move(k);
     }
     return success();
   }
 
-  const ::zy::ValueInfo* find(Value v) const {
+  // Branches whose shapes cannot be inferred for these inputs, with why.
+  const std::map<Region*, std::string>& failedBranches() const { return failed_branches_; }
+
+  const Known* find(Value v) const {
     auto it = values_.find(v);
-    return it == values_.end() ? nullptr : &it->second.info;
+    return it == values_.end() ? nullptr : &it->second;
   }
 
  private:
   DenseMap<Value, Known> values_;
+  std::map<Region*, std::string> failed_branches_;
 };
+
+// A branch that cannot run for the input sizes of this compilation (an
+// 8 kHz branch fed 16 kHz frames, say) becomes one zy.Fail op: running it is
+// an error that says why, and the rest of the model keeps its types.
+void replaceWithFail(IfOp op, Region* region, const std::string& why) {
+  Block& block = region->front();
+  for (Operation& inner : block) inner.dropAllReferences();
+  while (!block.empty()) block.back().erase();
+  OpBuilder b = OpBuilder::atBlockEnd(&block);
+  OperationState state(op.getLoc(), "zy.Fail");
+  state.addAttribute("message", b.getStringAttr("this If branch cannot run for the input sizes the model was compiled for: " + why));
+  state.addTypes(op.getResultTypes());
+  Operation* fail = b.create(state);
+  b.create<YieldOp>(op.getLoc(), fail->getResults());
+}
 
 struct ShapeInferencePass : impl::ShapeInferenceBase<ShapeInferencePass> {
   void runOnOperation() override {
@@ -218,37 +248,77 @@ struct ShapeInferencePass : impl::ShapeInferenceBase<ShapeInferencePass> {
     } else {
       // Multiples of 64 survive the strided downsampling and upsampling of
       // typical CNNs; two distinct sizes per symbol tell dynamic dims apart.
-      std::map<std::string, int64_t> pa, pb;
-      std::string wa = " (inferring with each dynamic dimension set to", wb = wa;
-      for (size_t k = 0; k < symbols.size(); ++k) {
-        pa[symbols[k]] = 64 * static_cast<int64_t>(k + 2);
-        pb[symbols[k]] = 64 * static_cast<int64_t>(k + 3) + 64;
-        wa += " " + symbols[k] + "=" + std::to_string(pa[symbols[k]]);
-        wb += " " + symbols[k] + "=" + std::to_string(pb[symbols[k]]);
+      // Unnamed dimensions may really be the same size (a batch shared by two
+      // inputs), so if distinct sizes fail, every symbol gets one size.
+      bool done = false;
+      for (int attempt = 0; attempt < 2 && !done; ++attempt) {
+        std::map<std::string, int64_t> pa, pb;
+        std::string wa = " (inferring with each dynamic dimension set to", wb = wa;
+        for (size_t k = 0; k < symbols.size(); ++k) {
+          // Attempt 2 uses larger sizes too: windows of a few hundred samples
+          // (audio framing) need inputs at least that long.
+          const int64_t step = attempt == 0 ? static_cast<int64_t>(k) : 0;
+          pa[symbols[k]] = attempt == 0 ? 64 * (step + 2) : 512;
+          pb[symbols[k]] = attempt == 0 ? 64 * (step + 3) + 64 : 768;
+          wa += " " + symbols[k] + "=" + std::to_string(pa[symbols[k]]);
+          wb += " " + symbols[k] + "=" + std::to_string(pb[symbols[k]]);
+        }
+        wa += "; fix sizes with --input-shape if this size cannot occur)";
+        wb += "; fix sizes with --input-shape if this size cannot occur)";
+        a = Sweep();
+        b = Sweep();
+        const bool last = attempt == 1 || symbols.size() == 1;
+        if (last) {
+          if (failed(a.run(func, &pa, &wa)) || failed(b.run(func, &pb, &wb))) return signalPassFailure();
+          done = true;
+        } else {
+          // A quiet first attempt: its errors are not reported.
+          ScopedDiagnosticHandler quiet(&getContext(), [](Diagnostic&) { return success(); });
+          done = succeeded(a.run(func, &pa, &wa)) && succeeded(b.run(func, &pb, &wb));
+        }
       }
-      wa += "; fix sizes with --input-shape if this size cannot occur)";
-      wb += "; fix sizes with --input-shape if this size cannot occur)";
-      if (failed(a.run(func, &pa, &wa)) || failed(b.run(func, &pb, &wb))) return signalPassFailure();
     }
     bool dynamic = !symbols.empty();
     WalkResult r = func.walk([&](Operation* op) {
       if (onnxOpType(op).empty()) return WalkResult::advance();
       for (unsigned i = 0; i < op->getNumResults(); ++i) {
-        const ::zy::ValueInfo* va = a.find(op->getResult(i));
-        const ::zy::ValueInfo* vb = dynamic ? b.find(op->getResult(i)) : va;
-        if (!va || !vb) continue;
+        const Known* ka = a.find(op->getResult(i));
+        const Known* kb = dynamic ? b.find(op->getResult(i)) : ka;
+        if (!ka || !kb) continue;
+        const ::zy::ValueInfo* va = &ka->info;
+        const ::zy::ValueInfo* vb = &kb->info;
+        const bool tainted = ka->tainted || kb->tainted;
         if (va->dtype != vb->dtype || va->shape.size() != vb->shape.size()) {
           op->emitError() << nodeLabel(op) << ": the rank or dtype of output " << i << " depends on the input sizes; fix them with --input-shape";
           return WalkResult::interrupt();
         }
         SmallVector<int64_t> shape;
         for (size_t d = 0; d < va->shape.size(); ++d)
-          shape.push_back(va->shape[d] == vb->shape[d] && va->shape[d] >= 0 ? va->shape[d] : ShapedType::kDynamic);
+          shape.push_back(!tainted && va->shape[d] == vb->shape[d] && va->shape[d] >= 0 ? va->shape[d] : ShapedType::kDynamic);
         op->getResult(i).setType(RankedTensorType::get(shape, elementTypeOf(op->getContext(), va->dtype)));
       }
       return WalkResult::advance();
     });
     if (r.wasInterrupted()) return signalPassFailure();
+    std::map<Region*, std::string> failed = a.failedBranches();
+    if (dynamic) failed.insert(b.failedBranches().begin(), b.failedBranches().end());
+    // Deepest first: replacing an outer branch deletes the inner ones.
+    std::vector<std::pair<int, Region*>> order;
+    for (auto& [region, why] : failed) {
+      int depth = 0;
+      for (Operation* p = region->getParentOp(); p; p = p->getParentOp()) ++depth;
+      order.emplace_back(-depth, region);
+    }
+    std::sort(order.begin(), order.end());
+    std::set<Region*> gone;
+    for (auto& [depth, region] : order) {
+      bool inside_replaced = false;
+      for (Operation* p = region->getParentOp(); p; p = p->getParentOp())
+        for (Region& r : p->getRegions()) inside_replaced |= gone.count(&r) && r.isAncestor(region) && &r != region;
+      if (inside_replaced) continue;
+      if (auto ifOp = dyn_cast<IfOp>(region->getParentOp())) replaceWithFail(ifOp, region, failed[region]);
+      gone.insert(region);
+    }
     // The signature follows the refined results.
     auto ret = cast<func::ReturnOp>(func.getBody().back().getTerminator());
     func.setType(FunctionType::get(func.getContext(), func.getArgumentTypes(), ret.getOperandTypes()));

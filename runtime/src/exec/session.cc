@@ -146,7 +146,7 @@ Status Session::prepareGraph(const Graph& graph, std::vector<OpInstance>* ops) {
     OpInstance& op = (*ops)[k];
     op.node = &node;
     buildView(op, false);
-    if (node.type == "If") continue;  // control flow: the session runs it
+    if (node.type == "If" || node.type == "Fail") continue;  // control flow: the session runs it
     // The compiler's assignment first, then the session's order.
     std::vector<size_t> candidates;
     const std::string& assigned = model_.backends[node.backend];

@@ -241,9 +241,16 @@ Status qlinearConv(const Attributes& a, const std::vector<ValueInfo>& i, std::ve
   return convOutputShape(a, i[0].shape, i[3].shape, in(i, 8), &o[0].shape);
 }
 
+// Fail: an If branch the compiler found cannot run for the compiled input
+// sizes; reaching it is an error with the compiler's reason.
+Status failOp(const Attributes& a, const std::vector<ValueInfo>&, std::vector<ValueInfo>&) {
+  return invalidArgument(a.getString("message", "this op cannot run"));
+}
+
 }  // namespace
 
 void registerMathInference(InferRegistry& r) {
+  r["Fail"] = failOp;
   r["ConvInteger"] = convInteger;
   r["QLinearConv"] = qlinearConv;
   r["QuantizeLinear"] = quantizeLinear;

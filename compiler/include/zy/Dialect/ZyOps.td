@@ -81,7 +81,9 @@ foreach opName = [
     "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "QLinearMatMul",
     "ConvInteger", "QLinearConv",
     // Signal and sampling.
-    "HannWindow", "HammingWindow", "BlackmanWindow", "GridSample"] in {
+    "HannWindow", "HammingWindow", "BlackmanWindow", "GridSample",
+    // A branch that cannot run for the compiled input sizes (see zy-shape-inference).
+    "Fail"] in {
   def Zy_ # opName # Op : Zy_OnnxOp<opName>;
 }
 
