@@ -9,7 +9,7 @@ PKGS=(
   libtbb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   python3 python3-onnx python3-numpy python3-torch python3-torchvision python3-pil fonts-dejavu-core
-  espeak-ng sox imagemagick fonts-noto-cjk
+  espeak-ng sox imagemagick fonts-noto-cjk zlib1g-dev
   nodejs npm
 )
 missing=()
