@@ -259,7 +259,7 @@ int main(int argc, char** argv) {
       ops.insert(n.op_type());
       const bool supported = (n.domain().empty() || n.domain() == "ai.onnx") &&
                              (zy::isSupportedOpType(n.op_type()) || n.op_type() == "Constant" ||
-                              n.op_type() == "Upsample" || n.op_type() == "Scatter" || n.op_type() == "If");
+                              n.op_type() == "Upsample" || n.op_type() == "Scatter" || n.op_type() == "If" || n.op_type() == "Loop");
       if (!supported) missing.insert(n.op_type());
     }
     std::string op = ops.size() == 1 ? *ops.begin() : (model.graph().node_size() ? model.graph().node(0).op_type() + "+" : "empty");

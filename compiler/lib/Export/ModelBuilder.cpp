@@ -124,12 +124,18 @@ LogicalResult buildModel(func::FuncOp func, ::zy::Model* out, DenseMap<Value, in
       n.outputs.push_back(t);
     }
     n.attrs = attributesOf(&op);
-    if (isa<IfOp>(op)) {
-      // Each branch becomes a subgraph, named by a GRAPH attribute.
-      const char* names[2] = {"then_branch", "else_branch"};
-      for (int k = 0; k < 2; ++k) {
+    if (isa<IfOp, LoopOp>(op)) {
+      // Each region (If branches, the Loop body) becomes a subgraph, named by
+      // a GRAPH attribute; a Loop body's block arguments are its inputs.
+      const bool loop = isa<LoopOp>(op);
+      const char* names[2] = {loop ? "body" : "then_branch", "else_branch"};
+      for (unsigned k = 0; k < op.getNumRegions(); ++k) {
         ::zy::Graph sub;
         sub.name = n.name + "/" + names[k];
+        for (BlockArgument arg : op.getRegion(k).front().getArguments()) {
+          if (!isa<RankedTensorType>(arg.getType())) { *error = nodeLabel(&op) + ": a body input has no inferred shape"; return failure(); }
+          sub.inputs.push_back(add(arg, sub.name + ":in" + std::to_string(arg.getArgNumber()), TensorKind::Intermediate));
+        }
         if (failed(addBlock(op.getRegion(k).front(), &sub))) return failure();
         m.subgraphs.push_back(std::move(sub));
         ::zy::Attribute a;

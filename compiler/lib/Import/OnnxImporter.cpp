@@ -162,6 +162,9 @@ class Importer {
   bool importNode(const onnx::NodeProto& n, const std::string& name);
   // Imports an If node: each branch becomes a region ending in zy.yield.
   bool importIf(const onnx::NodeProto& n, const std::string& label, Location loc);
+  // Imports a Loop node: the body becomes a region whose block arguments are
+  // the body graph's inputs.
+  bool importLoop(const onnx::NodeProto& n, const std::string& label, Location loc);
   // Imports a subgraph's initializers and nodes at the insertion point, with
   // outer-scope names visible; returns its output values.
   bool importGraphBody(const onnx::GraphProto& g, SmallVector<Value>* outputs);
@@ -199,7 +202,7 @@ bool Importer::checkSupported(const onnx::GraphProto& g) {
     std::string key = n.op_type();
     bool ok = (n.domain().empty() || n.domain() == "ai.onnx") &&
               (::zy::isSupportedOpType(n.op_type()) || n.op_type() == "Constant" || n.op_type() == "Upsample" ||
-               n.op_type() == "Scatter" || n.op_type() == "If");
+               n.op_type() == "Scatter" || n.op_type() == "If" || n.op_type() == "Loop");
     if (!n.domain().empty() && n.domain() != "ai.onnx") key = n.domain() + "." + n.op_type();
     if (!ok) unsupported[key].push_back(n.name().empty() ? n.op_type() + "_" + std::to_string(i) : n.name());
   }
@@ -438,10 +441,49 @@ bool Importer::importIf(const onnx::NodeProto& n, const std::string& label, Loca
   return true;
 }
 
+bool Importer::importLoop(const onnx::NodeProto& n, const std::string& label, Location loc) {
+  const onnx::GraphProto* body = nullptr;
+  for (const auto& a : n.attribute())
+    if (a.name() == "body" && a.has_g()) body = &a.g();
+  if (!body || n.input_size() < 2) return fail(label + ": needs M, cond and a body");
+  const int carried = n.input_size() - 2;
+  if (body->input_size() != 2 + carried || body->output_size() < 1 + carried)
+    return fail(label + ": the body's inputs and outputs do not match the loop-carried values");
+  OperationState state(loc, "zy.Loop");
+  for (const auto& in : n.input()) state.addOperands(in.empty() ? none(loc) : values_.at(in));
+  state.addTypes(SmallVector<Type>(n.output_size(), UnrankedTensorType::get(b_.getF32Type())));
+  state.addRegion();
+  Operation* op = b_.create(state);
+  Block* block = new Block();
+  op->getRegion(0).push_back(block);
+  std::map<std::string, Value> outer = values_;
+  for (int i = 0; i < body->input_size(); ++i) {
+    const auto& vi = body->input(i);
+    Type t = UnrankedTensorType::get(b_.getF32Type());
+    if (i == 0) t = RankedTensorType::get({}, b_.getIntegerType(64));
+    else if (i == 1) t = RankedTensorType::get({}, b_.getI1Type());
+    else if (vi.type().has_tensor_type() && ::zy::dtypeFromOnnx(vi.type().tensor_type().elem_type()) != DType::Undefined)
+      t = UnrankedTensorType::get(elementTypeOf(ctx_, ::zy::dtypeFromOnnx(vi.type().tensor_type().elem_type())));
+    values_[vi.name()] = block->addArgument(t, loc);
+  }
+  {
+    OpBuilder::InsertionGuard guard(b_);
+    b_.setInsertionPointToStart(block);
+    SmallVector<Value> outs;
+    if (!importGraphBody(*body, &outs)) return false;
+    b_.create<YieldOp>(loc, outs);
+  }
+  values_ = std::move(outer);
+  for (int i = 0; i < n.output_size(); ++i)
+    if (!n.output(i).empty()) values_[n.output(i)] = op->getResult(i);
+  return true;
+}
+
 bool Importer::importNode(const onnx::NodeProto& n, const std::string& name) {
   const std::string label = "node '" + name + "' (" + n.op_type() + ")";
   Location loc = NameLoc::get(b_.getStringAttr(name));
   if (n.op_type() == "If") return importIf(n, label, loc);
+  if (n.op_type() == "Loop") return importLoop(n, label, loc);
   if (n.op_type() == "Constant") {
     if (n.output_size() != 1) return fail(label + ": needs one output");
     ConstantInput c;

@@ -35,7 +35,7 @@ bool foldShape(Operation* op, OpBuilder& b) {
 
 FoldResult foldToConstants(Operation* op, OpBuilder& b, int64_t max_elements) {
   StringRef type = onnxOpType(op);
-  if (type.empty() || op->getNumOperands() == 0) return FoldResult::NotFoldable;
+  if (type.empty() || op->getNumOperands() == 0 || op->getNumRegions() > 0) return FoldResult::NotFoldable;
   if (type == "Shape") return foldShape(op, b) ? FoldResult::Folded : FoldResult::NotFoldable;
   for (Value r : op->getResults()) {
     auto t = dyn_cast<RankedTensorType>(r.getType());

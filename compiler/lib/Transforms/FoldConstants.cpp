@@ -35,14 +35,9 @@ struct FoldConstantsPass : impl::FoldConstantsBase<FoldConstantsPass> {
 
   void foldBlock(Block& block, OpBuilder& b, bool* failed) {
     for (Operation& op : llvm::make_early_inc_range(block)) {
-      if (auto ifOp = dyn_cast<IfOp>(op)) {
-        Operation* next = op.getNextNode();
-        if (inlineIf(ifOp)) {
-          // The spliced ops now sit before `next`; fold them too.
-          (void)next;
-        } else {
-          for (Region& r : op.getRegions()) foldBlock(r.front(), b, failed);
-        }
+      if (auto ifOp = dyn_cast<IfOp>(op); ifOp && inlineIf(ifOp)) continue;  // the next round folds what it exposed
+      if (op.getNumRegions() > 0) {
+        for (Region& r : op.getRegions()) foldBlock(r.front(), b, failed);
         continue;
       }
       FoldResult r = foldToConstants(&op, b, maxElements);

@@ -77,6 +77,10 @@ class Sweep {
         if (failed(sweepIf(ifOp, bad, message))) return failure();
         continue;
       }
+      if (auto loop = dyn_cast<LoopOp>(op)) {
+        if (failed(sweepLoop(loop, bad, message))) return failure();
+        continue;
+      }
       if (auto c = dyn_cast<ConstantOp>(op)) {
         Known k;
         k.info = valueInfo(c.getResult());
@@ -147,6 +151,62 @@ class Sweep {
         if (small) { k.bytes = std::move(data[i]); k.has_value = true; }
         values_[op.getResult(i)] = std::move(k);
       }
+    }
+    return success();
+  }
+
+  // Loop: the body is swept once for its first iteration. Loop-carried values
+  // that keep their shape keep it; the others, and the scan outputs (whose
+  // length is the trip count), become fully dynamic.
+  LogicalResult sweepLoop(LoopOp op, Operation** bad, std::string* message) {
+    Block& body = op->getRegion(0).front();
+    const unsigned carried = op->getNumOperands() - 2;
+    auto scalar = [](::zy::DType t, int64_t v) {
+      Known k;
+      k.info.dtype = t;
+      k.bytes.assign(::zy::dtypeSize(t), 0);
+      std::memcpy(k.bytes.data(), &v, ::zy::dtypeSize(t));
+      k.has_value = true;
+      return k;
+    };
+    values_[body.getArgument(0)] = scalar(::zy::DType::I64, 0);
+    values_[body.getArgument(1)] = scalar(::zy::DType::Bool, 1);
+    for (unsigned k = 0; k < carried; ++k) {
+      auto it = values_.find(op->getOperand(2 + k));
+      if (it == values_.end()) return success();  // unknown inputs: leave the loop untyped
+      Known v = it->second;
+      values_[body.getArgument(2 + k)] = std::move(v);
+    }
+    if (failed(sweepBlock(body, bad, message))) return failure();
+    auto yields = cast<YieldOp>(body.getTerminator()).getValues();
+    // A carried value that changes shape between iterations makes the whole
+    // body's shapes iteration-dependent: sweep again with its inputs tainted.
+    bool changes = false;
+    for (unsigned k = 0; k < carried && 1 + k < yields.size(); ++k) {
+      auto it = values_.find(yields[1 + k]);
+      changes |= it != values_.end() && it->second.info.shape != values_[body.getArgument(2 + k)].info.shape;
+    }
+    if (changes) {
+      for (unsigned k = 0; k < carried; ++k) values_[body.getArgument(2 + k)].tainted = true;
+      if (failed(sweepBlock(body, bad, message))) return failure();
+    }
+    int64_t trips = 1;
+    if (auto it = values_.find(op->getOperand(0)); it != values_.end() && it->second.has_value && it->second.bytes.size() == 8)
+      std::memcpy(&trips, it->second.bytes.data(), 8);
+    for (unsigned i = 0; i < op->getNumResults() && 1 + i < yields.size(); ++i) {
+      auto it = values_.find(yields[1 + i]);
+      if (it == values_.end()) continue;
+      Known k = it->second;
+      k.has_value = false;
+      k.bytes.clear();
+      if (i < carried) {
+        const Known& in = values_[body.getArgument(2 + i)];
+        k.tainted |= in.info.shape != k.info.shape;
+      } else {
+        k.info.shape.insert(k.info.shape.begin(), std::max<int64_t>(trips, 0));
+        k.tainted = true;
+      }
+      values_[op->getResult(i)] = std::move(k);
     }
     return success();
   }
@@ -279,6 +339,23 @@ struct ShapeInferencePass : impl::ShapeInferenceBase<ShapeInferencePass> {
       }
     }
     bool dynamic = !symbols.empty();
+    auto typeOf = [&](Value v, Type* out) {
+      const Known* ka = a.find(v);
+      const Known* kb = dynamic ? b.find(v) : ka;
+      if (!ka || !kb || ka->info.dtype != kb->info.dtype || ka->info.shape.size() != kb->info.shape.size()) return false;
+      const bool tainted = ka->tainted || kb->tainted;
+      SmallVector<int64_t> shape;
+      for (size_t d = 0; d < ka->info.shape.size(); ++d)
+        shape.push_back(!tainted && ka->info.shape[d] == kb->info.shape[d] && ka->info.shape[d] >= 0 ? ka->info.shape[d] : ShapedType::kDynamic);
+      *out = RankedTensorType::get(shape, elementTypeOf(v.getContext(), ka->info.dtype));
+      return true;
+    };
+    func.walk([&](LoopOp loop) {
+      for (BlockArgument arg : loop->getRegion(0).front().getArguments()) {
+        Type t;
+        if (typeOf(arg, &t)) arg.setType(t);
+      }
+    });
     WalkResult r = func.walk([&](Operation* op) {
       if (onnxOpType(op).empty()) return WalkResult::advance();
       for (unsigned i = 0; i < op->getNumResults(); ++i) {

@@ -1,6 +1,7 @@
 #include "exec/session.h"
 
 #include <cstdlib>
+#include <climits>
 #include <cstring>
 
 #include "exec/backend_registry.h"
@@ -146,7 +147,7 @@ Status Session::prepareGraph(const Graph& graph, std::vector<OpInstance>* ops) {
     OpInstance& op = (*ops)[k];
     op.node = &node;
     buildView(op, false);
-    if (node.type == "If" || node.type == "Fail") continue;  // control flow: the session runs it
+    if (node.type == "If" || node.type == "Loop" || node.type == "Fail") continue;  // control flow: the session runs it
     // The compiler's assignment first, then the session's order.
     std::vector<size_t> candidates;
     const std::string& assigned = model_.backends[node.backend];
@@ -318,10 +319,77 @@ Status Session::runGraphEager(std::vector<OpInstance>& ops) {
       }
       continue;
     }
+    if (n.type == "Loop") {
+      ZY_RETURN_IF_ERROR(runLoop(n));
+      continue;
+    }
     ZY_RETURN_IF_ERROR(inferNode(n, &outs));
     for (size_t o = 0; o < outs.size(); ++o) allocateOwned(n.outputs[o], outs[o]);
     refreshView(op);
     ZY_RETURN_IF_ERROR(runOp(op));
+  }
+  return Status::OK();
+}
+
+void Session::copyTensor(int32_t dst, int32_t src) {
+  if (dst == src) return;
+  const Shape shape = shapes_[src];
+  const std::vector<uint8_t> bytes(static_cast<const uint8_t*>(data_[src]),
+                                   static_cast<const uint8_t*>(data_[src]) + numElements(shape) * static_cast<int64_t>(dtypeSize(model_.tensors[src].dtype)));
+  allocateOwned(dst, shape);
+  if (!bytes.empty()) std::memcpy(data_[dst], bytes.data(), bytes.size());
+}
+
+// ONNX Loop: runs the body while the trip count (input M) and the condition
+// allow; carried values feed the next iteration, scan outputs are stacked.
+Status Session::runLoop(const Node& n) {
+  const Graph& body = model_.subgraphs[n.attrs.find("body")->index];
+  const int32_t g = n.attrs.find("body")->index;
+  const size_t carried = n.inputs.size() - 2, scans = n.outputs.size() - carried;
+  auto scalarAt = [&](int32_t t, int64_t* out) -> Status {
+    if (numElements(shapes_[t]) != 1) return invalidArgument(n.label() + ": M and cond must be scalars");
+    const size_t es = dtypeSize(model_.tensors[t].dtype);
+    int64_t v = 0;
+    std::memcpy(&v, data_[t], std::min<size_t>(es, 8));
+    if (es < 8 && model_.tensors[t].dtype != DType::Bool && (v >> (8 * es - 1)) & 1) v |= ~((int64_t{1} << (8 * es)) - 1);
+    *out = v;
+    return Status::OK();
+  };
+  int64_t max_trips = INT64_MAX, cond = 1;
+  if (n.inputs[0] >= 0) ZY_RETURN_IF_ERROR(scalarAt(n.inputs[0], &max_trips));
+  if (n.inputs[1] >= 0) ZY_RETURN_IF_ERROR(scalarAt(n.inputs[1], &cond));
+  for (size_t k = 0; k < carried; ++k) copyTensor(body.inputs[2 + k], n.inputs[2 + k]);
+  std::vector<std::vector<uint8_t>> stacked(scans);
+  std::vector<Shape> scan_shape(scans);
+  int64_t trips = 0;
+  for (; trips < max_trips && cond; ++trips) {
+    allocateOwned(body.inputs[0], {});
+    std::memcpy(data_[body.inputs[0]], &trips, 8);
+    allocateOwned(body.inputs[1], {});
+    static_cast<uint8_t*>(data_[body.inputs[1]])[0] = 1;
+    ZY_RETURN_IF_ERROR(runGraphEager(subgraph_ops_[g]));
+    ZY_RETURN_IF_ERROR(scalarAt(body.outputs[0], &cond));
+    for (size_t k = 0; k < carried; ++k) copyTensor(body.inputs[2 + k], body.outputs[1 + k]);
+    for (size_t k = 0; k < scans; ++k) {
+      const int32_t t = body.outputs[1 + carried + k];
+      if (trips > 0 && shapes_[t] != scan_shape[k]) return invalidArgument(n.label() + ": scan output " + std::to_string(k) + " changes shape between iterations");
+      scan_shape[k] = shapes_[t];
+      const uint8_t* p = static_cast<const uint8_t*>(data_[t]);
+      stacked[k].insert(stacked[k].end(), p, p + numElements(shapes_[t]) * static_cast<int64_t>(dtypeSize(model_.tensors[t].dtype)));
+    }
+    if (trips > 10000000) return invalidArgument(n.label() + ": more than 10^7 iterations");
+  }
+  for (size_t k = 0; k < carried; ++k) copyTensor(n.outputs[k], body.inputs[2 + k]);
+  for (size_t k = 0; k < scans; ++k) {
+    Shape shape = scan_shape[k];
+    if (trips == 0) {  // no iteration: an empty stack of the declared element shape
+      const Shape& declared = model_.tensors[n.outputs[carried + k]].shape;
+      shape.assign(declared.begin() + (declared.empty() ? 0 : 1), declared.end());
+      for (auto& d : shape) d = std::max<int64_t>(d, 0);
+    }
+    shape.insert(shape.begin(), trips);
+    allocateOwned(n.outputs[carried + k], shape);
+    if (!stacked[k].empty()) std::memcpy(data_[n.outputs[carried + k]], stacked[k].data(), stacked[k].size());
   }
   return Status::OK();
 }

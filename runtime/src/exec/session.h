@@ -69,6 +69,9 @@ class Session {
   void allocateOwned(int32_t t, const Shape& shape);
   // Infers, allocates and runs op by op; If runs the branch its condition picks.
   Status runGraphEager(std::vector<OpInstance>& ops);
+  Status runLoop(const Node& n);
+  // Copies tensor src (shape and data) into dst's own buffer.
+  void copyTensor(int32_t dst, int32_t src);
   void buildView(OpInstance& op, bool with_data);
   // Points an op's tensor views at the current shapes and data.
   void refreshView(OpInstance& op);

@@ -91,6 +91,15 @@ Status validateGraph(const Model& m, const Graph& g, std::vector<bool> defined, 
       if ((*graph_uses)[a.index]++ > 0) return invalidModel(n.label() + ": subgraph " + std::to_string(a.index) + " is used twice");
       ZY_RETURN_IF_ERROR(validateGraph(m, m.subgraphs[a.index], defined, producer_count, graph_uses).withContext(n.label()));
     }
+    if (n.type == "Loop") {
+      const Attribute* a = n.attrs.find("body");
+      if (!a || a->type != ZY_ATTR_GRAPH) return invalidModel(n.label() + ": body is missing");
+      const Graph& body = m.subgraphs[a->index];
+      if (n.inputs.size() < 2) return invalidModel(n.label() + ": needs M and cond");
+      const size_t carried = n.inputs.size() - 2;
+      if (body.inputs.size() != 2 + carried || body.outputs.size() != 1 + n.outputs.size() || n.outputs.size() < carried)
+        return invalidModel(n.label() + ": the body's inputs and outputs do not match the loop");
+    }
     if (n.type == "If") {
       if (n.inputs.size() != 1 || n.inputs[0] < 0) return invalidModel(n.label() + ": needs one condition");
       for (const char* branch : {"then_branch", "else_branch"}) {
@@ -118,7 +127,7 @@ Status validateGraph(const Model& m, const Graph& g, std::vector<bool> defined, 
 // that no kernel can be handed buffers that disagree with its inputs.
 Status checkShapes(const Model& m, const Graph& g) {
   for (const Node& n : g.nodes) {
-    if (n.type == "If") continue;  // its shapes come from the branch it runs
+    if (n.type == "If" || n.type == "Loop") continue;  // shapes come from running the subgraph
     std::vector<ValueInfo> ins, outs;
     for (int32_t i : n.inputs) {
       if (i < 0) { ins.emplace_back(); continue; }

@@ -25,8 +25,8 @@ def Zy_NoneOp : Zy_Op<"none", [Pure]> {
   let assemblyFormat = "attr-dict";
 }
 
-def Zy_YieldOp : Zy_Op<"yield", [Pure, Terminator, ReturnLike, ParentOneOf<["IfOp"]>]> {
-  let summary = "The results of an If branch";
+def Zy_YieldOp : Zy_Op<"yield", [Pure, Terminator, ReturnLike, ParentOneOf<["IfOp", "LoopOp"]>]> {
+  let summary = "The results of an If branch or a Loop body";
   let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }
@@ -39,6 +39,17 @@ def Zy_IfOp : Zy_Op<"If", [RecursiveMemoryEffects, NoRegionArguments]> {
   let results = (outs Variadic<AnyType>:$outputs);
   let regions = (region SizedRegion<1>:$then_branch, SizedRegion<1>:$else_branch);
   let assemblyFormat = "`(` $cond `)` attr-dict `:` type($cond) `->` type($outputs) $then_branch `else` $else_branch";
+}
+
+// ONNX Loop: operands (M, cond, v_initial...), where an omitted M or cond is
+// a zy.none; the body's block arguments are (iteration, cond, carried...) and
+// it yields (cond, carried..., scan outputs...).
+def Zy_LoopOp : Zy_Op<"Loop", [RecursiveMemoryEffects]> {
+  let summary = "ONNX Loop";
+  let arguments = (ins Variadic<AnyType>:$inputs);
+  let results = (outs Variadic<AnyType>:$outputs);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "`(` $inputs `)` attr-dict `:` functional-type($inputs, $outputs) $body";
 }
 
 // An ONNX operator: variadic tensors in and out, ONNX attributes as is.
