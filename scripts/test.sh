@@ -17,6 +17,9 @@ models/fetch_models.sh build/models   # pinned by sha256; cached after the first
 echo "== tests (build/)"
 ZY_ORT_NODE_PATH="$NODE_PATH_DIR" ctest --test-dir build --output-on-failure -j"$JOBS"
 
+echo "== ONNX node conformance summary"
+build/bin/zy-conformance --known-failures tests/conformance/known_failures.txt | tail -n 3
+
 echo "== runtime tests under AddressSanitizer + UBSan (build/asan)"
 if [ ! -f build/asan/build.ninja ]; then
   cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
