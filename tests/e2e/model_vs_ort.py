@@ -15,21 +15,11 @@ noise is ~0 everywhere, which makes a relative comparison meaningless).
 """
 import argparse
 import os
-import subprocess
 import sys
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-
-
-def run(cmd, env=None):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    if r.returncode != 0:
-        print(r.stdout)
-        raise SystemExit(f"FAILED: {' '.join(cmd)} (exit {r.returncode})")
-    return r.stdout
+from testlib import compare, require_ort, run, run_ort
 
 
 def text_image(shape):
@@ -60,15 +50,13 @@ def main():
     a = ap.parse_args()
     if not os.path.exists(a.model):
         raise SystemExit(f"{a.model} is missing: run models/fetch_models.sh (scripts/test.sh does)")
-    if not os.path.exists(os.path.join(a.node_path, "onnxruntime-node")):
-        raise SystemExit(f"ONNX Runtime is not installed under {a.node_path}: run scripts/ort.sh")
+    require_ort(a.node_path)
     os.makedirs(a.work, exist_ok=True)
     name = os.path.splitext(os.path.basename(a.model))[0]
     zym = os.path.join(a.work, name + ".zym")
     run([os.path.join(a.bin, "zy-compile"), a.model, "-o", zym] + a.compile_arg)  # once for every case
     lo, hi = map(float, a.range.split(":"))
     rng = np.random.default_rng(20261128)
-    env = dict(os.environ, NODE_PATH=a.node_path)
     ok = True
     for k, case in enumerate(a.case):
         args = []
@@ -87,20 +75,8 @@ def main():
             args += ["--input", f"{n}={path}"]
         zy_dir, ort_dir = os.path.join(a.work, f"case{k}_zy"), os.path.join(a.work, f"case{k}_ort")
         print(run([os.path.join(a.bin, "zy-run"), zym, "--output-dir", zy_dir] + args).strip())
-        run(["node", os.path.join(ROOT, "models", "ort_reference.js"), a.model, "--output-dir", ort_dir] + args, env=env)
-        i = 0
-        while os.path.exists(os.path.join(ort_dir, f"output_{i}.npy")):
-            want = np.load(os.path.join(ort_dir, f"output_{i}.npy"))
-            got = np.load(os.path.join(zy_dir, f"output_{i}.npy"))
-            if got.shape != want.shape:
-                print(f"case {case} output {i}: shape {got.shape} vs ONNX Runtime {want.shape}")
-                ok = False
-            else:
-                scale = float(np.abs(want).max()) or 1.0
-                rel = float(np.abs(got.astype(np.float64) - want).max()) / scale
-                print(f"{name} case {case} output {i} {list(got.shape)}: max |zy - ort| / max |ort| = {rel:.3e}")
-                ok &= rel <= a.tolerance
-            i += 1
+        run_ort(a.model, args, ort_dir, a.node_path)
+        ok &= compare(zy_dir, ort_dir, f"{name} case {case}", a.tolerance)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

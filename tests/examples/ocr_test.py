@@ -6,21 +6,15 @@ usage: ocr_test.py --bin BUILD/bin --models BUILD/models --work DIR
 """
 import argparse
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "e2e"))
+from testlib import run  # noqa: E402
 
 CASES = [
     ("latin", "DejaVu-Sans", "Zhongyuan runs OCR 2026"),
     ("chinese", "Noto-Sans-CJK-SC", "中原人工智能推理引擎"),
 ]
-
-
-def run(cmd):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if r.returncode != 0:
-        print(r.stdout)
-        raise SystemExit(f"FAILED: {' '.join(cmd)}")
-    return r.stdout
 
 
 def main():

@@ -9,16 +9,10 @@ usage: vad_test.py --bin BUILD/bin --model silero_vad_legacy.onnx --work DIR
 import argparse
 import os
 import re
-import subprocess
 import sys
 
-
-def run(cmd):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if r.returncode != 0:
-        print(r.stdout)
-        raise SystemExit(f"FAILED: {' '.join(cmd)}")
-    return r.stdout
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "e2e"))
+from testlib import run  # noqa: E402
 
 
 def main():
