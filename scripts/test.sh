@@ -36,3 +36,12 @@ for m in mobilenet_v2 squeezenet1_1 shufflenet_v2_x1_0; do
     build/asan/bin/zy-run "build/zoo/e2e/$m/$m.zym" --input "input=build/zoo/$m.input.npy" --threads 2 --quiet
   echo "$m: ok under ASan + UBSan"
 done
+# Control flow (If chosen by an int64 input) through the sanitized runtime.
+W=build/zoo/e2e/silero_vad_legacy
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+  build/asan/bin/zy-run "$W/silero_vad_legacy.zym" --input "input=$W/case0_input.npy" --input "sr=$W/case0_sr.npy" \
+  --input "h=$W/case0_h.npy" --input "c=$W/case0_c.npy" --quiet
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+  build/asan/bin/zy-run "$W/silero_vad_legacy.zym" --input "input=$W/case1_input.npy" --input "sr=$W/case1_sr.npy" \
+  --input "h=$W/case1_h.npy" --input "c=$W/case1_c.npy" --quiet
+echo "silero_vad_legacy (If at run time, 16 and 8 kHz): ok under ASan + UBSan"
