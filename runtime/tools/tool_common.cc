@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/dtype.h"
+#include "npy.h"
 
 namespace zy {
 namespace tools {
@@ -66,6 +67,62 @@ bool parseInt(const std::string& s, int64_t* out) {
     v = v * 10 + (c - '0');
   }
   *out = v;
+  return true;
+}
+
+bool makeInputs(const zy_model_t* model, const std::map<std::string, std::string>& files,
+                const std::map<std::string, std::string>& shapes, uint64_t seed, std::vector<ToolInput>* out,
+                std::string* error) {
+  std::map<std::string, bool> known;
+  const size_t n = zy_model_input_count(model);
+  for (size_t i = 0; i < n; ++i) {
+    zy_tensor_info_t info;
+    zy_status_free(zy_model_input_info(model, i, &info));
+    known[info.name] = true;
+  }
+  for (const auto* m : {&files, &shapes})
+    for (const auto& [name, _] : *m)
+      if (!known.count(name)) { *error = "the model has no input named '" + name + "'"; return false; }
+  std::mt19937_64 rng(seed);
+  out->clear();
+  for (size_t i = 0; i < n; ++i) {
+    zy_tensor_info_t info;
+    zy_status_free(zy_model_input_info(model, i, &info));
+    ToolInput in;
+    in.name = info.name;
+    in.dtype = info.dtype;
+    in.dims.assign(info.dims, info.dims + info.rank);
+    auto f = files.find(info.name);
+    if (f != files.end()) {
+      NpyArray arr;
+      Status st = readNpy(f->second, &arr);
+      if (!st.ok()) { *error = st.message(); return false; }
+      in.data = std::move(arr.data);
+      in.dims = arr.shape;
+      in.dtype = static_cast<zy_dtype_t>(arr.dtype);
+      in.source = f->second;
+    } else {
+      auto sh = shapes.find(info.name);
+      if (sh != shapes.end()) {
+        if (!parseDims(sh->second, &in.dims) || in.dims.size() != static_cast<size_t>(info.rank)) {
+          *error = "--input-shape " + sh->first + "=" + sh->second + " is not a shape of rank " + std::to_string(info.rank);
+          return false;
+        }
+      } else {
+        for (int64_t d : in.dims)
+          if (d < 0) {
+            *error = std::string("input '") + info.name + "' has dynamic dimensions " + dimsToString(info) +
+                     "; give its data with --input or its shape with --input-shape";
+            return false;
+          }
+      }
+      int64_t count = 1;
+      for (int64_t d : in.dims) count *= d;
+      in.data = randomTensor(info.dtype, count, rng);
+      in.source = "random";
+    }
+    out->push_back(std::move(in));
+  }
   return true;
 }
 

@@ -1,6 +1,7 @@
 // Helpers shared by the command-line tools (zy-run, zy-bench).
 #pragma once
 #include <cstdint>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,6 +16,23 @@ std::vector<uint8_t> randomTensor(zy_dtype_t dtype, int64_t count, std::mt19937_
 
 std::string dimsToString(const zy_tensor_info_t& info);
 int64_t elementCount(const zy_tensor_info_t& info);
+
+// One model input ready to feed: from a .npy file, or seeded random data of
+// the model's shape (dynamic dimensions sized by --input-shape).
+struct ToolInput {
+  std::string name;
+  zy_dtype_t dtype = ZY_DTYPE_UNDEFINED;
+  std::vector<int64_t> dims;
+  std::vector<uint8_t> data;
+  std::string source;  // file name, or "random"
+};
+
+// files: name -> .npy path; shapes: name -> "DxD..." for random inputs.
+// Returns false with *error set (an unknown input name, a bad file, a
+// dynamic input without a size).
+bool makeInputs(const zy_model_t* model, const std::map<std::string, std::string>& files,
+                const std::map<std::string, std::string>& shapes, uint64_t seed, std::vector<ToolInput>* out,
+                std::string* error);
 
 // Parses "1x3x224x224" (or "1,3,224,224").
 bool parseDims(const std::string& s, std::vector<int64_t>* out);

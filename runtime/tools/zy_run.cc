@@ -92,55 +92,21 @@ int main(int argc, char** argv) {
   double init_ms = msSince(t0);
   auto cleanup = [&] { zy_session_release(session); zy_model_release(model); };
 
-  std::mt19937_64 rng(static_cast<uint64_t>(seed));
   if (!quiet) std::printf("model    %s (from %s, opset %lld)\n", model_path.c_str(), zy_model_producer(model), (long long)zy_model_source_opset(model));
-  for (const auto& [name, _] : input_files) {
-    size_t idx;
-    if (zy_status_t s = zy_session_input_index(session, name.c_str(), &idx)) { cleanup(); return failStatus(s); }
-  }
-  for (size_t i = 0; i < zy_model_input_count(model); ++i) {
-    zy_tensor_info_t info;
-    zy_status_free(zy_model_input_info(model, i, &info));
-    std::vector<uint8_t> data;
-    std::vector<int64_t> dims(info.dims, info.dims + info.rank);
-    zy_dtype_t dtype = info.dtype;
-    std::string source = "random";
-    auto it = input_files.find(info.name);
-    if (it != input_files.end()) {
-      zy::NpyArray arr;
-      zy::Status st = zy::readNpy(it->second, &arr);
-      if (!st.ok()) { cleanup(); return fail(st.message()); }
-      data = std::move(arr.data);
-      dims = arr.shape;
-      dtype = static_cast<zy_dtype_t>(arr.dtype);
-      source = it->second;
-    } else {
-      auto sh = input_shapes.find(info.name);
-      if (sh != input_shapes.end()) {
-        if (!parseDims(sh->second, &dims) || dims.size() != static_cast<size_t>(info.rank)) {
-          cleanup();
-          return fail("--input-shape " + sh->first + "=" + sh->second + " is not a shape of rank " + std::to_string(info.rank));
-        }
-      } else {
-        for (int64_t d : dims)
-          if (d < 0) {
-            cleanup();
-            return fail(std::string("input '") + info.name + "' has dynamic dimensions " + dimsToString(info) +
-                        "; give its data with --input or its shape with --input-shape");
-          }
-      }
-      int64_t count = 1;
-      for (int64_t d : dims) count *= d;
-      data = randomTensor(info.dtype, count, rng);
-    }
-    if (zy_status_t s = zy_session_set_input(session, i, dtype, dims.data(), static_cast<int32_t>(dims.size()), data.data(), data.size())) {
+  std::vector<ToolInput> inputs;
+  std::string err;
+  if (!makeInputs(model, input_files, input_shapes, static_cast<uint64_t>(seed), &inputs, &err)) { cleanup(); return fail(err); }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const ToolInput& in = inputs[i];
+    if (zy_status_t s = zy_session_set_input(session, i, in.dtype, in.dims.data(), static_cast<int32_t>(in.dims.size()),
+                                             in.data.data(), in.data.size())) {
       cleanup();
       return failStatus(s);
     }
-    zy_tensor_info_t shown = info;
-    shown.rank = static_cast<int32_t>(dims.size());
-    for (size_t d = 0; d < dims.size() && d < ZY_MAX_RANK; ++d) shown.dims[d] = dims[d];
-    if (!quiet) std::printf("input    %-20s %-4s %-18s %s\n", info.name, zy_dtype_name(info.dtype), dimsToString(shown).c_str(), source.c_str());
+    zy_tensor_info_t shown{};
+    shown.rank = static_cast<int32_t>(in.dims.size());
+    for (size_t d = 0; d < in.dims.size() && d < ZY_MAX_RANK; ++d) shown.dims[d] = in.dims[d];
+    if (!quiet) std::printf("input    %-20s %-4s %-18s %s\n", in.name.c_str(), zy_dtype_name(in.dtype), dimsToString(shown).c_str(), in.source.c_str());
   }
   t0 = std::chrono::steady_clock::now();
   if (zy_status_t s = zy_session_run(session)) { cleanup(); return failStatus(s); }

@@ -59,6 +59,7 @@ typedef struct zy_session_options {
   uint32_t struct_size;        /* = sizeof(zy_session_options_t); set by zy_session_options_init */
   int32_t num_threads;         /* 0 = all cores; 1 = run on the calling thread only */
   const char* backend_order;   /* comma-separated, e.g. "x86,ref"; NULL = default ("ref") */
+  int32_t enable_profiling;    /* 1 = time every op of each run (zy_session_profile_*) */
 } zy_session_options_t;
 
 ZY_API void zy_session_options_init(zy_session_options_t* options);
@@ -87,6 +88,20 @@ ZY_API zy_status_t zy_session_get_output(zy_session_t* session, size_t index,
                                          size_t* out_byte_size);
 /* Bytes of the session arena (intermediate tensors, inputs and outputs). */
 ZY_API size_t zy_session_arena_bytes(const zy_session_t* session);
+
+/* Per-op timings of the last run (sessions created with enable_profiling).
+ * Strings are owned by the model or session. */
+typedef struct zy_op_profile {
+  const char* name;            /* ONNX node name */
+  const char* type;            /* ONNX op type */
+  const char* backend;         /* backend that ran it ("control flow" for If/Loop) */
+  double start_us;             /* from the start of the run */
+  double duration_us;
+  double flops;                /* floating-point operations, 0 where not counted */
+} zy_op_profile_t;
+
+ZY_API size_t zy_session_profile_count(const zy_session_t* session);
+ZY_API zy_status_t zy_session_profile_entry(const zy_session_t* session, size_t index, zy_op_profile_t* out_entry);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
 // The C API: a thin layer over Model and Session that turns Status into
 // zy_status_t and never lets an exception cross the boundary.
+#include <cstddef>
 #include <cstring>
 #include <new>
 
@@ -120,6 +121,7 @@ void zy_session_options_init(zy_session_options_t* o) {
   o->struct_size = sizeof *o;
   o->num_threads = 0;
   o->backend_order = nullptr;
+  o->enable_profiling = 0;
 }
 
 zy_status_t zy_session_create(zy_model_t* model, const zy_session_options_t* options, zy_session_t** out) {
@@ -129,8 +131,11 @@ zy_status_t zy_session_create(zy_model_t* model, const zy_session_options_t* opt
   return guarded([&] {
     zy::SessionOptions so;
     if (options) {
-      if (options->struct_size < sizeof(zy_session_options_t))
+      // Older callers pass a shorter struct; fields past its end keep their defaults.
+      if (options->struct_size < offsetof(zy_session_options_t, enable_profiling))
         return zy::invalidArgument("options were not initialized with zy_session_options_init");
+      if (options->struct_size >= offsetof(zy_session_options_t, enable_profiling) + sizeof(int32_t))
+        so.profile = options->enable_profiling != 0;
       if (options->num_threads < 0) return zy::invalidArgument("num_threads must be >= 0");
       so.num_threads = options->num_threads;
       if (options->backend_order) {
@@ -190,5 +195,21 @@ zy_status_t zy_session_get_output(zy_session_t* s, size_t index, zy_tensor_info_
 }
 
 size_t zy_session_arena_bytes(const zy_session_t* s) { return s ? s->session->arenaBytes() : 0; }
+
+size_t zy_session_profile_count(const zy_session_t* s) { return s ? s->session->profile().size() : 0; }
+
+zy_status_t zy_session_profile_entry(const zy_session_t* s, size_t index, zy_op_profile_t* out) {
+  if (!s) return nullArg("session");
+  if (!out) return nullArg("out_entry");
+  const auto& p = s->session->profile();
+  if (index >= p.size()) return makeStatus(ZY_INVALID_ARGUMENT, "profile index is out of range");
+  out->name = p[index].node->name.c_str();
+  out->type = p[index].node->type.c_str();
+  out->backend = p[index].backend;
+  out->start_us = p[index].start_us;
+  out->duration_us = p[index].duration_us;
+  out->flops = p[index].flops;
+  return nullptr;
+}
 
 }  // extern "C"

@@ -48,6 +48,7 @@ Status Session::create(const Model& model, const SessionOptions& options, std::u
     }
     ZY_RETURN_IF_ERROR(s->allocateArena());
   }
+  s->profiling_ = options.profile;
   s->pool_ = ThreadPool::create(options.num_threads);
   s->host_.abi_version = ZY_BACKEND_ABI_VERSION;
   s->host_.num_threads = s->pool_->numThreads();
@@ -210,15 +211,39 @@ Status Session::setInput(size_t index, DType dtype, const int64_t* dims, int32_t
   return Status::OK();
 }
 
+// Floating-point operations of the ops whose cost dominates (a MAC counts 2).
+static double opFlops(const Node& n, const std::vector<Shape>& shapes) {
+  auto at = [&](size_t i) -> const Shape& { static const Shape empty; return i < n.inputs.size() && n.inputs[i] >= 0 ? shapes[n.inputs[i]] : empty; };
+  const Shape& y = n.outputs.empty() ? at(99) : shapes[n.outputs[0]];
+  if (n.type == "Conv" && at(1).size() >= 3) {
+    int64_t k = 1;
+    for (size_t d = 1; d < at(1).size(); ++d) k *= at(1)[d];  // C/group * kernel
+    return 2.0 * static_cast<double>(numElements(y)) * static_cast<double>(k);
+  }
+  if ((n.type == "Gemm" || n.type == "MatMul") && !at(0).empty()) {
+    const int64_t kdim = n.type == "Gemm" && n.attrs.getInt("transA", 0) ? at(0)[0] : at(0).back();
+    return 2.0 * static_cast<double>(numElements(y)) * static_cast<double>(kdim);
+  }
+  return 0;
+}
+
 Status Session::runOp(OpInstance& op) {
   const BoundBackend& b = backends_[op.backend];
   char err[512] = {0};
+  const auto t0 = std::chrono::steady_clock::now();
   if (b.api->run_op(b.instance, op.state, &op.view, err, sizeof err) != ZY_OK)
     return Status(ZY_BACKEND_ERROR, op.node->label() + ": " + err);
+  if (profiling_) {
+    const auto t1 = std::chrono::steady_clock::now();
+    profile_.push_back({op.node, b.api->name, std::chrono::duration<double, std::micro>(t0 - run_start_).count(),
+                        std::chrono::duration<double, std::micro>(t1 - t0).count(), opFlops(*op.node, shapes_)});
+  }
   return Status::OK();
 }
 
 Status Session::run() {
+  profile_.clear();
+  run_start_ = std::chrono::steady_clock::now();
   if (!dynamic_) {
     for (OpInstance& op : ops_) ZY_RETURN_IF_ERROR(runOp(op));
     return Status::OK();

@@ -7,6 +7,7 @@
 // shapes resolve), then plans one arena for those shapes; later runs reuse it
 // while every op's shapes stay the same.
 #pragma once
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,14 @@ namespace zy {
 struct SessionOptions {
   int num_threads = 0;                      // 0 = all cores
   std::vector<std::string> backend_order;   // empty = {"ref"}
+  bool profile = false;                     // time every op of each run
+};
+
+// One op's timing in the last run (main graph and subgraph ops alike).
+struct OpProfile {
+  const Node* node;
+  const char* backend;
+  double start_us, duration_us, flops;
 };
 
 class Session {
@@ -45,6 +54,7 @@ class Session {
   // The backend each op of the main graph runs on.
   std::string opBackend(size_t op) const { return ops_[op].state ? backends_[ops_[op].backend].api->name : "control flow"; }
   int numThreads() const { return pool_->numThreads(); }
+  const std::vector<OpProfile>& profile() const { return profile_; }
 
  private:
   explicit Session(const Model& model) : model_(model) {}
@@ -101,6 +111,9 @@ class Session {
   std::vector<Shape> shapes_;                      // per tensor: current shape
   std::vector<std::vector<uint8_t>> owned_;        // dynamic models: inputs, and outputs of a replanning run
   std::vector<void*> planned_data_;                // dynamic models: each tensor's slot in the planned arena
+  bool profiling_ = false;
+  std::vector<OpProfile> profile_;                 // the last run's op timings
+  std::chrono::steady_clock::time_point run_start_;
 };
 
 }  // namespace zy

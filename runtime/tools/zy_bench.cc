@@ -1,0 +1,222 @@
+// zy-bench: latency of a .zym model (init, first run, percentiles over timed
+// runs), peak memory, and with --profile a per-op table; --trace writes the
+// last run as a Chrome trace (opens in Perfetto), --json writes everything.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tool_common.h"
+#include "zy/zy.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: zy-bench MODEL.zym [options]\n"
+    "  --threads N             intra-op threads (default 1; 0 = all cores)\n"
+    "  --warmup W              untimed runs first (default 3)\n"
+    "  --runs R                timed runs (default 20)\n"
+    "  --backend LIST          backend order (default ref)\n"
+    "  --input NAME=FILE.npy   input data; others get seeded random data\n"
+    "  --input-shape NAME=DxD  shape of a random input with dynamic dimensions\n"
+    "  --profile               per-op table: op, backend, time, share, GFLOP/s\n"
+    "  --trace FILE.json       Chrome trace of the last run (Perfetto)\n"
+    "  --json FILE             everything above as JSON\n";
+
+int fail(const std::string& msg) {
+  std::fprintf(stderr, "zy-bench: error: %s\n", msg.c_str());
+  return 1;
+}
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  const size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+std::string jsonEscape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '"' || c == '\\') o += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) { o += ' '; continue; }
+    o += c;
+  }
+  return o;
+}
+
+struct OpStats {
+  std::string name, type, backend;
+  double total_us = 0, flops = 0;
+  int count = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace zy::tools;
+  std::string model_path, backend, json_path, trace_path;
+  std::map<std::string, std::string> files, shapes;
+  int64_t threads = 1, warmup = 3, runs = 20;
+  bool profile = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i], v;
+    auto value = [&](std::string* out) { if (i + 1 >= argc) return false; *out = argv[++i]; return true; };
+    auto kv = [&](std::map<std::string, std::string>* m) {
+      if (!value(&v)) return false;
+      size_t eq = v.rfind('=');
+      if (eq == std::string::npos || eq == 0) return false;
+      (*m)[v.substr(0, eq)] = v.substr(eq + 1);
+      return true;
+    };
+    if (a == "-h" || a == "--help") { std::printf("%s", kUsage); return 0; }
+    else if (a == "--threads") { if (!value(&v) || !parseInt(v, &threads) || threads > 1024) return fail("--threads needs a number"); }
+    else if (a == "--warmup") { if (!value(&v) || !parseInt(v, &warmup)) return fail("--warmup needs a number"); }
+    else if (a == "--runs") { if (!value(&v) || !parseInt(v, &runs) || runs < 1) return fail("--runs needs a positive number"); }
+    else if (a == "--backend") { if (!value(&backend)) return fail("--backend needs a list"); }
+    else if (a == "--input") { if (!kv(&files)) return fail("--input needs NAME=FILE.npy"); }
+    else if (a == "--input-shape") { if (!kv(&shapes)) return fail("--input-shape needs NAME=DxD..."); }
+    else if (a == "--profile") profile = true;
+    else if (a == "--trace") { if (!value(&trace_path)) return fail("--trace needs a file"); profile = true; }
+    else if (a == "--json") { if (!value(&json_path)) return fail("--json needs a file"); }
+    else if (!a.empty() && a[0] == '-') return fail("unknown option '" + a + "'\n" + kUsage);
+    else if (model_path.empty()) model_path = a;
+    else return fail("more than one model given");
+  }
+  if (model_path.empty()) { std::fprintf(stderr, "%s", kUsage); return 2; }
+
+  using clock = std::chrono::steady_clock;
+  auto ms = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  auto t0 = clock::now();
+  zy_model_t* model = nullptr;
+  if (zy_status_t s = zy_model_load_file(model_path.c_str(), &model)) {
+    std::string m = zy_status_message(s);
+    zy_status_free(s);
+    return fail(m);
+  }
+  const double load_ms = ms(t0, clock::now());
+  zy_session_options_t opts;
+  zy_session_options_init(&opts);
+  opts.num_threads = static_cast<int32_t>(threads);
+  opts.backend_order = backend.empty() ? nullptr : backend.c_str();
+  opts.enable_profiling = profile ? 1 : 0;
+  zy_session_t* session = nullptr;
+  t0 = clock::now();
+  zy_status_t st = zy_session_create(model, &opts, &session);
+  const double session_ms = ms(t0, clock::now());
+  std::string err;
+  std::vector<ToolInput> inputs;
+  if (!st && !makeInputs(model, files, shapes, 0, &inputs, &err)) st = nullptr;
+  auto done = [&](int rc) { zy_session_release(session); zy_model_release(model); return rc; };
+  if (st) { err = zy_status_message(st); zy_status_free(st); zy_model_release(model); return fail(err); }
+  if (!err.empty()) return done(fail(err));
+  // Inputs are set before every run, as an application does.
+  auto runOnce = [&](double* out_ms) -> bool {
+    const auto a = clock::now();
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const ToolInput& in = inputs[i];
+      if (zy_status_t s = zy_session_set_input(session, i, in.dtype, in.dims.data(), static_cast<int32_t>(in.dims.size()),
+                                               in.data.data(), in.data.size())) {
+        err = zy_status_message(s);
+        zy_status_free(s);
+        return false;
+      }
+    }
+    if (zy_status_t s = zy_session_run(session)) {
+      err = zy_status_message(s);
+      zy_status_free(s);
+      return false;
+    }
+    *out_ms = ms(a, clock::now());
+    return true;
+  };
+  double first_ms = 0, t = 0;
+  if (!runOnce(&first_ms)) return done(fail(err));
+  for (int64_t w = 0; w < warmup; ++w)
+    if (!runOnce(&t)) return done(fail(err));
+  std::vector<double> lat;
+  std::map<std::string, OpStats> ops;  // by node name, in first-seen order below
+  std::vector<std::string> order;
+  for (int64_t r = 0; r < runs; ++r) {
+    if (!runOnce(&t)) return done(fail(err));
+    lat.push_back(t);
+    for (size_t k = 0; k < zy_session_profile_count(session); ++k) {
+      zy_op_profile_t p;
+      zy_status_free(zy_session_profile_entry(session, k, &p));
+      auto [it, fresh] = ops.try_emplace(p.name);
+      if (fresh) { order.push_back(p.name); it->second = {p.name, p.type, p.backend}; }
+      it->second.total_us += p.duration_us;
+      it->second.flops = p.flops;
+      ++it->second.count;
+    }
+  }
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  const double rss_mib = static_cast<double>(ru.ru_maxrss) / 1024.0;
+  const double arena_mib = static_cast<double>(zy_session_arena_bytes(session)) / 1048576.0;
+  const double mn = *std::min_element(lat.begin(), lat.end()), med = percentile(lat, 0.5), p90 = percentile(lat, 0.9),
+               p99 = percentile(lat, 0.99);
+  const std::string be = backend.empty() ? "ref" : backend;
+  std::printf("model      %s (from %s, opset %lld)\n", model_path.c_str(), zy_model_producer(model), (long long)zy_model_source_opset(model));
+  std::printf("backend    %s, %lld thread%s\n", be.c_str(), (long long)threads, threads == 1 ? "" : "s");
+  std::printf("init       load %.2f ms, session %.2f ms\n", load_ms, session_ms);
+  std::printf("first run  %.2f ms\n", first_ms);
+  std::printf("latency    min %.2f  median %.2f  p90 %.2f  p99 %.2f ms  (%lld runs after %lld warm-up)\n", mn, med, p90, p99,
+              (long long)runs, (long long)warmup);
+  std::printf("memory     peak RSS %.1f MiB, arena %.2f MiB\n", rss_mib, arena_mib);
+
+  double op_total = 0;
+  for (const auto& [_, o] : ops) op_total += o.total_us;
+  std::vector<const OpStats*> sorted;
+  for (const auto& n : order) sorted.push_back(&ops[n]);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const OpStats* a, const OpStats* b) { return a->total_us > b->total_us; });
+  if (profile && !sorted.empty()) {
+    std::printf("\n%-36s %-18s %-8s %10s %7s %9s\n", "op", "type", "backend", "time ms", "share", "GFLOP/s");
+    for (size_t k = 0; k < sorted.size() && k < 25; ++k) {
+      const OpStats& o = *sorted[k];
+      const double mean_us = o.total_us / std::max(1, o.count);
+      std::string name = o.name.size() > 35 ? o.name.substr(0, 32) + "..." : o.name;
+      std::printf("%-36s %-18s %-8s %10.3f %6.1f%% ", name.c_str(), o.type.c_str(), o.backend.c_str(), mean_us / 1000,
+                  100 * o.total_us / std::max(1e-9, op_total));
+      if (o.flops > 0) std::printf("%9.2f\n", o.flops / (mean_us * 1e3));
+      else std::printf("%9s\n", "-");
+    }
+    if (sorted.size() > 25) std::printf("(%zu more ops)\n", sorted.size() - 25);
+  }
+  if (!trace_path.empty()) {
+    FILE* f = std::fopen(trace_path.c_str(), "w");
+    if (!f) return done(fail("cannot write '" + trace_path + "'"));
+    std::fprintf(f, "{\"traceEvents\":[");
+    for (size_t k = 0; k < zy_session_profile_count(session); ++k) {
+      zy_op_profile_t p;
+      zy_status_free(zy_session_profile_entry(session, k, &p));
+      std::fprintf(f, "%s{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"X\",\"ts\":%.3f,\"dur\":%.3f,\"pid\":1,\"tid\":1,\"args\":{\"backend\":\"%s\",\"flops\":%.0f}}",
+                   k ? "," : "", jsonEscape(p.name).c_str(), jsonEscape(p.type).c_str(), p.start_us, p.duration_us, p.backend, p.flops);
+    }
+    std::fprintf(f, "],\"displayTimeUnit\":\"ms\"}\n");
+    std::fclose(f);
+    std::printf("trace      %s (last run; open in https://ui.perfetto.dev)\n", trace_path.c_str());
+  }
+  if (!json_path.empty()) {
+    FILE* f = std::fopen(json_path.c_str(), "w");
+    if (!f) return done(fail("cannot write '" + json_path + "'"));
+    std::fprintf(f, "{\"model\":\"%s\",\"backend\":\"%s\",\"threads\":%lld,\"init_ms\":{\"load\":%.3f,\"session\":%.3f},"
+                    "\"first_run_ms\":%.3f,\"latency_ms\":{\"min\":%.3f,\"median\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"runs\":[",
+                 jsonEscape(model_path).c_str(), jsonEscape(be).c_str(), (long long)threads, load_ms, session_ms, first_ms, mn, med, p90, p99);
+    for (size_t k = 0; k < lat.size(); ++k) std::fprintf(f, "%s%.3f", k ? "," : "", lat[k]);
+    std::fprintf(f, "]},\"peak_rss_mib\":%.2f,\"arena_bytes\":%zu,\"ops\":[", rss_mib, zy_session_arena_bytes(session));
+    for (size_t k = 0; k < sorted.size(); ++k) {
+      const OpStats& o = *sorted[k];
+      const double mean_us = o.total_us / std::max(1, o.count);
+      std::fprintf(f, "%s{\"name\":\"%s\",\"type\":\"%s\",\"backend\":\"%s\",\"mean_ms\":%.4f,\"share\":%.4f,\"gflops\":%.3f}", k ? "," : "",
+                   jsonEscape(o.name).c_str(), jsonEscape(o.type).c_str(), jsonEscape(o.backend).c_str(), mean_us / 1000,
+                   o.total_us / std::max(1e-9, op_total), o.flops > 0 ? o.flops / (mean_us * 1e3) : 0.0);
+    }
+    std::fprintf(f, "]}\n");
+    std::fclose(f);
+  }
+  return done(0);
+}
