@@ -159,9 +159,15 @@ int main(int argc, char** argv) {
   const double arena_mib = static_cast<double>(zy_session_arena_bytes(session)) / 1048576.0;
   const double mn = *std::min_element(lat.begin(), lat.end()), med = percentile(lat, 0.5), p90 = percentile(lat, 0.9),
                p99 = percentile(lat, 0.99);
-  const std::string be = backend.empty() ? "ref" : backend;
+  // The backends that ran ops, in the order the session tried them.
+  std::string be = backend.empty() ? "default order" : backend;
   std::printf("model      %s (from %s, opset %lld)\n", model_path.c_str(), zy_model_producer(model), (long long)zy_model_source_opset(model));
-  std::printf("backend    %s, %lld thread%s\n", be.c_str(), (long long)threads, threads == 1 ? "" : "s");
+  std::map<std::string, int> used;
+  for (const auto& [_, o] : ops) ++used[o.backend];
+  std::string ran;
+  for (const auto& [name, count] : used) ran += (ran.empty() ? "" : ", ") + name + " " + std::to_string(count) + " ops";
+  std::printf("backend    %s%s, %lld thread%s\n", be.c_str(), ran.empty() ? "" : (" (" + ran + ")").c_str(), (long long)threads,
+              threads == 1 ? "" : "s");
   std::printf("init       load %.2f ms, session %.2f ms\n", load_ms, session_ms);
   std::printf("first run  %.2f ms\n", first_ms);
   std::printf("latency    min %.2f  median %.2f  p90 %.2f  p99 %.2f ms  (%lld runs after %lld warm-up)\n", mn, med, p90, p99,

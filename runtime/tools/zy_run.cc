@@ -21,7 +21,7 @@ const char* kUsage =
     "  --input-shape NAME=DxD  the shape of a random input whose model shape has dynamic dimensions\n"
     "  --output-dir DIR        write each output as DIR/output_<i>.npy\n"
     "  --threads N             intra-op threads (0 = all cores, default 1)\n"
-    "  --backend LIST          backend order, e.g. ref (default ref)\n"
+    "  --backend LIST          backend order, e.g. x86,ref (default: every built-in backend, fastest first)\n"
     "  --seed S                seed for random inputs (default 0)\n"
     "  --quiet                 print nothing but errors\n";
 

@@ -58,7 +58,7 @@ ZY_API int64_t zy_model_source_opset(const zy_model_t* model);
 typedef struct zy_session_options {
   uint32_t struct_size;        /* = sizeof(zy_session_options_t); set by zy_session_options_init */
   int32_t num_threads;         /* 0 = all cores; 1 = run on the calling thread only */
-  const char* backend_order;   /* comma-separated, e.g. "x86,ref"; NULL = default ("ref") */
+  const char* backend_order;   /* comma-separated, e.g. "x86,ref"; NULL = every built-in backend, fastest first */
   int32_t enable_profiling;    /* 1 = time every op of each run (zy_session_profile_*) */
 } zy_session_options_t;
 

@@ -81,7 +81,8 @@ struct Model {
   std::vector<Tensor> tensors;
   Graph graph;
   std::vector<Graph> subgraphs;
-  std::vector<std::string> backends{"ref"};
+  // Backend assignment targets; "any" = the session's order decides.
+  std::vector<std::string> backends{"any"};
   uint64_t arena_size = 0;   // 0 with no tensor offsets = not planned
   uint32_t arena_alignment = 64;
   // Keeps the mapped file (or copied bytes) alive while tensors point into it.

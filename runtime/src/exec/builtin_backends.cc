@@ -4,11 +4,18 @@
 
 // Each built-in backend provides its entry point under its own name.
 extern "C" const zy_backend_api_t* zy_backend_ref_get_api(uint32_t abi_version);
+#ifdef ZY_WITH_X86
+extern "C" const zy_backend_api_t* zy_backend_x86_get_api(uint32_t abi_version);
+#endif
 
 namespace zy {
 
+// In default priority order: fast backends first, ref (every op) last.
 std::vector<const zy_backend_api_t*> builtinBackends() {
   std::vector<const zy_backend_api_t*> v;
+#ifdef ZY_WITH_X86
+  if (const zy_backend_api_t* x86 = zy_backend_x86_get_api(ZY_BACKEND_ABI_VERSION)) v.push_back(x86);
+#endif
   if (const zy_backend_api_t* ref = zy_backend_ref_get_api(ZY_BACKEND_ABI_VERSION)) v.push_back(ref);
   return v;
 }

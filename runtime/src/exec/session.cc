@@ -75,8 +75,12 @@ Status Session::allocateArena() {
 }
 
 Status Session::bindBackends(const SessionOptions& options) {
+  // By default every built-in backend, fastest first; one that cannot start
+  // here (a missing CPU feature) is skipped. Named backends must start.
+  const bool by_default = options.backend_order.empty();
   std::vector<std::string> order = options.backend_order;
-  if (order.empty()) order = {"ref"};
+  if (by_default)
+    for (const zy_backend_api_t* api : builtinBackends()) order.push_back(api->name);
   for (const std::string& name : order) {
     const zy_backend_api_t* api = findBuiltinBackend(name);
     if (!api) return Status(ZY_NOT_FOUND, "backend '" + name + "' is not available in this build");
@@ -85,10 +89,13 @@ Status Session::bindBackends(const SessionOptions& options) {
     BoundBackend b;
     b.api = api;
     char err[256] = {0};
-    if (api->create(&host_, &b.instance, err, sizeof err) != ZY_OK)
-      return Status(ZY_BACKEND_ERROR, "backend '" + name + "' failed to start: " + err);
+    if (api->create(&host_, &b.instance, err, sizeof err) != ZY_OK) {
+      if (by_default) continue;
+      return Status(ZY_BACKEND_ERROR, "backend '" + name + "' cannot start: " + err);
+    }
     backends_.push_back(b);
   }
+  if (backends_.empty()) return Status(ZY_UNSUPPORTED, "no backend can start on this machine");
   return Status::OK();
 }
 

@@ -280,7 +280,7 @@ Status readModelBuffer(const uint8_t* data, size_t size, std::shared_ptr<void> s
   m.backends.clear();
   if (fm->backends())
     for (const fb::Backend* b : *fm->backends()) m.backends.push_back(str(b->name()));
-  if (m.backends.empty()) m.backends.push_back("ref");
+  if (m.backends.empty()) m.backends.push_back("any");
   if (fm->memory_plan()) {
     m.arena_size = fm->memory_plan()->arena_size();
     m.arena_alignment = fm->memory_plan()->alignment();

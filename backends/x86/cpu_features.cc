@@ -1,0 +1,51 @@
+#include "cpu_features.h"
+
+#include <cpuid.h>
+
+#include <cstdint>
+
+namespace zy {
+namespace x86 {
+
+namespace {
+
+uint64_t xgetbv0() {
+  uint32_t lo, hi;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  return (static_cast<uint64_t>(hi) << 32) | lo;
+}
+
+CpuFeatures detect() {
+  CpuFeatures f;
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
+  const bool osxsave = c & (1u << 27), fma = c & (1u << 12);
+  if (!osxsave) return f;
+  const uint64_t xcr0 = xgetbv0();
+  const bool ymm = (xcr0 & 0x6) == 0x6, zmm = (xcr0 & 0xe6) == 0xe6, tiles = (xcr0 & 0x60000) == 0x60000;
+  __cpuid_count(7, 0, a, b, c, d);
+  f.avx2 = ymm && (b & (1u << 5));
+  f.fma = ymm && fma;
+  f.avx512f = zmm && (b & (1u << 16));
+  f.avx512dq = zmm && (b & (1u << 17));
+  f.avx512bw = zmm && (b & (1u << 30));
+  f.avx512vl = zmm && (b & (1u << 31));
+  f.avx512vnni = zmm && (c & (1u << 11));
+  f.amx_bf16 = tiles && (d & (1u << 22));
+  f.amx_tile = tiles && (d & (1u << 24));
+  f.amx_int8 = tiles && (d & (1u << 25));
+  __cpuid_count(7, 1, a, b, c, d);
+  f.avx_vnni = ymm && (a & (1u << 4));
+  f.avx512bf16 = zmm && (a & (1u << 5));
+  return f;
+}
+
+}  // namespace
+
+const CpuFeatures& cpuFeatures() {
+  static const CpuFeatures f = detect();
+  return f;
+}
+
+}  // namespace x86
+}  // namespace zy

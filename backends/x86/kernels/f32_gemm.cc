@@ -1,0 +1,107 @@
+#include "f32_gemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "cpu_features.h"
+
+namespace zy {
+namespace x86 {
+
+void f32GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, bool, const float*,
+                         const FusedActivation*);
+void f32GemmAvx2_6x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, bool, const float*,
+                      const FusedActivation*);
+
+namespace {
+
+const GemmKernel kAvx512 = {"f32-gemm/avx512-12x32", 12, 32, f32GemmAvx512_12x32};
+const GemmKernel kAvx2 = {"f32-gemm/avx2-6x16", 6, 16, f32GemmAvx2_6x16};
+
+// K is split into blocks of KC so that a packed B block stays in L2.
+constexpr int64_t KC = 256;
+
+std::shared_ptr<float> alignedFloats(size_t n) {
+  void* p = std::aligned_alloc(64, std::max<size_t>(64, (n * sizeof(float) + 63) / 64 * 64));
+  return std::shared_ptr<float>(static_cast<float*>(p), [](float* q) { std::free(q); });
+}
+
+}  // namespace
+
+std::vector<const GemmKernel*> availableGemmKernels() {
+  std::vector<const GemmKernel*> v;
+  const CpuFeatures& f = cpuFeatures();
+  if (f.avx512f && f.fma) v.push_back(&kAvx512);
+  if (f.avx2 && f.fma) v.push_back(&kAvx2);
+  return v;
+}
+
+const GemmKernel* bestGemmKernel() {
+  auto v = availableGemmKernels();
+  return v.empty() ? nullptr : v.front();
+}
+
+PackedA packA(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda) {
+  PackedA p;
+  p.kernel = kernel;
+  p.m = m;
+  p.k = k;
+  const int64_t mr = kernel->mr, panels = (m + mr - 1) / mr;
+  p.data = alignedFloats(static_cast<size_t>(panels * k * mr));
+  float* d = p.data.get();
+  for (int64_t pi = 0; pi < panels; ++pi)
+    for (int64_t kk = 0; kk < k; ++kk)
+      for (int64_t r = 0; r < mr; ++r) {
+        const int64_t row = pi * mr + r;
+        d[(pi * k + kk) * mr + r] = row < m ? a[row * lda + kk] : 0.f;
+      }
+  return p;
+}
+
+void gemm(const PackedA& a, const float* b, int64_t n, int64_t ldb, float* c, int64_t ldc, const float* bias,
+          const FusedActivation& act, const ParallelFor& parallel) {
+  const GemmKernel& kern = *a.kernel;
+  const int64_t mr = kern.mr, nr = kern.nr, m = a.m, k = a.k;
+  const int64_t m_panels = (m + mr - 1) / mr;
+  // Column blocks of NC; with few columns, rows are split too so every
+  // thread gets work.
+  const int64_t nc = std::max<int64_t>(nr, std::min<int64_t>(n, 8 * nr) / nr * nr);
+  const int64_t n_blocks = (n + nc - 1) / nc;
+  const int64_t m_groups = std::min<int64_t>(m_panels, std::max<int64_t>(1, 8 / n_blocks));
+  const int64_t panels_per_group = (m_panels + m_groups - 1) / m_groups;
+  const bool has_act = act.kind != FusedActivation::None;
+  parallel(static_cast<size_t>(n_blocks * m_groups), [&](size_t begin, size_t end) {
+    std::shared_ptr<float> bpack = alignedFloats(static_cast<size_t>(KC * nc));
+    for (size_t task = begin; task < end; ++task) {
+      const int64_t nb = static_cast<int64_t>(task) / m_groups, mg = static_cast<int64_t>(task) % m_groups;
+      const int64_t n0 = nb * nc, ncols = std::min(nc, n - n0);
+      const int64_t p_begin = mg * panels_per_group, p_end = std::min(m_panels, p_begin + panels_per_group);
+      for (int64_t k0 = 0; k0 < k; k0 += KC) {
+        const int64_t kc = std::min(KC, k - k0);
+        // Pack B[k0:k0+kc, n0:n0+ncols] into NR-column panels, zero-padded.
+        float* bp = bpack.get();
+        for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
+          const int64_t w = std::min(nr, ncols - j0);
+          float* dst = bp + (j0 / nr) * kc * nr;
+          for (int64_t kk = 0; kk < kc; ++kk) {
+            const float* src = b + (k0 + kk) * ldb + n0 + j0;
+            std::memcpy(dst + kk * nr, src, static_cast<size_t>(w) * sizeof(float));
+            if (w < nr) std::memset(dst + kk * nr + w, 0, static_cast<size_t>(nr - w) * sizeof(float));
+          }
+        }
+        const bool first = k0 == 0, last = k0 + kc >= k;
+        for (int64_t pi = p_begin; pi < p_end; ++pi) {
+          const int64_t m0 = pi * mr, rows = std::min(mr, m - m0);
+          const float* ap = a.data.get() + (pi * k + k0) * mr;
+          for (int64_t j0 = 0; j0 < ncols; j0 += nr)
+            kern.run(kc, ap, bp + (j0 / nr) * kc * nr, c + m0 * ldc + n0 + j0, ldc, rows, std::min(nr, ncols - j0), !first,
+                     last, last && bias ? bias + m0 : nullptr, last && has_act ? &act : nullptr);
+        }
+      }
+    }
+  });
+}
+
+}  // namespace x86
+}  // namespace zy

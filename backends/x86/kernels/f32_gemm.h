@@ -1,0 +1,50 @@
+// f32 GEMM for the x86 backend: C[M,N] = act(A[M,K] * B[K,N] + bias[M]).
+// A (the weights) is packed once into panels of MR rows; B is packed per
+// call into panels of NR columns, in blocks of KC x NC that stay in cache.
+// Microkernels (named as XNNPACK names them: f32-gemm/<isa>-<MR>x<NR>):
+//   avx512-12x32, avx2-6x16; chosen at run time from the CPU's features.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "ops/fused_activation.h"
+
+namespace zy {
+namespace x86 {
+
+// One microkernel: a tile of mr x nr outputs (mr <= MR, nr <= NR) over kc
+// steps of packed A ([kc][MR]) and packed B ([kc][NR]). With accumulate the
+// tile adds to C; with last, bias and activation are applied in the store.
+using GemmMicrokernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
+                                 int64_t nr, bool accumulate, bool last, const float* bias, const FusedActivation* act);
+
+struct GemmKernel {
+  const char* name;
+  int mr, nr;
+  GemmMicrokernel run;
+};
+
+// The best microkernel this CPU runs (nullptr without AVX2+FMA).
+const GemmKernel* bestGemmKernel();
+// Every microkernel this CPU runs (for tests and benchmarks).
+std::vector<const GemmKernel*> availableGemmKernels();
+
+// A packed once, as [ceil(M/MR)][K][MR], zero-padded, 64-byte aligned.
+struct PackedA {
+  const GemmKernel* kernel = nullptr;
+  int64_t m = 0, k = 0;
+  std::shared_ptr<float> data;
+};
+PackedA packA(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda);
+
+// Runs fn over [0, n) in parallel chunks (the session's threads).
+using ParallelFor = std::function<void(size_t n, const std::function<void(size_t, size_t)>& fn)>;
+
+// C = act(A * B + bias); B is [K, N] with row stride ldb, C [M, N] with ldc.
+void gemm(const PackedA& a, const float* b, int64_t n, int64_t ldb, float* c, int64_t ldc, const float* bias,
+          const FusedActivation& act, const ParallelFor& parallel);
+
+}  // namespace x86
+}  // namespace zy

@@ -1,0 +1,51 @@
+// f32-gemm/avx2-6x16: 6 rows x 2 ymm of accumulators (12 of 16 registers).
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "f32_gemm.h"
+
+namespace zy {
+namespace x86 {
+
+namespace {
+constexpr int MR = 6, NR = 16;
+}
+
+__attribute__((target("avx2,fma"))) void f32GemmAvx2_6x16(int64_t kc, const float* a, const float* b, float* c,
+                                                           int64_t ldc, int64_t mr, int64_t nr, bool accumulate, bool last,
+                                                           const float* bias, const FusedActivation* act) {
+  __m256 acc[MR][2];
+  for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+  for (int64_t k = 0; k < kc; ++k) {
+    const __m256 b0 = _mm256_load_ps(b + k * NR), b1 = _mm256_load_ps(b + k * NR + 8);
+    const float* ak = a + k * MR;
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; ++i) {
+      const __m256 ai = _mm256_broadcast_ss(ak + i);
+      acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
+      acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
+    }
+  }
+  // Stores go through a tile: partial tiles copy only their valid part.
+  alignas(32) float tile[MR][NR];
+  for (int i = 0; i < MR; ++i) {
+    _mm256_store_ps(tile[i], acc[i][0]);
+    _mm256_store_ps(tile[i] + 8, acc[i][1]);
+  }
+  for (int64_t i = 0; i < mr; ++i) {
+    float* ci = c + i * ldc;
+    for (int64_t j = 0; j < nr; ++j) {
+      float v = tile[i][j] + (accumulate ? ci[j] : 0.f);
+      if (last) {
+        if (bias) v += bias[i];
+        if (act) v = act->apply(v);
+      }
+      ci[j] = v;
+    }
+  }
+}
+
+}  // namespace x86
+}  // namespace zy

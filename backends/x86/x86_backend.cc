@@ -1,0 +1,186 @@
+// The x86 backend: convolutions as packed GEMM with AVX-512 or AVX2
+// microkernels (chosen from the CPU's features), bias and activation fused
+// into the store. Ops it does not take fall back to the next backend (ref).
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "core/attributes.h"
+#include "cpu_features.h"
+#include "kernels/f32_gemm.h"
+#include "ops/fused_activation.h"
+#include "ops/op_helpers.h"
+#include "zy/backend.h"
+
+namespace zy {
+namespace x86 {
+namespace {
+
+struct Backend {
+  const zy_host_t* host;
+  const GemmKernel* gemm;
+  ParallelFor parallel;
+};
+
+struct ConvState {
+  PackedA weights;
+  std::vector<float> bias;
+  FusedActivation act;
+  Attributes attrs;
+  std::vector<float> col;  // im2col buffer, reused across runs
+};
+
+void message(char* buf, size_t len, const std::string& s) {
+  if (buf && len) std::snprintf(buf, len, "%s", s.c_str());
+}
+
+Attributes attributesOf(const zy_op_view_t* op) {
+  Attributes out;
+  for (size_t k = 0; k < op->num_attrs; ++k) {
+    const zy_attr_t& a = op->attrs[k];
+    Attribute x;
+    x.name = a.name ? a.name : "";
+    x.type = a.type;
+    x.i = a.i;
+    x.f = a.f;
+    x.s = a.s ? a.s : "";
+    if (a.type == ZY_ATTR_INTS && a.ints) x.ints.assign(a.ints, a.ints + a.count);
+    if (a.type == ZY_ATTR_FLOATS && a.floats) x.floats.assign(a.floats, a.floats + a.count);
+    out.list().push_back(std::move(x));
+  }
+  return out;
+}
+
+// The ops this backend takes, with the reason when it does not.
+bool supported(const zy_op_view_t* op, std::string* why) {
+  if (std::strcmp(op->type, "Conv") != 0) { *why = std::string(op->type) + " is not implemented for x86 yet"; return false; }
+  if (op->num_inputs < 2 || op->inputs[0].dtype != ZY_DTYPE_F32 || op->inputs[1].dtype != ZY_DTYPE_F32) { *why = "only f32 Conv"; return false; }
+  if (op->inputs[0].rank != 4) { *why = "only 2-D convolutions"; return false; }
+  if (!op->inputs[1].is_constant || (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED && !op->inputs[2].is_constant)) {
+    *why = "weights and bias must be constants";
+    return false;
+  }
+  const Attributes a = attributesOf(op);
+  if (a.getInt("group", 1) != 1) { *why = "grouped and depthwise convolutions are not implemented for x86 yet"; return false; }
+  FusedActivation act;
+  if (!FusedActivation::parse(a, &act)) { *why = "unknown fused activation"; return false; }
+  return true;
+}
+
+zy_status_code_t create(const zy_host_t* host, void** out, char* err, size_t len) {
+  const GemmKernel* g = bestGemmKernel();
+  if (!g) { message(err, len, "needs AVX2 and FMA"); return ZY_UNSUPPORTED; }
+  Backend* b = new (std::nothrow) Backend{host, g, {}};
+  if (!b) return ZY_OUT_OF_MEMORY;
+  b->parallel = [host](size_t n, const std::function<void(size_t, size_t)>& fn) {
+    if (!host || !host->parallel_for || host->num_threads <= 1) { if (n) fn(0, n); return; }
+    host->parallel_for(host->ctx, n, 1,
+                       [](void* arg, size_t s, size_t e) { (*static_cast<const std::function<void(size_t, size_t)>*>(arg))(s, e); },
+                       const_cast<std::function<void(size_t, size_t)>*>(&fn));
+  };
+  *out = b;
+  return ZY_OK;
+}
+
+void destroy(void* b) { delete static_cast<Backend*>(b); }
+
+int supportsOp(void*, const zy_op_view_t* op, char* reason, size_t len) {
+  std::string why;
+  if (supported(op, &why)) return 1;
+  message(reason, len, why);
+  return 0;
+}
+
+zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_state, char* err, size_t len) {
+  std::string why;
+  if (!supported(op, &why)) { message(err, len, why); return ZY_UNSUPPORTED; }
+  try {
+    Backend* b = static_cast<Backend*>(backend);
+    auto st = std::make_unique<ConvState>();
+    st->attrs = attributesOf(op);
+    FusedActivation::parse(st->attrs, &st->act);
+    const zy_tensor_view_t& w = op->inputs[1];
+    const int64_t m = w.dims[0], k = w.dims[1] * w.dims[2] * w.dims[3];
+    st->weights = packA(b->gemm, static_cast<const float*>(w.data), m, k, k);  // packed once per session
+    if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
+      const float* bias = static_cast<const float*>(op->inputs[2].data);
+      st->bias.assign(bias, bias + m);
+    }
+    *out_state = st.release();
+    return ZY_OK;
+  } catch (const std::bad_alloc&) {
+    message(err, len, "out of memory");
+    return ZY_OUT_OF_MEMORY;
+  }
+}
+
+// col[(c*kh + i)*kw + j][oh*OW + ow] = x[c][oh*s - pad + i*d][ow*s - pad + j*d], or 0.
+void im2col(const float* x, int64_t C, int64_t H, int64_t W, const WindowGeometry& g, float* col, const ParallelFor& parallel) {
+  const int64_t KH = g.kernel[0], KW = g.kernel[1], OH = g.out[0], OW = g.out[1];
+  parallel(static_cast<size_t>(C * KH * KW), [&](size_t begin, size_t end) {
+    for (size_t r = begin; r < end; ++r) {
+      const int64_t c = static_cast<int64_t>(r) / (KH * KW), i = static_cast<int64_t>(r) / KW % KH, j = static_cast<int64_t>(r) % KW;
+      float* dst = col + static_cast<int64_t>(r) * OH * OW;
+      for (int64_t oh = 0; oh < OH; ++oh) {
+        const int64_t ih = oh * g.strides[0] - g.pad_begin[0] + i * g.dilations[0];
+        float* row = dst + oh * OW;
+        if (ih < 0 || ih >= H) { std::memset(row, 0, static_cast<size_t>(OW) * sizeof(float)); continue; }
+        const float* src = x + (c * H + ih) * W;
+        const int64_t s = g.strides[1], off = j * g.dilations[1] - g.pad_begin[1];
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          const int64_t iw = ow * s + off;
+          row[ow] = iw >= 0 && iw < W ? src[iw] : 0.f;
+        }
+      }
+    }
+  });
+}
+
+zy_status_code_t runOp(void* backend, void* state, const zy_op_view_t* op, char* err, size_t len) {
+  try {
+    Backend* b = static_cast<Backend*>(backend);
+    ConvState* st = static_cast<ConvState*>(state);
+    const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[1], &y = op->outputs[0];
+    const int64_t N = x.dims[0], C = x.dims[1], H = x.dims[2], W = x.dims[3], M = w.dims[0];
+    WindowGeometry g;
+    Status s = computeWindow(st->attrs, {H, W}, {w.dims[2], w.dims[3]}, false, &g);
+    if (!s.ok()) { message(err, len, s.message()); return s.code(); }
+    const int64_t P = g.out[0] * g.out[1], K = C * w.dims[2] * w.dims[3];
+    if (y.dims[1] != M || y.dims[2] * y.dims[3] != P) { message(err, len, "output shape does not match"); return ZY_INVALID_ARGUMENT; }
+    const bool pointwise = w.dims[2] == 1 && w.dims[3] == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 &&
+                           g.pad_begin[1] == 0 && g.pad_end[0] == 0 && g.pad_end[1] == 0;
+    const float* xp = static_cast<const float*>(x.data);
+    float* yp = static_cast<float*>(y.data);
+    const float* bias = st->bias.empty() ? nullptr : st->bias.data();
+    for (int64_t n = 0; n < N; ++n) {
+      const float* bmat = xp + n * C * H * W;  // a 1x1 stride-1 convolution is a GEMM on the input as is
+      if (!pointwise) {
+        st->col.resize(static_cast<size_t>(K * P));
+        im2col(bmat, C, H, W, g, st->col.data(), b->parallel);
+        bmat = st->col.data();
+      }
+      gemm(st->weights, bmat, P, P, yp + n * M * P, P, bias, st->act, b->parallel);
+    }
+    return ZY_OK;
+  } catch (const std::bad_alloc&) {
+    message(err, len, "out of memory");
+    return ZY_OUT_OF_MEMORY;
+  }
+}
+
+void releaseOp(void*, void* state) { delete static_cast<ConvState*>(state); }
+
+const zy_backend_api_t kApi = {
+    ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "x86", create, destroy, supportsOp, prepareOp, runOp, releaseOp,
+};
+
+}  // namespace
+}  // namespace x86
+}  // namespace zy
+
+extern "C" const zy_backend_api_t* zy_backend_x86_get_api(uint32_t abi_version) {
+  return abi_version == ZY_BACKEND_ABI_VERSION ? &zy::x86::kApi : nullptr;
+}
