@@ -17,6 +17,7 @@ __attribute__((target("avx2,fma"))) void f32GemmAvx2_6x16(int64_t kc, const floa
                                                            int64_t ldc, int64_t mr, int64_t nr, bool accumulate, bool last,
                                                            const float* bias, const FusedActivation* act) {
   __m256 acc[MR][2];
+#pragma GCC unroll 6
   for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
   for (int64_t k = 0; k < kc; ++k) {
     const __m256 b0 = _mm256_load_ps(b + k * NR), b1 = _mm256_load_ps(b + k * NR + 8);
@@ -30,6 +31,7 @@ __attribute__((target("avx2,fma"))) void f32GemmAvx2_6x16(int64_t kc, const floa
   }
   // Stores go through a tile: partial tiles copy only their valid part.
   alignas(32) float tile[MR][NR];
+#pragma GCC unroll 6
   for (int i = 0; i < MR; ++i) {
     _mm256_store_ps(tile[i], acc[i][0]);
     _mm256_store_ps(tile[i] + 8, acc[i][1]);

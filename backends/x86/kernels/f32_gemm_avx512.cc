@@ -28,38 +28,81 @@ __attribute__((target("avx512f,fma"))) void f32GemmAvx512_12x32(int64_t kc, cons
       acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
     }
   }
-  const bool full = mr == MR && nr == NR;
-  const __mmask16 m0 = full ? 0xffff : static_cast<__mmask16>(nr >= 16 ? 0xffff : (1u << nr) - 1);
-  const __mmask16 m1 = full ? 0xffff : static_cast<__mmask16>(nr <= 16 ? 0 : nr >= 32 ? 0xffff : (1u << (nr - 16)) - 1);
-  const bool vector_act = act && (act->kind == FusedActivation::None || act->kind == FusedActivation::Relu || act->kind == FusedActivation::Clip);
+  const bool vector_act = !act || act->kind == FusedActivation::None || act->kind == FusedActivation::Relu ||
+                          act->kind == FusedActivation::Clip;
   const __m512 lo = _mm512_set1_ps(act && act->kind == FusedActivation::Clip ? act->alpha : 0.f);
   const __m512 hi = _mm512_set1_ps(act && act->kind == FusedActivation::Clip ? act->beta : 0.f);
-  for (int64_t i = 0; i < mr; ++i) {
-    float* ci = c + i * ldc;
-    __m512 v0 = acc[i][0], v1 = acc[i][1];
-    if (accumulate) {
-      v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, ci));
-      v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, ci + 16));
-    }
-    if (last) {
-      if (bias) {
+  // The epilogue on registers (bias, then Relu/Clip; other activations after
+  // the store). With earlier K blocks in C it runs after adding them instead.
+  if (last && !accumulate) {
+#pragma GCC unroll 12
+    for (int i = 0; i < MR; ++i) {
+      if (bias && i < mr) {
         const __m512 bi = _mm512_set1_ps(bias[i]);
-        v0 = _mm512_add_ps(v0, bi);
-        v1 = _mm512_add_ps(v1, bi);
+        acc[i][0] = _mm512_add_ps(acc[i][0], bi);
+        acc[i][1] = _mm512_add_ps(acc[i][1], bi);
       }
       if (act && act->kind == FusedActivation::Relu) {
-        v0 = _mm512_max_ps(v0, _mm512_setzero_ps());
-        v1 = _mm512_max_ps(v1, _mm512_setzero_ps());
+        acc[i][0] = _mm512_max_ps(acc[i][0], _mm512_setzero_ps());
+        acc[i][1] = _mm512_max_ps(acc[i][1], _mm512_setzero_ps());
       } else if (act && act->kind == FusedActivation::Clip) {
-        v0 = _mm512_min_ps(_mm512_max_ps(v0, lo), hi);
-        v1 = _mm512_min_ps(_mm512_max_ps(v1, lo), hi);
+        acc[i][0] = _mm512_min_ps(_mm512_max_ps(acc[i][0], lo), hi);
+        acc[i][1] = _mm512_min_ps(_mm512_max_ps(acc[i][1], lo), hi);
       }
     }
-    _mm512_mask_storeu_ps(ci, m0, v0);
-    _mm512_mask_storeu_ps(ci + 16, m1, v1);
-    if (last && act && !vector_act)
-      for (int64_t j = 0; j < nr; ++j) ci[j] = act->apply(ci[j]);
   }
+  if (mr == MR && nr == NR) {
+    // Full tile: registers straight to C (indices are constants, so the
+    // accumulators never leave registers).
+#pragma GCC unroll 12
+    for (int i = 0; i < MR; ++i) {
+      __m512 v0 = acc[i][0], v1 = acc[i][1];
+      if (accumulate) {
+        v0 = _mm512_add_ps(v0, _mm512_loadu_ps(c + i * ldc));
+        v1 = _mm512_add_ps(v1, _mm512_loadu_ps(c + i * ldc + 16));
+        if (last) {
+          if (bias) {
+            const __m512 bi = _mm512_set1_ps(bias[i]);
+            v0 = _mm512_add_ps(v0, bi);
+            v1 = _mm512_add_ps(v1, bi);
+          }
+          if (act && act->kind == FusedActivation::Relu) {
+            v0 = _mm512_max_ps(v0, _mm512_setzero_ps());
+            v1 = _mm512_max_ps(v1, _mm512_setzero_ps());
+          } else if (act && act->kind == FusedActivation::Clip) {
+            v0 = _mm512_min_ps(_mm512_max_ps(v0, lo), hi);
+            v1 = _mm512_min_ps(_mm512_max_ps(v1, lo), hi);
+          }
+        }
+      }
+      _mm512_storeu_ps(c + i * ldc, v0);
+      _mm512_storeu_ps(c + i * ldc + 16, v1);
+    }
+  } else {
+    alignas(64) float tile[MR][NR];
+#pragma GCC unroll 12
+    for (int i = 0; i < MR; ++i) {
+      _mm512_store_ps(tile[i], acc[i][0]);
+      _mm512_store_ps(tile[i] + 16, acc[i][1]);
+    }
+    for (int64_t i = 0; i < mr; ++i) {
+      float* ci = c + i * ldc;
+      if (accumulate) {
+        // Partial sums from earlier K blocks, then the epilogue.
+        for (int64_t j = 0; j < nr; ++j) tile[i][j] += ci[j];
+        if (last) {
+          if (bias)
+            for (int64_t j = 0; j < nr; ++j) tile[i][j] += bias[i];
+          if (act && vector_act)
+            for (int64_t j = 0; j < nr; ++j) tile[i][j] = act->apply(tile[i][j]);
+        }
+      }
+      std::memcpy(ci, tile[i], static_cast<size_t>(nr) * sizeof(float));
+    }
+  }
+  if (last && !vector_act)
+    for (int64_t i = 0; i < mr; ++i)
+      for (int64_t j = 0; j < nr; ++j) c[i * ldc + j] = act->apply(c[i * ldc + j]);
 }
 
 }  // namespace x86
