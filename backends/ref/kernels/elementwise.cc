@@ -91,6 +91,17 @@ Status binaryTyped(KernelContext& c, BinOp op) {
       for (int64_t i = 0; i < b.size(); ++i)
         if (bp[i] == T(0)) return invalidArgument("integer division by zero");
   }
+  // Same shapes (residual adds, most of a CNN's binary ops): a flat loop.
+  if (a.shape == y.shape && b.shape == y.shape && op != BinOp::Div) {
+    const int64_t n = y.size();
+    switch (op) {
+      case BinOp::Add: for (int64_t i = 0; i < n; ++i) yp[i] = static_cast<T>(ap[i] + bp[i]); break;
+      case BinOp::Sub: for (int64_t i = 0; i < n; ++i) yp[i] = static_cast<T>(ap[i] - bp[i]); break;
+      case BinOp::Mul: for (int64_t i = 0; i < n; ++i) yp[i] = static_cast<T>(ap[i] * bp[i]); break;
+      case BinOp::Div: break;
+    }
+    return Status::OK();
+  }
   std::vector<std::vector<int64_t>> st = {broadcastStrides(a.shape, y.shape), broadcastStrides(b.shape, y.shape)};
   broadcastLoop(y.shape, st, [&](int64_t o, const int64_t* off) {
     T u = ap[off[0]], v = bp[off[1]];

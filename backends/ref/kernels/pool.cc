@@ -1,5 +1,6 @@
 // MaxPool (with Indices, dilations, ceil_mode, storage_order), AveragePool
 // (count_include_pad, ceil_mode), GlobalAveragePool, GlobalMaxPool.
+#include <algorithm>
 #include <limits>
 
 #include "broadcast.h"
@@ -10,6 +11,49 @@
 namespace zy {
 namespace ref {
 namespace {
+
+// 2-D pooling without dilation: the common case, with the window clipped per
+// row and column instead of testing every tap.
+template <typename T, bool kMax>
+void pool2d(const T* xp, T* yp, int64_t* ip, int64_t NC, int64_t H, int64_t W, const WindowGeometry& g, bool include_pad,
+            bool col_major, KernelContext& c) {
+  const int64_t OH = g.out[0], OW = g.out[1], KH = g.kernel[0], KW = g.kernel[1];
+  c.parallelFor(static_cast<size_t>(NC), 1, [&](size_t b, size_t e) {
+    for (size_t ncu = b; ncu < e; ++ncu) {
+      const int64_t nc = static_cast<int64_t>(ncu);
+      const T* xc = xp + nc * H * W;
+      for (int64_t oh = 0; oh < OH; ++oh) {
+        const int64_t h0 = oh * g.strides[0] - g.pad_begin[0];
+        const int64_t hs = std::max<int64_t>(h0, 0), he = std::min(h0 + KH, H);
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          const int64_t w0 = ow * g.strides[1] - g.pad_begin[1];
+          const int64_t ws = std::max<int64_t>(w0, 0), we = std::min(w0 + KW, W);
+          T best = std::numeric_limits<T>::lowest(), sum = T(0);
+          int64_t best_idx = -1;
+          for (int64_t h = hs; h < he; ++h)
+            for (int64_t w = ws; w < we; ++w) {
+              const T v = xc[h * W + w];
+              if (kMax) {
+                if (v > best || best_idx < 0) { best = v; best_idx = col_major ? h + w * H : h * W + w; }
+              } else {
+                sum += v;
+              }
+            }
+          const int64_t o = (nc * OH + oh) * OW + ow;
+          if (kMax) {
+            yp[o] = best;
+            if (ip) ip[o] = nc * H * W + best_idx;
+          } else {
+            // count_include_pad counts the padded window, clipped to the padded input.
+            const int64_t count = include_pad ? (std::min(h0 + KH, H + g.pad_end[0]) - h0) * (std::min(w0 + KW, W + g.pad_end[1]) - w0)
+                                              : (he - hs) * (we - ws);
+            yp[o] = count > 0 ? sum / static_cast<T>(count) : T(0);
+          }
+        }
+      }
+    }
+  });
+}
 
 template <typename T, bool kMax>
 Status poolTyped(KernelContext& c) {
@@ -26,6 +70,10 @@ Status poolTyped(KernelContext& c) {
   const T* xp = x.as<T>();
   T* yp = y.as<T>();
   int64_t* ip = c.numOutputs() > 1 && c.output(1).present() ? c.output(1).as<int64_t>() : nullptr;
+  if (nd == 2 && g.dilations[0] == 1 && g.dilations[1] == 1) {
+    pool2d<T, kMax>(xp, yp, ip, NC, in_sp[0], in_sp[1], g, include_pad, col_major, c);
+    return Status::OK();
+  }
   c.parallelFor(static_cast<size_t>(NC), 1, [&](size_t b, size_t e) {
     std::vector<int64_t> pi(nd), qi(nd), pos(nd);
     for (size_t ncu = b; ncu < e; ++ncu) {
