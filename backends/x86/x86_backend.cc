@@ -1,6 +1,7 @@
 // The x86 backend: convolutions as packed GEMM with AVX-512 or AVX2
 // microkernels (chosen from the CPU's features), bias and activation fused
 // into the store. Ops it does not take fall back to the next backend (ref).
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -26,6 +27,8 @@ struct Backend {
 };
 
 struct ConvState {
+  bool depthwise = false;
+  std::vector<float> dw_weights;  // depthwise: [C][KH*KW]
   PackedA weights;
   std::vector<float> bias;
   FusedActivation act;
@@ -64,7 +67,9 @@ bool supported(const zy_op_view_t* op, std::string* why) {
     return false;
   }
   const Attributes a = attributesOf(op);
-  if (a.getInt("group", 1) != 1) { *why = "grouped and depthwise convolutions are not implemented for x86 yet"; return false; }
+  const int64_t group = a.getInt("group", 1);
+  const bool depthwise = group == op->inputs[0].dims[1] && op->inputs[1].dims[0] == group && op->inputs[1].dims[1] == 1;
+  if (group != 1 && !depthwise) { *why = "grouped convolutions other than depthwise are not implemented for x86 yet"; return false; }
   FusedActivation act;
   if (!FusedActivation::parse(a, &act)) { *why = "unknown fused activation"; return false; }
   return true;
@@ -104,7 +109,9 @@ zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_sta
     FusedActivation::parse(st->attrs, &st->act);
     const zy_tensor_view_t& w = op->inputs[1];
     const int64_t m = w.dims[0], k = w.dims[1] * w.dims[2] * w.dims[3];
-    st->weights = packA(b->gemm, static_cast<const float*>(w.data), m, k, k);  // packed once per session
+    st->depthwise = st->attrs.getInt("group", 1) != 1;
+    if (st->depthwise) st->dw_weights.assign(static_cast<const float*>(w.data), static_cast<const float*>(w.data) + m * k);
+    else st->weights = packA(b->gemm, static_cast<const float*>(w.data), m, k, k);  // packed once per session
     if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
       const float* bias = static_cast<const float*>(op->inputs[2].data);
       st->bias.assign(bias, bias + m);
@@ -139,6 +146,49 @@ void im2col(const float* x, int64_t C, int64_t H, int64_t W, const WindowGeometr
   });
 }
 
+// Depthwise convolution, one channel plane per task: for every kernel tap the
+// valid span of an output row is one multiply-add over a (strided) input row.
+__attribute__((target("avx2,fma"))) void depthwiseConv(const float* x, const float* w, const float* bias, float* y, int64_t NC,
+                                                        int64_t C, int64_t H, int64_t W, const WindowGeometry& g,
+                                                        const FusedActivation& act, const ParallelFor& parallel) {
+  const int64_t KH = g.kernel[0], KW = g.kernel[1], OH = g.out[0], OW = g.out[1];
+  const int64_t sh = g.strides[0], sw = g.strides[1], dh = g.dilations[0], dw = g.dilations[1];
+  parallel(static_cast<size_t>(NC), [&](size_t begin, size_t end) {
+    for (size_t p = begin; p < end; ++p) {
+      const int64_t c = static_cast<int64_t>(p) % C;
+      const float* xc = x + static_cast<int64_t>(p) * H * W;
+      const float* wc = w + c * KH * KW;
+      float* yc = y + static_cast<int64_t>(p) * OH * OW;
+      for (int64_t oh = 0; oh < OH; ++oh) {
+        float* __restrict row = yc + oh * OW;
+        const float b0 = bias ? bias[c] : 0.f;
+        for (int64_t ow = 0; ow < OW; ++ow) row[ow] = b0;
+        for (int64_t i = 0; i < KH; ++i) {
+          const int64_t ih = oh * sh - g.pad_begin[0] + i * dh;
+          if (ih < 0 || ih >= H) continue;
+          const float* __restrict src = xc + ih * W;
+          for (int64_t j = 0; j < KW; ++j) {
+            const int64_t off = j * dw - g.pad_begin[1];  // input column = ow * sw + off
+            const int64_t lo = off >= 0 ? 0 : (-off + sw - 1) / sw;
+            const int64_t hi = std::min<int64_t>(OW, W - off <= 0 ? 0 : (W - off + sw - 1) / sw);
+            const float wv = wc[i * KW + j];
+            if (sw == 1)
+              for (int64_t ow = lo; ow < hi; ++ow) row[ow] += wv * src[ow + off];
+            else
+              for (int64_t ow = lo; ow < hi; ++ow) row[ow] += wv * src[ow * sw + off];
+          }
+        }
+        if (act.kind == FusedActivation::Relu)
+          for (int64_t ow = 0; ow < OW; ++ow) row[ow] = row[ow] > 0.f ? row[ow] : 0.f;
+        else if (act.kind == FusedActivation::Clip)
+          for (int64_t ow = 0; ow < OW; ++ow) row[ow] = std::min(act.beta, std::max(act.alpha, row[ow]));
+        else if (act.kind != FusedActivation::None)
+          for (int64_t ow = 0; ow < OW; ++ow) row[ow] = act.apply(row[ow]);
+      }
+    }
+  });
+}
+
 zy_status_code_t runOp(void* backend, void* state, const zy_op_view_t* op, char* err, size_t len) {
   try {
     Backend* b = static_cast<Backend*>(backend);
@@ -148,7 +198,12 @@ zy_status_code_t runOp(void* backend, void* state, const zy_op_view_t* op, char*
     WindowGeometry g;
     Status s = computeWindow(st->attrs, {H, W}, {w.dims[2], w.dims[3]}, false, &g);
     if (!s.ok()) { message(err, len, s.message()); return s.code(); }
-    const int64_t P = g.out[0] * g.out[1], K = C * w.dims[2] * w.dims[3];
+    const int64_t P = g.out[0] * g.out[1], K = w.dims[1] * w.dims[2] * w.dims[3];
+    if (st->depthwise) {
+      depthwiseConv(static_cast<const float*>(x.data), st->dw_weights.data(), st->bias.empty() ? nullptr : st->bias.data(),
+                    static_cast<float*>(y.data), N * C, C, H, W, g, st->act, b->parallel);
+      return ZY_OK;
+    }
     if (y.dims[1] != M || y.dims[2] * y.dims[3] != P) { message(err, len, "output shape does not match"); return ZY_INVALID_ARGUMENT; }
     const bool pointwise = w.dims[2] == 1 && w.dims[3] == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 &&
                            g.pad_begin[1] == 0 && g.pad_end[0] == 0 && g.pad_end[1] == 0;

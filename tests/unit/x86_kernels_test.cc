@@ -92,11 +92,39 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
   }
 }
 
-TEST(X86Conv, DepthwiseFallsBackToReference) {
+TEST(X86Conv, DepthwiseMatchesReference) {
+  if (x86::availableGemmKernels().empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
+  std::mt19937 rng(13);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  struct Case { int64_t c, h, w, k, stride, pad, dil; const char* act; };
+  const Case cases[] = {{8, 17, 19, 3, 1, 1, 1, "Relu"}, {5, 9, 12, 3, 2, 1, 1, "Clip"}, {3, 11, 13, 5, 2, 2, 1, "HardSwish"},
+                        {4, 7, 7, 5, 1, 2, 1, ""}, {6, 10, 9, 3, 1, 2, 2, "Silu"}, {2, 3, 3, 3, 2, 0, 1, ""}};
+  for (const Case& cs : cases) {
+    GraphBuilder g;
+    int32_t x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});
+    std::vector<float> w(cs.c * cs.k * cs.k), b(cs.c);
+    for (auto& v : w) v = u(rng);
+    for (auto& v : b) v = u(rng);
+    Attributes a = attrs({Attribute::Int("group", cs.c), Attribute::Ints("strides", {cs.stride, cs.stride}),
+                          Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad}), Attribute::Ints("dilations", {cs.dil, cs.dil})});
+    if (*cs.act) a.set(Attribute::String("activation", cs.act));
+    if (std::string(cs.act) == "Clip") { a.set(Attribute::Float("activation_alpha", 0.f)); a.set(Attribute::Float("activation_beta", 6.f)); }
+    g.output(g.node("Conv", {x, g.constant("W", Value::f32({cs.c, 1, cs.k, cs.k}, w)), g.constant("B", Value::f32({cs.c}, b))}, a));
+    std::vector<float> in(cs.c * cs.h * cs.w);
+    for (auto& v : in) v = u(rng);
+    std::string used_ref, used_x86;
+    std::vector<float> want = runConv(g.model(), in, "ref", &used_ref), got = runConv(g.model(), in, "x86", &used_x86);
+    EXPECT_EQ(used_x86, "x86");
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-4f * std::max(1.f, std::fabs(want[i]))) << "c=" << cs.c << " i=" << i;
+  }
+}
+
+TEST(X86Conv, GroupedConvFallsBackToReference) {
   GraphBuilder g;
   int32_t x = g.input("x", DType::F32, {1, 4, 5, 5});
-  int32_t w = g.constant("W", Value::f32({4, 1, 3, 3}, std::vector<float>(36, 1.f)));
-  g.output(g.node("Conv", {x, w}, attrs({Attribute::Int("group", 4)})));
+  int32_t w = g.constant("W", Value::f32({4, 2, 3, 3}, std::vector<float>(72, 1.f)));
+  g.output(g.node("Conv", {x, w}, attrs({Attribute::Int("group", 2)})));
   std::string used;
   runConv(g.model(), std::vector<float>(100, 1.f), "x86", &used);
   EXPECT_EQ(used, "ref");
