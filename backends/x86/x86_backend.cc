@@ -11,6 +11,7 @@
 
 #include "core/attributes.h"
 #include "cpu_features.h"
+#include "kernels/f32_activation.h"
 #include "kernels/f32_gemm.h"
 #include "ops/fused_activation.h"
 #include "ops/op_helpers.h"
@@ -183,7 +184,7 @@ __attribute__((target("avx2,fma"))) void depthwiseConv(const float* x, const flo
         else if (act.kind == FusedActivation::Clip)
           for (int64_t ow = 0; ow < OW; ++ow) row[ow] = std::min(act.beta, std::max(act.alpha, row[ow]));
         else if (act.kind != FusedActivation::None)
-          for (int64_t ow = 0; ow < OW; ++ow) row[ow] = act.apply(row[ow]);
+          applyActivation(row, OW, act);
       }
     }
   });

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "f32_activation.h"
 #include "f32_gemm.h"
 
 namespace zy {
@@ -101,8 +102,7 @@ __attribute__((target("avx512f,fma"))) void f32GemmAvx512_12x32(int64_t kc, cons
     }
   }
   if (last && !vector_act)
-    for (int64_t i = 0; i < mr; ++i)
-      for (int64_t j = 0; j < nr; ++j) c[i * ldc + j] = act->apply(c[i * ldc + j]);
+    for (int64_t i = 0; i < mr; ++i) applyActivation(c + i * ldc, nr, *act);
 }
 
 }  // namespace x86
