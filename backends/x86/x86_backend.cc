@@ -1,6 +1,7 @@
-// The x86 backend: convolutions as packed GEMM with AVX-512 or AVX2
-// microkernels (chosen from the CPU's features), bias and activation fused
-// into the store. Ops it does not take fall back to the next backend (ref).
+// The x86 backend: convolutions and Gemm as packed GEMM with AVX-512 or AVX2
+// microkernels (chosen from the CPU's features), depthwise convolutions
+// directly, bias and activation fused into the store. Ops it does not take
+// fall back to the next backend (ref).
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -28,6 +29,7 @@ struct Backend {
 };
 
 struct ConvState {
+  bool gemm = false;        // a Gemm op: weights packed as [N, K]
   bool depthwise = false;
   std::vector<float> dw_weights;  // depthwise: [C][KH*KW]
   PackedA weights;
@@ -58,8 +60,31 @@ Attributes attributesOf(const zy_op_view_t* op) {
   return out;
 }
 
+// Gemm with constant weights (the fully connected layers of CNN heads and
+// transformers): Y = act(A * op(B) + C), C per output column.
+bool gemmSupported(const zy_op_view_t* op, std::string* why) {
+  const Attributes a = attributesOf(op);
+  if (op->num_inputs < 2 || op->inputs[0].dtype != ZY_DTYPE_F32 || op->inputs[1].dtype != ZY_DTYPE_F32) { *why = "only f32 Gemm"; return false; }
+  if (!op->inputs[1].is_constant) { *why = "B must be a constant"; return false; }
+  if (a.getInt("transA", 0) != 0 || a.getFloat("alpha", 1.f) != 1.f || a.getFloat("beta", 1.f) != 1.f) {
+    *why = "transA, alpha and beta other than 0, 1, 1 are not implemented for x86 yet";
+    return false;
+  }
+  const int64_t n = a.getInt("transB", 0) ? op->inputs[1].dims[0] : op->inputs[1].dims[1];
+  if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
+    const zy_tensor_view_t& c = op->inputs[2];
+    const bool per_column = c.is_constant && c.dtype == ZY_DTYPE_F32 &&
+                            ((c.rank == 1 && c.dims[0] == n) || (c.rank == 2 && c.dims[0] == 1 && c.dims[1] == n));
+    if (!per_column) { *why = "C must be a constant row of N values"; return false; }
+  }
+  FusedActivation act;
+  if (!FusedActivation::parse(a, &act)) { *why = "unknown fused activation"; return false; }
+  return true;
+}
+
 // The ops this backend takes, with the reason when it does not.
 bool supported(const zy_op_view_t* op, std::string* why) {
+  if (std::strcmp(op->type, "Gemm") == 0) return gemmSupported(op, why);
   if (std::strcmp(op->type, "Conv") != 0) { *why = std::string(op->type) + " is not implemented for x86 yet"; return false; }
   if (op->num_inputs < 2 || op->inputs[0].dtype != ZY_DTYPE_F32 || op->inputs[1].dtype != ZY_DTYPE_F32) { *why = "only f32 Conv"; return false; }
   if (op->inputs[0].rank != 4) { *why = "only 2-D convolutions"; return false; }
@@ -109,6 +134,27 @@ zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_sta
     st->attrs = attributesOf(op);
     FusedActivation::parse(st->attrs, &st->act);
     const zy_tensor_view_t& w = op->inputs[1];
+    if (std::strcmp(op->type, "Gemm") == 0) {
+      // Y^T[N, M] = W[N, K] * A^T[K, M]: the weights are the packed operand.
+      st->gemm = true;
+      const bool tb = st->attrs.getInt("transB", 0) != 0;
+      const int64_t k = tb ? w.dims[1] : w.dims[0], n = tb ? w.dims[0] : w.dims[1];
+      const float* wp = static_cast<const float*>(w.data);
+      std::vector<float> wt;
+      if (!tb) {  // B is [K, N]: transpose once to [N, K]
+        wt.resize(static_cast<size_t>(n * k));
+        for (int64_t i = 0; i < k; ++i)
+          for (int64_t j = 0; j < n; ++j) wt[j * k + i] = wp[i * n + j];
+        wp = wt.data();
+      }
+      st->weights = packA(b->gemm, wp, n, k, k);
+      if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
+        const float* bias = static_cast<const float*>(op->inputs[2].data);
+        st->bias.assign(bias, bias + n);
+      }
+      *out_state = st.release();
+      return ZY_OK;
+    }
     const int64_t m = w.dims[0], k = w.dims[1] * w.dims[2] * w.dims[3];
     st->depthwise = st->attrs.getInt("group", 1) != 1;
     if (st->depthwise) st->dw_weights.assign(static_cast<const float*>(w.data), static_cast<const float*>(w.data) + m * k);
@@ -194,6 +240,27 @@ zy_status_code_t runOp(void* backend, void* state, const zy_op_view_t* op, char*
   try {
     Backend* b = static_cast<Backend*>(backend);
     ConvState* st = static_cast<ConvState*>(state);
+    if (st->gemm) {
+      const zy_tensor_view_t &a = op->inputs[0], &y = op->outputs[0];
+      const int64_t M = a.dims[0], K = a.dims[1], N = st->weights.m;
+      if (K != st->weights.k || y.dims[0] != M || y.dims[1] != N) { message(err, len, "Gemm shapes do not match"); return ZY_INVALID_ARGUMENT; }
+      const float* ap = static_cast<const float*>(a.data);
+      float* yp = static_cast<float*>(y.data);
+      const float* bias = st->bias.empty() ? nullptr : st->bias.data();
+      if (M == 1) {  // a row vector is its own transpose
+        gemm(st->weights, ap, 1, 1, yp, 1, bias, st->act, b->parallel);
+        return ZY_OK;
+      }
+      st->col.resize(static_cast<size_t>(K * M + N * M));
+      float* at = st->col.data();
+      float* yt = at + K * M;
+      for (int64_t i = 0; i < M; ++i)
+        for (int64_t j = 0; j < K; ++j) at[j * M + i] = ap[i * K + j];
+      gemm(st->weights, at, M, M, yt, M, bias, st->act, b->parallel);
+      for (int64_t i = 0; i < N; ++i)
+        for (int64_t j = 0; j < M; ++j) yp[j * N + i] = yt[i * M + j];
+      return ZY_OK;
+    }
     const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[1], &y = op->outputs[0];
     const int64_t N = x.dims[0], C = x.dims[1], H = x.dims[2], W = x.dims[3], M = w.dims[0];
     WindowGeometry g;

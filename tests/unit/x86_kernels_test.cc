@@ -120,6 +120,28 @@ TEST(X86Conv, DepthwiseMatchesReference) {
   }
 }
 
+TEST(X86Gemm, GemmOpMatchesReference) {
+  if (x86::availableGemmKernels().empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
+  std::mt19937 rng(17);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  for (auto [m, k, n, tb] : std::vector<std::tuple<int64_t, int64_t, int64_t, int>>{{1, 1024, 1000, 1}, {3, 37, 29, 0}, {8, 256, 33, 1}}) {
+    GraphBuilder g;
+    int32_t a = g.input("a", DType::F32, {m, k});
+    std::vector<float> w(k * n), c(n);
+    for (auto& v : w) v = u(rng);
+    for (auto& v : c) v = u(rng);
+    int32_t bt = g.constant("B", Value::f32(tb ? Shape{n, k} : Shape{k, n}, w));
+    g.output(g.node("Gemm", {a, bt, g.constant("C", Value::f32({n}, c))}, attrs({Attribute::Int("transB", tb), Attribute::String("activation", "Relu")})));
+    std::vector<float> in(m * k);
+    for (auto& v : in) v = u(rng);
+    std::string used_ref, used_x86;
+    std::vector<float> want = runConv(g.model(), in, "ref", &used_ref), got = runConv(g.model(), in, "x86", &used_x86);
+    EXPECT_EQ(used_x86, "x86");
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-4f * std::max(1.f, std::fabs(want[i]))) << "m=" << m << " i=" << i;
+  }
+}
+
 TEST(X86Conv, GroupedConvFallsBackToReference) {
   GraphBuilder g;
   int32_t x = g.input("x", DType::F32, {1, 4, 5, 5});
