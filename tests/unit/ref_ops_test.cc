@@ -157,6 +157,16 @@ TEST(RefElementwise, BroadcastArithmetic) {
   expectNear(run1("Sum", {}, {col, row, Value::f32({1}, {100})}), {111, 112, 113, 121, 122, 123});
 }
 
+TEST(RefElementwise, PerChannelBroadcast) {
+  // x[1,2,1,2] with a per-channel [2,1,1]: channel 0 gets 10, channel 1 gets 20.
+  Value x = Value::f32({1, 2, 1, 2}, {1, 2, 3, 4}), c = Value::f32({2, 1, 1}, {10, 20});
+  expectNear(run1("Add", {}, {x, c}), {11, 12, 23, 24});
+  expectNear(run1("Mul", {}, {x, c}), {10, 20, 60, 80});
+  expectNear(run1("Sub", {}, {c, x}), {9, 8, 17, 16});  // the small operand first
+  // A leading broadcast ([2,1] against [3,2,1]) is not a per-channel block.
+  expectNear(run1("Add", {}, {Value::f32({3, 2, 1}, {0, 0, 1, 1, 2, 2}), Value::f32({2, 1}, {5, 7})}), {5, 7, 6, 8, 7, 9});
+}
+
 TEST(RefElementwise, IntegerDivisionTruncatesAndRejectsZero) {
   std::vector<Value> out;
   ASSERT_TRUE(runOp("Div", {}, {Value::i64({2}, {7, -7}), Value::i64({2}, {2, 2})}, &out).ok());

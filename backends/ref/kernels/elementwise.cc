@@ -102,6 +102,38 @@ Status binaryTyped(KernelContext& c, BinOp op) {
     }
     return Status::OK();
   }
+  // One operand full-size, the other constant over trailing dimensions (a
+  // per-channel scale or bias: [N,C,H,W] with [N,C,1,1] or [C,1,1]): blocks.
+  if (op != BinOp::Div && (a.shape == y.shape || b.shape == y.shape)) {
+    const bool a_full = a.shape == y.shape;
+    const TensorArg& small = a_full ? b : a;
+    const T* fp = a_full ? ap : bp;
+    const T* sp = a_full ? bp : ap;
+    const int64_t r = y.rank(), off = r - small.rank();
+    int64_t inner = 1, d = r - 1;
+    for (; d >= off && small.shape[d - off] == 1; --d) inner *= y.shape[d];
+    // The leading dimensions (implicit 1s included) must not broadcast.
+    bool blocks = off >= 0;
+    for (int64_t e = 0; e <= d && blocks; ++e) blocks = (e < off ? 1 : small.shape[e - off]) == y.shape[e];
+    if (blocks && d >= 0) {
+      const int64_t count = y.size() / inner;
+      for (int64_t j = 0; j < count; ++j) {
+        const T v = sp[j];
+        const T* f = fp + j * inner;
+        T* out = yp + j * inner;
+        switch (op) {
+          case BinOp::Add: for (int64_t i = 0; i < inner; ++i) out[i] = static_cast<T>(f[i] + v); break;
+          case BinOp::Mul: for (int64_t i = 0; i < inner; ++i) out[i] = static_cast<T>(f[i] * v); break;
+          case BinOp::Sub:
+            if (a_full) for (int64_t i = 0; i < inner; ++i) out[i] = static_cast<T>(f[i] - v);
+            else for (int64_t i = 0; i < inner; ++i) out[i] = static_cast<T>(v - f[i]);
+            break;
+          case BinOp::Div: break;
+        }
+      }
+      return Status::OK();
+    }
+  }
   std::vector<std::vector<int64_t>> st = {broadcastStrides(a.shape, y.shape), broadcastStrides(b.shape, y.shape)};
   broadcastLoop(y.shape, st, [&](int64_t o, const int64_t* off) {
     T u = ap[off[0]], v = bp[off[1]];

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Zhongyuan against ONNX Runtime, side by side on this machine: for each zoo
+model and thread count, rounds of zy-bench and onnxruntime-node alternate on
+the same input; the medians of the rounds, their ratio and the largest output
+difference go into a table (stdout, Markdown) and an SVG bar chart.
+
+usage: compare_ort.py [--build build] [--threads 1,2] [--rounds 3] [--runs 10] [--out bench/results]
+                      [--models mobilenet_v2,resnet18,...]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODELS = ["mobilenet_v2", "resnet18", "squeezenet1_1", "shufflenet_v2_x1_0", "efficientnet_b0"]
+
+
+def run(cmd, env=None):
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    if r.returncode != 0:
+        raise SystemExit(f"FAILED: {' '.join(cmd)}\n{r.stdout}")
+    return r.stdout
+
+
+def svg_chart(rows, path):
+    """Grouped bars: zy and ORT median latency per model and thread count."""
+    bar_h, gap, left, width = 14, 10, 230, 420
+    top = max(max(r["zy_ms"], r["ort_ms"]) for r in rows)
+    height = len(rows) * (2 * bar_h + gap) + 40
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 120}" height="{height}" font-family="sans-serif" font-size="12">',
+           '<text x="10" y="16">median latency, ms (blue: Zhongyuan, grey: ONNX Runtime)</text>']
+    y = 30
+    for r in rows:
+        out.append(f'<text x="10" y="{y + bar_h + 4}">{r["model"]} ({r["threads"]}t)</text>')
+        for k, (key, color) in enumerate((("zy_ms", "#2b6cb0"), ("ort_ms", "#a0aec0"))):
+            w = max(1, int(width * r[key] / top))
+            out.append(f'<rect x="{left}" y="{y + k * bar_h}" width="{w}" height="{bar_h - 2}" fill="{color}"/>')
+            out.append(f'<text x="{left + w + 4}" y="{y + k * bar_h + 11}">{r[key]:.1f}</text>')
+        y += 2 * bar_h + gap
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
+    a = ap.parse_args()
+    zoo, bin_dir = os.path.join(a.build, "zoo"), os.path.join(a.build, "bin")
+    node_path = os.path.join(a.build, "ort", "node_modules")
+    env = dict(os.environ, NODE_PATH=node_path)
+    os.makedirs(a.out, exist_ok=True)
+    models = a.models.split(",")
+    run([sys.executable, os.path.join(ROOT, "models", "export_zoo.py"), zoo] + models)
+    rows = []
+    for m in models:
+        onnx_path, inp = os.path.join(zoo, m + ".onnx"), os.path.join(zoo, m + ".input.npy")
+        zym = os.path.join(a.out, m + ".zym")
+        run([os.path.join(bin_dir, "zy-compile"), onnx_path, "-o", zym])
+        run([os.path.join(bin_dir, "zy-run"), zym, "--input", "input=" + inp, "--output-dir", os.path.join(a.out, m + "_zy"), "--quiet"])
+        run(["node", os.path.join(ROOT, "models", "ort_reference.js"), onnx_path, "--input", "input=" + inp,
+             "--output-dir", os.path.join(a.out, m + "_ort")], env=env)
+        got, want = np.load(os.path.join(a.out, m + "_zy", "output_0.npy")), np.load(os.path.join(a.out, m + "_ort", "output_0.npy"))
+        diff = float(np.abs(got - want).max()) / float(np.abs(want).max())
+        for t in [int(x) for x in a.threads.split(",")]:
+            zy, ort = [], []
+            for _ in range(a.rounds):  # interleaved: the machine's noise hits both alike
+                js = os.path.join(a.out, "zy.json")
+                run([os.path.join(bin_dir, "zy-bench"), zym, "--threads", str(t), "--warmup", "2", "--runs", str(a.runs),
+                     "--input", "input=" + inp, "--json", js])
+                zy.append(json.load(open(js))["latency_ms"]["median"])
+                oj = os.path.join(a.out, "ort.json")
+                run(["node", os.path.join(ROOT, "models", "ort_reference.js"), onnx_path, "--input", "input=" + inp,
+                     "--threads", str(t), "--runs", str(a.runs), "--json", oj], env=env)
+                ort.append(json.load(open(oj))["median_ms"])
+            row = {"model": m, "threads": t, "zy_ms": statistics.median(zy), "ort_ms": statistics.median(ort), "max_rel_diff": diff}
+            row["ratio"] = row["zy_ms"] / row["ort_ms"]
+            rows.append(row)
+            print(f"{m:20s} {t}t  zy {row['zy_ms']:8.2f} ms  ort {row['ort_ms']:8.2f} ms  ratio {row['ratio']:.2f}  max diff {diff:.1e}", flush=True)
+    lines = ["| model | threads | Zhongyuan ms | ONNX Runtime ms | ratio zy/ort | max \\|diff\\| / max \\|ort\\| |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['model']} | {r['threads']} | {r['zy_ms']:.2f} | {r['ort_ms']:.2f} | {r['ratio']:.2f} | {r['max_rel_diff']:.1e} |")
+    geo = float(np.exp(np.mean(np.log([r["ratio"] for r in rows]))))
+    lines.append(f"\nGeometric mean of the ratios: {geo:.2f}")
+    with open(os.path.join(a.out, "compare_ort.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    with open(os.path.join(a.out, "compare_ort.json"), "w") as f:
+        json.dump(rows, f, indent=1)
+    svg_chart(rows, os.path.join(a.out, "compare_ort.svg"))
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
