@@ -600,7 +600,6 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto& model, std::string* 
     const auto& tt = vi.type().tensor_type();
     DType d = ::zy::dtypeFromOnnx(tt.elem_type());
     if (d == DType::Undefined) { error_ = "input '" + vi.name() + "' has unsupported ONNX data type " + std::to_string(tt.elem_type()); return failed(); }
-    if (!tt.has_shape()) { error_ = "input '" + vi.name() + "' has no shape (not even a rank); give it with --input-shape"; }
     std::vector<int64_t> shape;
     std::vector<std::string> params;
     for (const auto& dim : tt.shape().dim()) {
@@ -622,6 +621,7 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto& model, std::string* 
       params.assign(shape.size(), "");
       shape_overrides_used.insert(vi.name());
     } else if (!tt.has_shape()) {
+      error_ = "input '" + vi.name() + "' has no shape (not even a rank); give it with --input-shape";
       return failed();
     }
     arg_names.push_back(vi.name());
