@@ -61,18 +61,32 @@ Status split(KernelContext& c) {
   return Status::OK();
 }
 
-// Copies elements of x at src offsets computed per output multi-index.
-template <typename OffsetFn>
-void gatherElements(const TensorArg& x, const TensorArg& y, OffsetFn src_offset) {
-  const size_t es = elemSize(x);
-  const int64_t n = y.size(), r = y.rank();
+// y[idx] = x[base + sum idx[d] * step[d]] over y's shape, with the source
+// offset carried incrementally (no per-element index arithmetic).
+template <typename E>
+void stridedCopy(const E* x, E* y, const Shape& shape, int64_t base, const std::vector<int64_t>& step) {
+  const int64_t n = numElements(shape), r = static_cast<int64_t>(shape.size());
+  if (n <= 0) return;
+  if (r == 0) { y[0] = x[base]; return; }
   std::vector<int64_t> idx(static_cast<size_t>(r), 0);
-  for (int64_t o = 0; o < n; ++o) {
-    std::memcpy(static_cast<char*>(y.data) + o * es, static_cast<const char*>(x.data) + src_offset(idx.data()) * es, es);
-    for (int64_t d = r - 1; d >= 0; --d) {
-      if (++idx[d] < y.shape[d]) break;
+  const int64_t inner = shape[r - 1], inner_step = step[r - 1];
+  int64_t off = base;
+  for (int64_t o = 0; o < n; o += inner) {
+    for (int64_t i = 0; i < inner; ++i) y[o + i] = x[off + i * inner_step];
+    for (int64_t d = r - 2; d >= 0; --d) {
+      if (++idx[d] < shape[d]) { off += step[d]; break; }
+      off -= step[d] * (shape[d] - 1);
       idx[d] = 0;
     }
+  }
+}
+
+void stridedCopy(const TensorArg& x, const TensorArg& y, int64_t base, const std::vector<int64_t>& step) {
+  switch (elemSize(x)) {
+    case 1: stridedCopy(x.as<uint8_t>(), y.as<uint8_t>(), y.shape, base, step); break;
+    case 2: stridedCopy(x.as<uint16_t>(), y.as<uint16_t>(), y.shape, base, step); break;
+    case 4: stridedCopy(x.as<uint32_t>(), y.as<uint32_t>(), y.shape, base, step); break;
+    default: stridedCopy(x.as<uint64_t>(), y.as<uint64_t>(), y.shape, base, step); break;
   }
 }
 
@@ -83,11 +97,13 @@ Status slice(KernelContext& c) {
                                   readIntTensor(c.input(3)), readIntTensor(c.input(4)), &p));
   if (p.count != y.shape) return invalidArgument("slice result " + shapeToString(p.count) + " does not match the output");
   const std::vector<int64_t> st = stridesOf(x.shape);
-  gatherElements(x, y, [&](const int64_t* idx) {
-    int64_t off = 0;
-    for (int64_t d = 0; d < y.rank(); ++d) off += (p.start[d] + idx[d] * p.step[d]) * st[d];
-    return off;
-  });
+  int64_t base = 0;
+  std::vector<int64_t> step(st.size());
+  for (size_t d = 0; d < st.size(); ++d) {
+    base += p.start[d] * st[d];
+    step[d] = p.step[d] * st[d];
+  }
+  stridedCopy(x, y, base, step);
   return Status::OK();
 }
 
@@ -97,11 +113,9 @@ Status transpose(KernelContext& c) {
   if (perm.empty()) for (int64_t d = x.rank() - 1; d >= 0; --d) perm.push_back(d);
   for (auto& p : perm) ZY_RETURN_IF_ERROR(normalizeAxis(p, x.rank(), &p));
   const std::vector<int64_t> st = stridesOf(x.shape);
-  gatherElements(x, y, [&](const int64_t* idx) {
-    int64_t off = 0;
-    for (int64_t d = 0; d < y.rank(); ++d) off += idx[d] * st[perm[d]];
-    return off;
-  });
+  std::vector<int64_t> step(perm.size());
+  for (size_t d = 0; d < perm.size(); ++d) step[d] = st[perm[d]];
+  stridedCopy(x, y, 0, step);
   return Status::OK();
 }
 
