@@ -2,6 +2,8 @@
 // microkernels (chosen from the CPU's features), depthwise convolutions
 // directly, bias and activation fused into the store. Ops it does not take
 // fall back to the next backend (ref).
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -30,6 +32,7 @@ struct Backend {
 
 struct ConvState {
   bool gemm = false;        // a Gemm op: weights packed as [N, K]
+  std::vector<float> rows;  // Gemm: the weights as [N, K] rows too, for batch-1 dot products
   bool depthwise = false;
   std::vector<float> dw_weights;  // depthwise: [C][KH*KW]
   PackedA weights;
@@ -148,6 +151,7 @@ zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_sta
         wp = wt.data();
       }
       st->weights = packA(b->gemm, wp, n, k, k);
+      st->rows.assign(wp, wp + n * k);
       if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
         const float* bias = static_cast<const float*>(op->inputs[2].data);
         st->bias.assign(bias, bias + n);
@@ -190,6 +194,29 @@ void im2col(const float* x, int64_t C, int64_t H, int64_t W, const WindowGeometr
         }
       }
     }
+  });
+}
+
+// y[n] = W[n, :] . x + bias[n] for a batch of one (GEMM packing would use
+// one lane of each NR-wide panel).
+__attribute__((target("avx2,fma"))) float dot(const float* __restrict row, const float* __restrict x, int64_t k) {
+  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+  int64_t i = 0;
+  for (; i + 16 <= k; i += 16) {
+    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(row + i), _mm256_loadu_ps(x + i), acc0);
+    acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(row + i + 8), _mm256_loadu_ps(x + i + 8), acc1);
+  }
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, _mm256_add_ps(acc0, acc1));
+  float sum = 0.f;
+  for (float v : lanes) sum += v;
+  for (; i < k; ++i) sum += row[i] * x[i];
+  return sum;
+}
+
+void gemv(const float* w, const float* x, int64_t n, int64_t k, const float* bias, float* y, const ParallelFor& parallel) {
+  parallel(static_cast<size_t>(n), [&](size_t begin, size_t end) {
+    for (size_t r = begin; r < end; ++r) y[r] = dot(w + static_cast<int64_t>(r) * k, x, k) + (bias ? bias[r] : 0.f);
   });
 }
 
@@ -247,8 +274,9 @@ zy_status_code_t runOp(void* backend, void* state, const zy_op_view_t* op, char*
       const float* ap = static_cast<const float*>(a.data);
       float* yp = static_cast<float*>(y.data);
       const float* bias = st->bias.empty() ? nullptr : st->bias.data();
-      if (M == 1) {  // a row vector is its own transpose
-        gemm(st->weights, ap, 1, 1, yp, 1, bias, st->act, b->parallel);
+      if (M == 1) {  // batch 1: one dot product per output, rows split across threads
+        gemv(st->rows.data(), ap, N, K, bias, yp, b->parallel);
+        applyActivation(yp, N, st->act);
         return ZY_OK;
       }
       st->col.resize(static_cast<size_t>(K * M + N * M));
