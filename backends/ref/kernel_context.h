@@ -26,8 +26,6 @@ struct TensorArg {
   template <typename T> T* as() const { return static_cast<T*>(data); }
 };
 
-Attributes attributesFromView(const zy_op_view_t* op);
-
 class KernelContext {
  public:
   KernelContext(const zy_op_view_t* op, const zy_host_t* host, const Attributes* attrs);

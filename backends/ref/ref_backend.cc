@@ -5,31 +5,12 @@
 #include <memory>
 #include <new>
 
+#include "core/backend_helpers.h"
 #include "kernel_context.h"
 #include "ops/shape_inference.h"
 
 namespace zy {
 namespace ref {
-
-Attributes attributesFromView(const zy_op_view_t* op) {
-  Attributes out;
-  for (size_t k = 0; k < op->num_attrs; ++k) {
-    const zy_attr_t& a = op->attrs[k];
-    Attribute x;
-    x.name = a.name ? a.name : "";
-    x.type = a.type;
-    x.i = a.i;
-    x.f = a.f;
-    x.s = a.s ? a.s : "";
-    x.index = a.index;
-    if (a.type == ZY_ATTR_INTS && a.ints) x.ints.assign(a.ints, a.ints + a.count);
-    if (a.type == ZY_ATTR_FLOATS && a.floats) x.floats.assign(a.floats, a.floats + a.count);
-    if (a.type == ZY_ATTR_STRINGS && a.strings)
-      for (size_t j = 0; j < a.count; ++j) x.strings.emplace_back(a.strings[j] ? a.strings[j] : "");
-    out.list().push_back(std::move(x));
-  }
-  return out;
-}
 
 static TensorArg toArg(const zy_tensor_view_t& v) {
   TensorArg t;
@@ -46,14 +27,7 @@ KernelContext::KernelContext(const zy_op_view_t* op, const zy_host_t* host, cons
 }
 
 void KernelContext::parallelFor(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) const {
-  if (!host_ || !host_->parallel_for || host_->num_threads <= 1) {
-    if (n) fn(0, n);
-    return;
-  }
-  host_->parallel_for(
-      host_->ctx, n, grain,
-      [](void* arg, size_t b, size_t e) { (*static_cast<const std::function<void(size_t, size_t)>*>(arg))(b, e); },
-      const_cast<std::function<void(size_t, size_t)>*>(&fn));
+  hostParallelFor(host_, n, grain, fn);
 }
 
 std::vector<int64_t> readIntTensor(const TensorArg& t) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/attributes.h"
+#include "core/backend_helpers.h"
 #include "cpu_features.h"
 #include "kernels/f32_activation.h"
 #include "kernels/f32_gemm.h"
@@ -46,27 +47,10 @@ void message(char* buf, size_t len, const std::string& s) {
   if (buf && len) std::snprintf(buf, len, "%s", s.c_str());
 }
 
-Attributes attributesOf(const zy_op_view_t* op) {
-  Attributes out;
-  for (size_t k = 0; k < op->num_attrs; ++k) {
-    const zy_attr_t& a = op->attrs[k];
-    Attribute x;
-    x.name = a.name ? a.name : "";
-    x.type = a.type;
-    x.i = a.i;
-    x.f = a.f;
-    x.s = a.s ? a.s : "";
-    if (a.type == ZY_ATTR_INTS && a.ints) x.ints.assign(a.ints, a.ints + a.count);
-    if (a.type == ZY_ATTR_FLOATS && a.floats) x.floats.assign(a.floats, a.floats + a.count);
-    out.list().push_back(std::move(x));
-  }
-  return out;
-}
-
 // Gemm with constant weights (the fully connected layers of CNN heads and
 // transformers): Y = act(A * op(B) + C), C per output column.
 bool gemmSupported(const zy_op_view_t* op, std::string* why) {
-  const Attributes a = attributesOf(op);
+  const Attributes a = attributesFromView(op);
   if (op->num_inputs < 2 || op->inputs[0].dtype != ZY_DTYPE_F32 || op->inputs[1].dtype != ZY_DTYPE_F32) { *why = "only f32 Gemm"; return false; }
   if (!op->inputs[1].is_constant) { *why = "B must be a constant"; return false; }
   if (a.getInt("transA", 0) != 0 || a.getFloat("alpha", 1.f) != 1.f || a.getFloat("beta", 1.f) != 1.f) {
@@ -95,7 +79,7 @@ bool supported(const zy_op_view_t* op, std::string* why) {
     *why = "weights and bias must be constants";
     return false;
   }
-  const Attributes a = attributesOf(op);
+  const Attributes a = attributesFromView(op);
   const int64_t group = a.getInt("group", 1);
   const bool depthwise = group == op->inputs[0].dims[1] && op->inputs[1].dims[0] == group && op->inputs[1].dims[1] == 1;
   if (group != 1 && !depthwise) { *why = "grouped convolutions other than depthwise are not implemented for x86 yet"; return false; }
@@ -109,12 +93,7 @@ zy_status_code_t create(const zy_host_t* host, void** out, char* err, size_t len
   if (!g) { message(err, len, "needs AVX2 and FMA"); return ZY_UNSUPPORTED; }
   Backend* b = new (std::nothrow) Backend{host, g, {}};
   if (!b) return ZY_OUT_OF_MEMORY;
-  b->parallel = [host](size_t n, const std::function<void(size_t, size_t)>& fn) {
-    if (!host || !host->parallel_for || host->num_threads <= 1) { if (n) fn(0, n); return; }
-    host->parallel_for(host->ctx, n, 1,
-                       [](void* arg, size_t s, size_t e) { (*static_cast<const std::function<void(size_t, size_t)>*>(arg))(s, e); },
-                       const_cast<std::function<void(size_t, size_t)>*>(&fn));
-  };
+  b->parallel = [host](size_t n, const std::function<void(size_t, size_t)>& fn) { hostParallelFor(host, n, 1, fn); };
   *out = b;
   return ZY_OK;
 }
@@ -134,7 +113,7 @@ zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_sta
   try {
     Backend* b = static_cast<Backend*>(backend);
     auto st = std::make_unique<ConvState>();
-    st->attrs = attributesOf(op);
+    st->attrs = attributesFromView(op);
     FusedActivation::parse(st->attrs, &st->act);
     const zy_tensor_view_t& w = op->inputs[1];
     if (std::strcmp(op->type, "Gemm") == 0) {
