@@ -1,0 +1,47 @@
+// Google Benchmark: f32 GEMM microkernels through the blocked driver, one
+// thread. Reports GFLOP/s and the share of this machine's measured FMA peak
+// (per core at the highest clock seen: AVX-512 175 GFLOP/s, AVX2 85; see
+// DESIGN.md; the clock wanders, so a share can pass 1 on a fast moment).
+#include <benchmark/benchmark.h>
+
+#include <cstring>
+#include <vector>
+
+#include "kernels/f32_gemm.h"
+
+namespace {
+
+constexpr double kPeakAvx512 = 175e9, kPeakAvx2 = 85e9;
+
+void BM_F32Gemm(benchmark::State& state, const zy::x86::GemmKernel* kernel) {
+  const int64_t m = state.range(0), n = state.range(1), k = state.range(2);
+  std::vector<float> a(m * k, 0.5f), b(k * n, 0.25f), c(m * n);
+  const zy::x86::PackedA pa = zy::x86::packA(kernel, a.data(), m, k, k);
+  const zy::FusedActivation act;
+  const zy::x86::ParallelFor serial = [](size_t count, const std::function<void(size_t, size_t)>& fn) { if (count) fn(0, count); };
+  for (auto _ : state) {
+    zy::x86::gemm(pa, b.data(), n, n, c.data(), n, nullptr, act, serial);
+    benchmark::DoNotOptimize(c.data());
+  }
+  const double flops = 2.0 * m * n * k;
+  state.counters["GFLOP/s"] = benchmark::Counter(flops / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+  const double peak = std::strstr(kernel->name, "avx512") ? kPeakAvx512 : kPeakAvx2;
+  state.counters["peak_share"] = benchmark::Counter(flops / peak, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// Square GEMMs and the shapes of typical convolutions as GEMMs (M = output
+// channels, N = output pixels, K = input channels x kernel).
+const std::vector<std::vector<int64_t>> kShapes = {
+    {256, 256, 256}, {1024, 1024, 1024}, {64, 3136, 576}, {128, 784, 1152}, {512, 49, 4608}, {96, 12544, 16}};
+
+int registerAll() {
+  for (const zy::x86::GemmKernel* k : zy::x86::availableGemmKernels())
+    for (const auto& s : kShapes)
+      benchmark::RegisterBenchmark(k->name, BM_F32Gemm, k)->Args(s)->Unit(benchmark::kMillisecond);
+  return 0;
+}
+const int kRegistered = registerAll();
+
+}  // namespace
+
+BENCHMARK_MAIN();
