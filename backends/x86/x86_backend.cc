@@ -141,7 +141,11 @@ zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_sta
     const int64_t m = w.dims[0], k = w.dims[1] * w.dims[2] * w.dims[3];
     st->depthwise = st->attrs.getInt("group", 1) != 1;
     if (st->depthwise) st->dw_weights.assign(static_cast<const float*>(w.data), static_cast<const float*>(w.data) + m * k);
-    else st->weights = packA(b->gemm, static_cast<const float*>(w.data), m, k, k);  // packed once per session
+    else {  // packed once per session, for the kernel that suits this output
+      const zy_tensor_view_t& y = op->outputs[0];
+      const int64_t p = y.rank == 4 && y.dims[2] > 0 && y.dims[3] > 0 ? y.dims[2] * y.dims[3] : 0;
+      st->weights = packA(p > 0 ? selectGemmKernel(m, p) : b->gemm, static_cast<const float*>(w.data), m, k, k);
+    }
     if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
       const float* bias = static_cast<const float*>(op->inputs[2].data);
       st->bias.assign(bias, bias + m);

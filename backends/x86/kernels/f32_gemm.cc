@@ -11,12 +11,15 @@ namespace x86 {
 
 void f32GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, bool, const float*,
                          const FusedActivation*);
+void f32GemmAvx512_8x48(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, bool, const float*,
+                        const FusedActivation*);
 void f32GemmAvx2_6x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, bool, const float*,
                       const FusedActivation*);
 
 namespace {
 
 const GemmKernel kAvx512 = {"f32-gemm/avx512-12x32", 12, 32, f32GemmAvx512_12x32};
+const GemmKernel kAvx512Wide = {"f32-gemm/avx512-8x48", 8, 48, f32GemmAvx512_8x48};
 const GemmKernel kAvx2 = {"f32-gemm/avx2-6x16", 6, 16, f32GemmAvx2_6x16};
 
 // K is split into blocks of KC so that a packed B block stays in L2.
@@ -33,6 +36,7 @@ std::vector<const GemmKernel*> availableGemmKernels() {
   std::vector<const GemmKernel*> v;
   const CpuFeatures& f = cpuFeatures();
   if (f.avx512f && f.fma) v.push_back(&kAvx512);
+  if (f.avx512f && f.fma) v.push_back(&kAvx512Wide);
   if (f.avx2 && f.fma) v.push_back(&kAvx2);
   return v;
 }
@@ -40,6 +44,12 @@ std::vector<const GemmKernel*> availableGemmKernels() {
 const GemmKernel* bestGemmKernel() {
   auto v = availableGemmKernels();
   return v.empty() ? nullptr : v.front();
+}
+
+const GemmKernel* selectGemmKernel(int64_t m, int64_t n) {
+  const GemmKernel* best = bestGemmKernel();
+  if (best == &kAvx512 && m <= 128 && n >= 512) return &kAvx512Wide;
+  return best;
 }
 
 PackedA packA(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda) {

@@ -28,6 +28,9 @@ struct GemmKernel {
 
 // The best microkernel this CPU runs (nullptr without AVX2+FMA).
 const GemmKernel* bestGemmKernel();
+// The microkernel for an M x N output: with AVX-512, 8x48 for few rows and
+// many columns (measured faster there: zy-kernel-bench), else the best one.
+const GemmKernel* selectGemmKernel(int64_t m, int64_t n);
 // Every microkernel this CPU runs (for tests and benchmarks).
 std::vector<const GemmKernel*> availableGemmKernels();
 

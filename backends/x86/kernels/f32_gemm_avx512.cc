@@ -1,4 +1,6 @@
-// f32-gemm/avx512-12x32: 12 rows x 2 zmm of accumulators (24 of 32 registers).
+// f32-gemm/avx512-<MR>x<16*V>: MR rows x V zmm accumulators per row.
+//   12x32: 24 accumulators, 14 loads per 24 FMAs;
+//   8x48:  24 accumulators, 11 loads per 24 FMAs.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -11,98 +13,84 @@ namespace zy {
 namespace x86 {
 
 namespace {
-constexpr int MR = 12, NR = 32;
-}
 
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_12x32(int64_t kc, const float* a, const float* b, float* c,
-                                                                  int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
-                                                                  bool last, const float* bias, const FusedActivation* act) {
-  __m512 acc[MR][2];
-  for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+template <int MR, int V>
+__attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64_t kc, const float* a, const float* b, float* c,
+                                                                            int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
+                                                                            bool last, const float* bias, const FusedActivation* act) {
+  constexpr int NR = 16 * V;
+  __m512 acc[MR][V];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < V; ++v) acc[i][v] = _mm512_setzero_ps();
   for (int64_t k = 0; k < kc; ++k) {
-    const __m512 b0 = _mm512_load_ps(b + k * NR), b1 = _mm512_load_ps(b + k * NR + 16);
+    __m512 bv[V];
+#pragma GCC unroll 4
+    for (int v = 0; v < V; ++v) bv[v] = _mm512_load_ps(b + k * NR + 16 * v);
     const float* ak = a + k * MR;
-#pragma GCC unroll 12
+#pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       const __m512 ai = _mm512_set1_ps(ak[i]);
-      acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
-      acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+#pragma GCC unroll 4
+      for (int v = 0; v < V; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
   }
   const bool vector_act = !act || act->kind == FusedActivation::None || act->kind == FusedActivation::Relu ||
                           act->kind == FusedActivation::Clip;
   const __m512 lo = _mm512_set1_ps(act && act->kind == FusedActivation::Clip ? act->alpha : 0.f);
   const __m512 hi = _mm512_set1_ps(act && act->kind == FusedActivation::Clip ? act->beta : 0.f);
-  // The epilogue on registers (bias, then Relu/Clip; other activations after
-  // the store). With earlier K blocks in C it runs after adding them instead.
-  if (last && !accumulate) {
-#pragma GCC unroll 12
-    for (int i = 0; i < MR; ++i) {
-      if (bias && i < mr) {
-        const __m512 bi = _mm512_set1_ps(bias[i]);
-        acc[i][0] = _mm512_add_ps(acc[i][0], bi);
-        acc[i][1] = _mm512_add_ps(acc[i][1], bi);
-      }
-      if (act && act->kind == FusedActivation::Relu) {
-        acc[i][0] = _mm512_max_ps(acc[i][0], _mm512_setzero_ps());
-        acc[i][1] = _mm512_max_ps(acc[i][1], _mm512_setzero_ps());
-      } else if (act && act->kind == FusedActivation::Clip) {
-        acc[i][0] = _mm512_min_ps(_mm512_max_ps(acc[i][0], lo), hi);
-        acc[i][1] = _mm512_min_ps(_mm512_max_ps(acc[i][1], lo), hi);
-      }
-    }
-  }
+  // Epilogue on registers: bias, then Relu/Clip; after adding earlier K
+  // blocks when there are any. Other activations run after the store.
   if (mr == MR && nr == NR) {
-    // Full tile: registers straight to C (indices are constants, so the
-    // accumulators never leave registers).
-#pragma GCC unroll 12
-    for (int i = 0; i < MR; ++i) {
-      __m512 v0 = acc[i][0], v1 = acc[i][1];
-      if (accumulate) {
-        v0 = _mm512_add_ps(v0, _mm512_loadu_ps(c + i * ldc));
-        v1 = _mm512_add_ps(v1, _mm512_loadu_ps(c + i * ldc + 16));
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+      for (int v = 0; v < V; ++v) {
+        __m512 x = acc[i][v];
+        if (accumulate) x = _mm512_add_ps(x, _mm512_loadu_ps(c + i * ldc + 16 * v));
         if (last) {
-          if (bias) {
-            const __m512 bi = _mm512_set1_ps(bias[i]);
-            v0 = _mm512_add_ps(v0, bi);
-            v1 = _mm512_add_ps(v1, bi);
-          }
-          if (act && act->kind == FusedActivation::Relu) {
-            v0 = _mm512_max_ps(v0, _mm512_setzero_ps());
-            v1 = _mm512_max_ps(v1, _mm512_setzero_ps());
-          } else if (act && act->kind == FusedActivation::Clip) {
-            v0 = _mm512_min_ps(_mm512_max_ps(v0, lo), hi);
-            v1 = _mm512_min_ps(_mm512_max_ps(v1, lo), hi);
-          }
+          if (bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[i]));
+          if (act && act->kind == FusedActivation::Relu) x = _mm512_max_ps(x, _mm512_setzero_ps());
+          else if (act && act->kind == FusedActivation::Clip) x = _mm512_min_ps(_mm512_max_ps(x, lo), hi);
         }
+        _mm512_storeu_ps(c + i * ldc + 16 * v, x);
       }
-      _mm512_storeu_ps(c + i * ldc, v0);
-      _mm512_storeu_ps(c + i * ldc + 16, v1);
-    }
   } else {
+    // Partial tile: through a buffer, then only the valid part.
     alignas(64) float tile[MR][NR];
-#pragma GCC unroll 12
-    for (int i = 0; i < MR; ++i) {
-      _mm512_store_ps(tile[i], acc[i][0]);
-      _mm512_store_ps(tile[i] + 16, acc[i][1]);
-    }
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+      for (int v = 0; v < V; ++v) _mm512_store_ps(tile[i] + 16 * v, acc[i][v]);
     for (int64_t i = 0; i < mr; ++i) {
       float* ci = c + i * ldc;
-      if (accumulate) {
-        // Partial sums from earlier K blocks, then the epilogue.
-        for (int64_t j = 0; j < nr; ++j) tile[i][j] += ci[j];
+      for (int64_t j = 0; j < nr; ++j) {
+        float x = tile[i][j] + (accumulate ? ci[j] : 0.f);
         if (last) {
-          if (bias)
-            for (int64_t j = 0; j < nr; ++j) tile[i][j] += bias[i];
-          if (act && vector_act)
-            for (int64_t j = 0; j < nr; ++j) tile[i][j] = act->apply(tile[i][j]);
+          if (bias) x += bias[i];
+          if (act && vector_act) x = act->apply(x);
         }
+        ci[j] = x;
       }
-      std::memcpy(ci, tile[i], static_cast<size_t>(nr) * sizeof(float));
     }
   }
   if (last && !vector_act)
     for (int64_t i = 0; i < mr; ++i) applyActivation(c + i * ldc, nr, *act);
+}
+
+}  // namespace
+
+__attribute__((target("avx512f,fma"))) void f32GemmAvx512_12x32(int64_t kc, const float* a, const float* b, float* c,
+                                                                  int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
+                                                                  bool last, const float* bias, const FusedActivation* act) {
+  gemmTile<12, 2>(kc, a, b, c, ldc, mr, nr, accumulate, last, bias, act);
+}
+
+__attribute__((target("avx512f,fma"))) void f32GemmAvx512_8x48(int64_t kc, const float* a, const float* b, float* c,
+                                                                 int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
+                                                                 bool last, const float* bias, const FusedActivation* act) {
+  gemmTile<8, 3>(kc, a, b, c, ldc, mr, nr, accumulate, last, bias, act);
 }
 
 }  // namespace x86
