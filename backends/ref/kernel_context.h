@@ -75,6 +75,8 @@ void registerQuantizationKernels(KernelRegistry& r);
 const KernelRegistry& kernelRegistry();
 
 // Numeric types most math kernels are instantiated for.
+inline size_t elemSize(const TensorArg& t) { return dtypeSize(t.dtype); }
+
 inline const std::vector<DType>& floatTypes() {
   static const std::vector<DType> v = {DType::F32, DType::F64};
   return v;

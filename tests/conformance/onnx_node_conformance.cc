@@ -257,9 +257,7 @@ int main(int argc, char** argv) {
     for (const onnx::NodeProto* np : nodes) {
       const onnx::NodeProto& n = *np;
       ops.insert(n.op_type());
-      const bool supported = (n.domain().empty() || n.domain() == "ai.onnx") &&
-                             (zy::isSupportedOpType(n.op_type()) || n.op_type() == "Constant" ||
-                              n.op_type() == "Upsample" || n.op_type() == "Scatter" || n.op_type() == "If" || n.op_type() == "Loop");
+      const bool supported = mlir::zy::isImportableOp(n.domain(), n.op_type());
       if (!supported) missing.insert(n.op_type());
     }
     std::string op = ops.size() == 1 ? *ops.begin() : (model.graph().node_size() ? model.graph().node(0).op_type() + "+" : "empty");

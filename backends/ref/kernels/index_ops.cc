@@ -16,8 +16,6 @@ namespace zy {
 namespace ref {
 namespace {
 
-size_t elemSize(const TensorArg& t) { return dtypeSize(t.dtype); }
-
 void copyElem(const TensorArg& dst, int64_t di, const TensorArg& src, int64_t si) {
   const size_t es = elemSize(dst);
   std::memcpy(static_cast<char*>(dst.data) + di * static_cast<int64_t>(es),

@@ -10,8 +10,6 @@ namespace zy {
 namespace ref {
 namespace {
 
-size_t elemSize(const TensorArg& t) { return dtypeSize(t.dtype); }
-
 // Output = input bytes (the memory planner usually aliases them: no copy).
 Status copyThrough(KernelContext& c) {
   const TensorArg &x = c.input(0), &y = c.output(0);
@@ -145,10 +143,8 @@ Status gather(KernelContext& c) {
 
 Status shape(KernelContext& c) {
   const TensorArg &x = c.input(0), &y = c.output(0);
-  int64_t r = x.rank(), start = c.attrs().getInt("start", 0), end = c.attrs().getInt("end", r);
-  if (start < 0) start += r;
-  if (end < 0) end += r;
-  start = std::clamp<int64_t>(start, 0, r);
+  int64_t start, end;
+  shapeRange(c.attrs(), x.rank(), &start, &end);
   for (int64_t i = 0; i < y.size(); ++i) y.as<int64_t>()[i] = x.shape[start + i];
   return Status::OK();
 }

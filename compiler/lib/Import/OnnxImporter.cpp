@@ -34,6 +34,12 @@ bool parseShape(const std::string& text, std::vector<int64_t>* out) {
   return !out->empty() || text.empty();
 }
 
+bool isImportableOp(const std::string& domain, const std::string& type) {
+  if (!domain.empty() && domain != "ai.onnx") return false;
+  static const std::set<std::string> rewritten = {"Constant", "Upsample", "Scatter", "If", "Loop"};
+  return ::zy::isSupportedOpType(type) || rewritten.count(type) != 0;
+}
+
 namespace {
 
 // Opsets 7-18 are the target; 1-6 are accepted for the ops whose semantics
@@ -200,9 +206,7 @@ bool Importer::checkSupported(const onnx::GraphProto& g) {
   for (size_t i = 0; i < nodes.size(); ++i) {
     const auto& n = *nodes[i];
     std::string key = n.op_type();
-    bool ok = (n.domain().empty() || n.domain() == "ai.onnx") &&
-              (::zy::isSupportedOpType(n.op_type()) || n.op_type() == "Constant" || n.op_type() == "Upsample" ||
-               n.op_type() == "Scatter" || n.op_type() == "If" || n.op_type() == "Loop");
+    const bool ok = isImportableOp(n.domain(), n.op_type());
     if (!n.domain().empty() && n.domain() != "ai.onnx") key = n.domain() + "." + n.op_type();
     if (!ok) unsupported[key].push_back(n.name().empty() ? n.op_type() + "_" + std::to_string(i) : n.name());
   }

@@ -17,13 +17,8 @@ bool foldShape(Operation* op, OpBuilder& b) {
   auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
   auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
   if (!in || !in.hasStaticShape() || !out || !out.hasStaticShape()) return false;
-  int64_t r = in.getRank(), start = 0, end = r;
-  if (auto a = op->getAttrOfType<IntegerAttr>("start")) start = a.getInt();
-  if (auto a = op->getAttrOfType<IntegerAttr>("end")) end = a.getInt();
-  if (start < 0) start += r;
-  if (end < 0) end += r;
-  start = std::clamp<int64_t>(start, 0, r);
-  end = std::clamp<int64_t>(end, start, r);
+  int64_t start, end;
+  ::zy::shapeRange(attributesOf(op), in.getRank(), &start, &end);
   SmallVector<int64_t> dims(in.getShape().begin() + start, in.getShape().begin() + end);
   b.setInsertionPoint(op);
   auto attr = DenseElementsAttr::get(out, ArrayRef<int64_t>(dims));

@@ -120,12 +120,8 @@ class Sweep {
         std::vector<int64_t> v;
         if (type == "Size") v = {::zy::numElements(ins[0].shape)};
         else {
-          const int64_t r = static_cast<int64_t>(ins[0].shape.size());
-          int64_t start = attrs.getInt("start", 0), end = attrs.getInt("end", r);
-          if (start < 0) start += r;
-          if (end < 0) end += r;
-          start = std::clamp<int64_t>(start, 0, r);
-          end = std::clamp<int64_t>(end, start, r);
+          int64_t start, end;
+          ::zy::shapeRange(attrs, static_cast<int64_t>(ins[0].shape.size()), &start, &end);
           v.assign(ins[0].shape.begin() + start, ins[0].shape.begin() + end);
         }
         Known k;

@@ -381,6 +381,14 @@ Status planEinsum(const std::string& eq_in, const std::vector<Shape>& inputs, Ei
   return Status::OK();
 }
 
+void shapeRange(const Attributes& a, int64_t r, int64_t* start, int64_t* end) {
+  int64_t s = a.getInt("start", 0), e = a.getInt("end", r);
+  if (s < 0) s += r;
+  if (e < 0) e += r;
+  *start = std::clamp<int64_t>(s, 0, r);
+  *end = std::clamp<int64_t>(e, *start, r);
+}
+
 void outerInner(const Shape& s, int64_t axis, int64_t* outer, int64_t* inner) {
   *outer = 1;
   *inner = 1;

@@ -78,6 +78,9 @@ struct EinsumPlan {
 };
 Status planEinsum(const std::string& equation, const std::vector<Shape>& inputs, EinsumPlan* plan);
 
+// Shape's start/end attributes (opset 15) as a clamped range [*start, *end).
+void shapeRange(const Attributes& attrs, int64_t rank, int64_t* start, int64_t* end);
+
 // Row-major strides of a shape.
 std::vector<int64_t> stridesOf(const Shape& s);
 

@@ -401,13 +401,9 @@ Status dropout(const Attributes& a, const std::vector<ValueInfo>& i, std::vector
 
 Status shapeOp(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
   ZY_RETURN_IF_ERROR(requireInputs(i, 1));
-  int64_t r = static_cast<int64_t>(i[0].shape.size());
-  int64_t start = a.getInt("start", 0), end = a.getInt("end", r);
-  if (start < 0) start += r;
-  if (end < 0) end += r;
-  start = std::clamp<int64_t>(start, 0, r);
-  end = std::clamp<int64_t>(end, 0, r);
-  o[0] = {DType::I64, {std::max<int64_t>(0, end - start)}};
+  int64_t start, end;
+  shapeRange(a, static_cast<int64_t>(i[0].shape.size()), &start, &end);
+  o[0] = {DType::I64, {end - start}};
   return Status::OK();
 }
 

@@ -34,6 +34,10 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext* ctx, const std::string& path, 
 OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext* ctx, const std::string& bytes, const std::string& base_dir,
                                       const ImportOptions& options, std::string* error);
 
+// True if the importer takes this node: an op the runtime supports, or one
+// the importer rewrites (Constant, Upsample, Scatter) or builds regions for (If, Loop).
+bool isImportableOp(const std::string& domain, const std::string& type);
+
 // Reads a TensorProto file (.pb), e.g. ONNX test data.
 bool readTensorProtoFile(const std::string& path, ConstantInput* out, std::string* name, std::string* error);
 
