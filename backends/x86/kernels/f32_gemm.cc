@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "cpu_features.h"
+#include "scratch.h"
 
 namespace zy {
 namespace x86 {
@@ -69,8 +70,25 @@ PackedA packA(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, in
   return p;
 }
 
+void MatrixPacker::pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const {
+  for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
+    const int64_t w = std::min(nr, ncols - j0);
+    float* panel = dst + (j0 / nr) * kc * nr;
+    for (int64_t kk = 0; kk < kc; ++kk) {
+      const float* src = b_ + (k0 + kk) * ldb_ + n0 + j0;
+      std::memcpy(panel + kk * nr, src, static_cast<size_t>(w) * sizeof(float));
+      if (w < nr) std::memset(panel + kk * nr + w, 0, static_cast<size_t>(nr - w) * sizeof(float));
+    }
+  }
+}
+
 void gemm(const PackedA& a, const float* b, int64_t n, int64_t ldb, float* c, int64_t ldc, const float* bias,
           const FusedActivation& act, const ParallelFor& parallel) {
+  gemm(a, MatrixPacker(b, ldb), n, c, ldc, bias, act, parallel);
+}
+
+void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t ldc, const float* bias, const FusedActivation& act,
+          const ParallelFor& parallel) {
   const GemmKernel& kern = *a.kernel;
   const int64_t mr = kern.mr, nr = kern.nr, m = a.m, k = a.k;
   const int64_t m_panels = (m + mr - 1) / mr;
@@ -82,24 +100,14 @@ void gemm(const PackedA& a, const float* b, int64_t n, int64_t ldb, float* c, in
   const int64_t panels_per_group = (m_panels + m_groups - 1) / m_groups;
   const bool has_act = act.kind != FusedActivation::None;
   parallel(static_cast<size_t>(n_blocks * m_groups), [&](size_t begin, size_t end) {
-    std::shared_ptr<float> bpack = alignedFloats(static_cast<size_t>(KC * nc));
+    float* bp = threadScratch(static_cast<size_t>(KC * nc));
     for (size_t task = begin; task < end; ++task) {
       const int64_t nb = static_cast<int64_t>(task) / m_groups, mg = static_cast<int64_t>(task) % m_groups;
       const int64_t n0 = nb * nc, ncols = std::min(nc, n - n0);
       const int64_t p_begin = mg * panels_per_group, p_end = std::min(m_panels, p_begin + panels_per_group);
       for (int64_t k0 = 0; k0 < k; k0 += KC) {
         const int64_t kc = std::min(KC, k - k0);
-        // Pack B[k0:k0+kc, n0:n0+ncols] into NR-column panels, zero-padded.
-        float* bp = bpack.get();
-        for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
-          const int64_t w = std::min(nr, ncols - j0);
-          float* dst = bp + (j0 / nr) * kc * nr;
-          for (int64_t kk = 0; kk < kc; ++kk) {
-            const float* src = b + (k0 + kk) * ldb + n0 + j0;
-            std::memcpy(dst + kk * nr, src, static_cast<size_t>(w) * sizeof(float));
-            if (w < nr) std::memset(dst + kk * nr + w, 0, static_cast<size_t>(nr - w) * sizeof(float));
-          }
-        }
+        packer.pack(k0, kc, n0, ncols, nr, bp);
         const bool first = k0 == 0, last = k0 + kc >= k;
         for (int64_t pi = p_begin; pi < p_end; ++pi) {
           const int64_t m0 = pi * mr, rows = std::min(mr, m - m0);

@@ -45,7 +45,31 @@ PackedA packA(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, in
 // Runs fn over [0, n) in parallel chunks (the session's threads).
 using ParallelFor = std::function<void(size_t n, const std::function<void(size_t, size_t)>& fn)>;
 
-// C = act(A * B + bias); B is [K, N] with row stride ldb, C [M, N] with ldc.
+// Packs the block B[k0 : k0+kc, n0 : n0+ncols] into panels of nr columns:
+// dst[(j / nr) * kc * nr + kk * nr + j % nr] = B[k0 + kk][n0 + j], with the
+// last panel zero-padded to nr. Packers read B where it lies: a matrix, or
+// the input image of a convolution (implicit im2col).
+class BPacker {
+ public:
+  virtual ~BPacker() = default;
+  virtual void pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const = 0;
+};
+
+// B as a [K, N] matrix with row stride ldb.
+class MatrixPacker : public BPacker {
+ public:
+  MatrixPacker(const float* b, int64_t ldb) : b_(b), ldb_(ldb) {}
+  void pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const override;
+
+ private:
+  const float* b_;
+  int64_t ldb_;
+};
+
+// C = act(A * B + bias) with C [M, N] of row stride ldc.
+void gemm(const PackedA& a, const BPacker& b, int64_t n, float* c, int64_t ldc, const float* bias, const FusedActivation& act,
+          const ParallelFor& parallel);
+// The same with B a [K, N] matrix of row stride ldb.
 void gemm(const PackedA& a, const float* b, int64_t n, int64_t ldb, float* c, int64_t ldc, const float* bias,
           const FusedActivation& act, const ParallelFor& parallel);
 

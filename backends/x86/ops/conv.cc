@@ -1,0 +1,195 @@
+// Conv on x86: 1x1 stride-1 convolutions as a GEMM on the input as it is,
+// other convolutions as one GEMM over the zero-padded input (see PaddedImage) with the weights packed once per
+// session, depthwise convolutions with the sliding-window kernel. Bias and
+// the fused activation are applied in the store.
+#include <cstring>
+#include <vector>
+
+#include "core/backend_helpers.h"
+#include "kernels/f32_gemm.h"
+#include "kernels/f32_window2d.h"
+#include "kernels/scratch.h"
+#include "ops/op_helpers.h"
+#include "x86_op.h"
+
+namespace zy {
+namespace x86 {
+namespace {
+
+bool convSupported(const zy_op_view_t* op, std::string* why) {
+  if (op->num_inputs < 2 || !allF32(op)) { *why = "only f32 Conv"; return false; }
+  if (op->inputs[0].rank != 4) { *why = "only 2-D convolutions"; return false; }
+  if (!op->inputs[1].is_constant || (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED && !op->inputs[2].is_constant)) {
+    *why = "weights and bias must be constants";
+    return false;
+  }
+  const Attributes a = attributesFromView(op);
+  const int64_t group = a.getInt("group", 1);
+  const bool depthwise = group == op->inputs[0].dims[1] && op->inputs[1].dims[0] == group && op->inputs[1].dims[1] == 1;
+  if (group != 1 && !depthwise) { *why = "grouped convolutions other than depthwise are not implemented for x86 yet"; return false; }
+  FusedActivation act;
+  if (!FusedActivation::parse(a, &act)) { *why = "unknown fused activation"; return false; }
+  return true;
+}
+
+// A convolution as one GEMM over the padded input. The input is copied once
+// into zero-padded planes, one per (channel, row phase, column phase) of the
+// stride, each Hq x Wq. Output pixel (oh, ow) becomes GEMM column
+// oh * Wq + ow, and the im2col row of tap (c, i, j) is then one plane read
+// from a fixed offset: every B row is contiguous and packs at memcpy speed.
+// The Wq - OW extra columns per output row are computed and dropped.
+struct PaddedImage {
+  int64_t SH, SW, Hq, Wq;
+
+  explicit PaddedImage(const WindowGeometry& g)
+      : SH(g.strides[0]), SW(g.strides[1]),
+        Hq(g.out[0] + (g.kernel[0] - 1) * g.dilations[0] / g.strides[0] + 1),  // one spare row for the dropped columns
+        Wq(g.out[1] + (g.kernel[1] - 1) * g.dilations[1] / g.strides[1]) {}
+
+  int64_t planeSize() const { return Hq * Wq; }
+  int64_t floats(int64_t C) const { return C * SH * SW * planeSize(); }
+
+  // Offset of im2col row (c, i, j) from the start of the padded image.
+  int64_t rowOffset(const WindowGeometry& g, int64_t c, int64_t i, int64_t j) const {
+    const int64_t di = i * g.dilations[0], dj = j * g.dilations[1];
+    return ((c * SH + di % SH) * SW + dj % SW) * planeSize() + (di / SH) * Wq + dj / SW;
+  }
+
+  void fill(const float* x, int64_t C, int64_t H, int64_t W, const WindowGeometry& g, float* dst, const ParallelFor& parallel) const {
+    parallel(static_cast<size_t>(C * SH * SW), [&](size_t begin, size_t end) {
+      for (size_t p = begin; p < end; ++p) {
+        const int64_t c = static_cast<int64_t>(p) / (SH * SW), pr = static_cast<int64_t>(p) / SW % SH, pc = static_cast<int64_t>(p) % SW;
+        float* plane = dst + static_cast<int64_t>(p) * planeSize();
+        // Plane column b holds input column b*SW + pc - pad_left.
+        const int64_t first = g.pad_begin[1] - pc, last = W - 1 + g.pad_begin[1] - pc;
+        const int64_t lo = std::min(Wq, first <= 0 ? 0 : (first + SW - 1) / SW);
+        const int64_t hi = std::max(lo, std::min(Wq, last < 0 ? 0 : last / SW + 1));
+        for (int64_t a = 0; a < Hq; ++a) {
+          float* row = plane + a * Wq;
+          const int64_t ih = a * SH + pr - g.pad_begin[0];
+          if (ih < 0 || ih >= H) { std::memset(row, 0, static_cast<size_t>(Wq) * sizeof(float)); continue; }
+          const float* src = x + (c * H + ih) * W + pc - g.pad_begin[1];
+          std::memset(row, 0, static_cast<size_t>(lo) * sizeof(float));
+          if (SW == 1) std::memcpy(row + lo, src + lo, static_cast<size_t>(hi - lo) * sizeof(float));
+          else
+            for (int64_t b = lo; b < hi; ++b) row[b] = src[b * SW];
+          std::memset(row + hi, 0, static_cast<size_t>(Wq - hi) * sizeof(float));
+        }
+      }
+    });
+  }
+};
+
+// B rows at base + offsets[k].
+class RowTablePacker : public BPacker {
+ public:
+  RowTablePacker(const float* base, const std::vector<int64_t>& offsets) : base_(base), offsets_(offsets) {}
+  void pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const override {
+    for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
+      const int64_t w = std::min(nr, ncols - j0);
+      float* panel = dst + (j0 / nr) * kc * nr;
+      for (int64_t kk = 0; kk < kc; ++kk) {
+        std::memcpy(panel + kk * nr, base_ + offsets_[static_cast<size_t>(k0 + kk)] + n0 + j0, static_cast<size_t>(w) * sizeof(float));
+        if (w < nr) std::memset(panel + kk * nr + w, 0, static_cast<size_t>(nr - w) * sizeof(float));
+      }
+    }
+  }
+
+ private:
+  const float* base_;
+  const std::vector<int64_t>& offsets_;
+};
+
+class ConvOp : public X86Op {
+ public:
+  ConvOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx), attrs_(attributesFromView(op)) {
+    FusedActivation::parse(attrs_, &act_);
+    const zy_tensor_view_t& w = op->inputs[1];
+    const int64_t m = w.dims[0], k = w.dims[1] * w.dims[2] * w.dims[3];
+    depthwise_ = attrs_.getInt("group", 1) != 1;
+    const float* wp = static_cast<const float*>(w.data);
+    if (depthwise_) {
+      dw_weights_.assign(wp, wp + m * k);
+    } else {  // packed once per session, for the kernel that suits this output
+      const zy_tensor_view_t& y = op->outputs[0];
+      const int64_t p = y.rank == 4 && y.dims[2] > 0 && y.dims[3] > 0 ? y.dims[2] * y.dims[3] : 0;
+      weights_ = packA(p > 0 ? selectGemmKernel(m, p) : ctx.gemm, wp, m, k, k);
+    }
+    if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
+      const float* bias = static_cast<const float*>(op->inputs[2].data);
+      bias_.assign(bias, bias + m);
+    }
+  }
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[1], &y = op->outputs[0];
+    const int64_t N = x.dims[0], C = x.dims[1], H = x.dims[2], W = x.dims[3], M = w.dims[0];
+    WindowGeometry g;
+    Status s = computeWindow(attrs_, {H, W}, {w.dims[2], w.dims[3]}, false, &g);
+    if (!s.ok()) { *err = s.message(); return s.code(); }
+    const int64_t P = g.out[0] * g.out[1];
+    if (y.dims[1] != M || y.dims[2] * y.dims[3] != P) { *err = "output shape does not match"; return ZY_INVALID_ARGUMENT; }
+    const float* xp = static_cast<const float*>(x.data);
+    float* yp = static_cast<float*>(y.data);
+    const float* bias = bias_.empty() ? nullptr : bias_.data();
+    if (depthwise_) {
+      const Window2d win = Window2d::from(g, H, W);
+      ctx_.parallel(static_cast<size_t>(N * C), [&](size_t begin, size_t end) {
+        float* scratch = threadScratch(win.scratchFloats());
+        for (size_t p = begin; p < end; ++p) {
+          const int64_t c = static_cast<int64_t>(p) % C;
+          dwconv2dChw(win, xp + static_cast<int64_t>(p) * H * W, dw_weights_.data() + c * win.KH * win.KW, bias ? bias[c] : 0.f,
+                      act_, yp + static_cast<int64_t>(p) * P, scratch);
+        }
+      });
+      return ZY_OK;
+    }
+    const bool pointwise = w.dims[2] == 1 && w.dims[3] == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 &&
+                           g.pad_begin[1] == 0 && g.pad_end[0] == 0 && g.pad_end[1] == 0;
+    if (pointwise) {  // a 1x1 stride-1 convolution is a GEMM on the input as it is
+      for (int64_t n = 0; n < N; ++n) gemm(weights_, xp + n * C * H * W, P, P, yp + n * M * P, P, bias, act_, ctx_.parallel);
+      return ZY_OK;
+    }
+    const PaddedImage img(g);
+    const int64_t KH = w.dims[2], KW = w.dims[3], OH = g.out[0], OW = g.out[1], NQ = OH * img.Wq;
+    offsets_.resize(static_cast<size_t>(C * KH * KW));
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t i = 0; i < KH; ++i)
+        for (int64_t j = 0; j < KW; ++j) offsets_[static_cast<size_t>((c * KH + i) * KW + j)] = img.rowOffset(g, c, i, j);
+    Workspace& ws = *ctx_.workspace;
+    ws.image.resize(static_cast<size_t>(img.floats(C)));
+    ws.output.resize(static_cast<size_t>(M * NQ));
+    for (int64_t n = 0; n < N; ++n) {
+      img.fill(xp + n * C * H * W, C, H, W, g, ws.image.data(), ctx_.parallel);
+      gemm(weights_, RowTablePacker(ws.image.data(), offsets_), NQ, ws.output.data(), NQ, bias, act_, ctx_.parallel);
+      float* yn = yp + n * M * P;
+      ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
+        for (size_t m = begin; m < end; ++m)
+          for (int64_t oh = 0; oh < OH; ++oh)
+            std::memcpy(yn + (static_cast<int64_t>(m) * OH + oh) * OW, ws.output.data() + static_cast<int64_t>(m) * NQ + oh * img.Wq,
+                        static_cast<size_t>(OW) * sizeof(float));
+      });
+    }
+    return ZY_OK;
+  }
+
+ private:
+  OpContext ctx_;
+  Attributes attrs_;
+  FusedActivation act_;
+  bool depthwise_ = false;
+  std::vector<float> dw_weights_;  // depthwise: [C][KH*KW]
+  PackedA weights_;
+  std::vector<float> bias_;
+  std::vector<int64_t> offsets_;  // per im2col row: where it starts in the padded image
+};
+
+std::unique_ptr<X86Op> prepareConv(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<ConvOp>(ctx, op); }
+
+}  // namespace
+
+const OpKind kConvOps[] = {{"Conv", convSupported, prepareConv}};
+const size_t kNumConvOps = 1;
+
+}  // namespace x86
+}  // namespace zy

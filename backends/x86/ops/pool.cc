@@ -1,0 +1,93 @@
+// Pooling on x86: 2-D MaxPool and AveragePool with the sliding-window kernel
+// (one channel plane per task), GlobalAveragePool as a vector sum per plane.
+#include <vector>
+
+#include "core/backend_helpers.h"
+#include "kernels/f32_window2d.h"
+#include "kernels/scratch.h"
+#include "ops/op_helpers.h"
+#include "x86_op.h"
+
+namespace zy {
+namespace x86 {
+namespace {
+
+bool pool2dSupported(const zy_op_view_t* op, std::string* why) {
+  if (!allF32(op) || op->num_inputs != 1) { *why = "only f32 pooling"; return false; }
+  if (op->inputs[0].rank != 4) { *why = "only 2-D pooling"; return false; }
+  if (op->num_outputs != 1) { *why = "MaxPool's Indices output is not implemented for x86"; return false; }
+  const Attributes a = attributesFromView(op);
+  for (int64_t d : a.getInts("dilations"))
+    if (d != 1 && std::string(op->type) == "AveragePool") { *why = "dilated AveragePool"; return false; }
+  return true;
+}
+
+class Pool2dOp : public X86Op {
+ public:
+  Pool2dOp(const OpContext& ctx, const zy_op_view_t* op)
+      : ctx_(ctx), attrs_(attributesFromView(op)), max_(std::string(op->type) == "MaxPool") {}
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
+    const int64_t NC = x.dims[0] * x.dims[1], H = x.dims[2], W = x.dims[3];
+    WindowGeometry g;
+    Status s = computeWindow(attrs_, {H, W}, attrs_.getInts("kernel_shape"), attrs_.getInt("ceil_mode", 0) != 0, &g);
+    if (!s.ok()) { *err = s.message(); return s.code(); }
+    if (y.dims[2] != g.out[0] || y.dims[3] != g.out[1]) { *err = "output shape does not match"; return ZY_INVALID_ARGUMENT; }
+    const Window2d win = Window2d::from(g, H, W);
+    const bool include_pad = attrs_.getInt("count_include_pad", 0) != 0;
+    const float* xp = static_cast<const float*>(x.data);
+    float* yp = static_cast<float*>(y.data);
+    ctx_.parallel(static_cast<size_t>(NC), [&](size_t begin, size_t end) {
+      float* scratch = threadScratch(win.scratchFloats());
+      for (size_t p = begin; p < end; ++p) {
+        const float* xc = xp + static_cast<int64_t>(p) * H * W;
+        float* yc = yp + static_cast<int64_t>(p) * win.OH * win.OW;
+        if (max_) maxpool2dChw(win, xc, yc, scratch);
+        else avgpool2dChw(win, xc, include_pad, yc, scratch);
+      }
+    });
+    return ZY_OK;
+  }
+
+ private:
+  OpContext ctx_;
+  Attributes attrs_;
+  bool max_;
+};
+
+bool globalAvgSupported(const zy_op_view_t* op, std::string* why) {
+  if (!allF32(op) || op->num_inputs != 1 || op->inputs[0].rank < 3) { *why = "only f32 GlobalAveragePool of rank 3 or more"; return false; }
+  return true;
+}
+
+class GlobalAvgPoolOp : public X86Op {
+ public:
+  explicit GlobalAvgPoolOp(const OpContext& ctx) : ctx_(ctx) {}
+  zy_status_code_t run(const zy_op_view_t* op, std::string*) override {
+    const zy_tensor_view_t& x = op->inputs[0];
+    const int64_t planes = x.dims[0] * x.dims[1], hw = elementCount(x) / (planes > 0 ? planes : 1);
+    const float* xp = static_cast<const float*>(x.data);
+    float* yp = static_cast<float*>(op->outputs[0].data);
+    ctx_.parallel(static_cast<size_t>(planes), [&](size_t b, size_t e) {
+      globalAvgPoolChw(xp + static_cast<int64_t>(b) * hw, static_cast<int64_t>(e - b), hw, yp + b);
+    });
+    return ZY_OK;
+  }
+
+ private:
+  OpContext ctx_;
+};
+
+std::unique_ptr<X86Op> preparePool2d(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<Pool2dOp>(ctx, op); }
+std::unique_ptr<X86Op> prepareGlobalAvg(const OpContext& ctx, const zy_op_view_t*) { return std::make_unique<GlobalAvgPoolOp>(ctx); }
+
+}  // namespace
+
+const OpKind kPoolOps[] = {{"MaxPool", pool2dSupported, preparePool2d},
+                           {"AveragePool", pool2dSupported, preparePool2d},
+                           {"GlobalAveragePool", globalAvgSupported, prepareGlobalAvg}};
+const size_t kNumPoolOps = 3;
+
+}  // namespace x86
+}  // namespace zy

@@ -1,0 +1,63 @@
+// The x86 backend's ops: each op type the backend takes has a capability
+// check (which says why not) and a prepare step that builds an X86Op, the
+// per-session state (packed weights, buffers) that runs it.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/attributes.h"
+#include "kernels/f32_gemm.h"
+#include "zy/backend.h"
+
+namespace zy {
+namespace x86 {
+
+// Scratch buffers shared by the ops of one backend instance (one session):
+// a session runs one op at a time, so ops may borrow them for a run.
+struct Workspace {
+  std::vector<float> image, output;
+};
+
+// What every op gets from the backend: the session's threads, the best GEMM
+// microkernel of this CPU and the shared workspace.
+struct OpContext {
+  const GemmKernel* gemm = nullptr;
+  ParallelFor parallel;
+  Workspace* workspace = nullptr;
+};
+
+class X86Op {
+ public:
+  virtual ~X86Op() = default;
+  // Runs on the op's current tensors; on failure says why in *err.
+  virtual zy_status_code_t run(const zy_op_view_t* op, std::string* err) = 0;
+};
+
+struct OpKind {
+  const char* type;  // ONNX op type
+  bool (*supported)(const zy_op_view_t* op, std::string* why);
+  std::unique_ptr<X86Op> (*prepare)(const OpContext& ctx, const zy_op_view_t* op);
+};
+
+// The op kinds of each ops/*.cc file, in one table (x86_backend.cc).
+extern const OpKind kConvOps[], kGemmOps[], kPoolOps[], kElementwiseOps[];
+extern const size_t kNumConvOps, kNumGemmOps, kNumPoolOps, kNumElementwiseOps;
+
+// Shared capability checks.
+inline bool allF32(const zy_op_view_t* op) {
+  for (size_t i = 0; i < op->num_inputs; ++i)
+    if (op->inputs[i].dtype != ZY_DTYPE_F32 && op->inputs[i].dtype != ZY_DTYPE_UNDEFINED) return false;
+  for (size_t i = 0; i < op->num_outputs; ++i)
+    if (op->outputs[i].dtype != ZY_DTYPE_F32) return false;
+  return true;
+}
+inline int64_t elementCount(const zy_tensor_view_t& t) {
+  int64_t n = 1;
+  for (int32_t i = 0; i < t.rank; ++i) n *= t.dims[i];
+  return n;
+}
+
+}  // namespace x86
+}  // namespace zy
