@@ -14,6 +14,7 @@ import torchvision
 ZOO = {
     "mobilenet_v2": lambda: torchvision.models.mobilenet_v2(weights=None),
     "resnet18": lambda: torchvision.models.resnet18(weights=None),
+    "resnet50": lambda: torchvision.models.resnet50(weights=None),
     "squeezenet1_1": lambda: torchvision.models.squeezenet1_1(weights=None),
     "shufflenet_v2_x1_0": lambda: torchvision.models.shufflenet_v2_x1_0(weights=None),
     "efficientnet_b0": lambda: torchvision.models.efficientnet_b0(weights=None),

@@ -3,6 +3,8 @@
 #include <cpuid.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 
 namespace zy {
 namespace x86 {
@@ -42,8 +44,19 @@ CpuFeatures detect() {
 
 }  // namespace
 
+// ZY_X86_ISA=avx2 hides AVX-512 and AMX, so that the AVX2 kernels can be
+// tested (and compared) on a machine that has both.
+CpuFeatures limitedByEnvironment(CpuFeatures f) {
+  const char* isa = std::getenv("ZY_X86_ISA");
+  if (isa && std::strcmp(isa, "avx2") == 0) {
+    f.avx512f = f.avx512bw = f.avx512vl = f.avx512dq = f.avx512vnni = f.avx512bf16 = false;
+    f.amx_tile = f.amx_int8 = f.amx_bf16 = false;
+  }
+  return f;
+}
+
 const CpuFeatures& cpuFeatures() {
-  static const CpuFeatures f = detect();
+  static const CpuFeatures f = limitedByEnvironment(detect());
   return f;
 }
 

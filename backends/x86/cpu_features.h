@@ -12,6 +12,7 @@ struct CpuFeatures {
   bool amx_tile = false, amx_int8 = false, amx_bf16 = false;
 };
 
+// Read once; ZY_X86_ISA=avx2 in the environment hides AVX-512 and AMX.
 const CpuFeatures& cpuFeatures();
 
 }  // namespace x86

@@ -32,7 +32,9 @@ void BM_F32Gemm(benchmark::State& state, const zy::x86::GemmKernel* kernel) {
 // Square GEMMs and the shapes of typical convolutions as GEMMs (M = output
 // channels, N = output pixels, K = input channels x kernel).
 const std::vector<std::vector<int64_t>> kShapes = {
-    {256, 256, 256}, {1024, 1024, 1024}, {64, 3136, 576}, {128, 784, 1152}, {512, 49, 4608}, {96, 12544, 16}};
+    {256, 256, 256}, {1024, 1024, 1024}, {64, 3136, 576}, {128, 784, 1152}, {512, 49, 4608}, {96, 12544, 16},
+    // MobileNetV2's pointwise convolutions: expand (small K) and project (small M).
+    {144, 3136, 24}, {24, 3136, 144}, {192, 784, 32}, {384, 196, 64}, {64, 196, 384}, {960, 49, 160}, {1280, 49, 320}};
 
 int registerAll() {
   for (const zy::x86::GemmKernel* k : zy::x86::availableGemmKernels())

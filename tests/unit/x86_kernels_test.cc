@@ -142,6 +142,81 @@ TEST(X86Gemm, GemmOpMatchesReference) {
   }
 }
 
+// Runs a one-node graph with ref and with x86 first; checks that x86 took it
+// and that the outputs agree.
+void expectSameAsReference(GraphBuilder& g, const std::vector<float>& in, const std::string& what) {
+  std::string used_ref, used_x86;
+  std::vector<float> want = runConv(g.model(), in, "ref", &used_ref), got = runConv(g.model(), in, "x86", &used_x86);
+  EXPECT_EQ(used_x86, "x86") << what;
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-5f * std::max(1.f, std::fabs(want[i]))) << what << " i=" << i;
+}
+
+std::vector<float> randomValues(size_t n, std::mt19937& rng) {
+  std::uniform_real_distribution<float> u(-2.f, 2.f);
+  std::vector<float> v(n);
+  for (auto& x : v) x = u(rng);
+  return v;
+}
+
+TEST(X86Pool, MatchesReferenceOverASweep) {
+  std::mt19937 rng(21);
+  struct Case { const char* op; int64_t c, h, w, k, stride, pad, ceil, include_pad, dil; };
+  const Case cases[] = {{"MaxPool", 3, 112, 112, 3, 2, 1, 0, 0, 1}, {"MaxPool", 2, 13, 13, 3, 2, 0, 1, 0, 1},
+                        {"MaxPool", 2, 9, 11, 2, 2, 0, 0, 0, 1},    {"MaxPool", 2, 10, 9, 3, 1, 1, 0, 0, 2},
+                        {"MaxPool", 1, 5, 7, 5, 3, 2, 1, 0, 1},     {"AveragePool", 3, 14, 14, 3, 1, 1, 0, 0, 1},
+                        {"AveragePool", 3, 14, 14, 3, 1, 1, 0, 1, 1}, {"AveragePool", 2, 11, 9, 3, 2, 1, 1, 1, 1},
+                        {"AveragePool", 2, 11, 9, 2, 2, 0, 1, 0, 1}, {"AveragePool", 1, 7, 7, 7, 1, 0, 0, 0, 1}};
+  for (const Case& cs : cases) {
+    GraphBuilder g;
+    int32_t x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});
+    Attributes a = attrs({Attribute::Ints("kernel_shape", {cs.k, cs.k}), Attribute::Ints("strides", {cs.stride, cs.stride}),
+                          Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad}), Attribute::Int("ceil_mode", cs.ceil)});
+    if (std::string(cs.op) == "AveragePool") a.set(Attribute::Int("count_include_pad", cs.include_pad));
+    else a.set(Attribute::Ints("dilations", {cs.dil, cs.dil}));
+    g.output(g.node(cs.op, {x}, a));
+    expectSameAsReference(g, randomValues(cs.c * cs.h * cs.w, rng),
+                          std::string(cs.op) + " h=" + std::to_string(cs.h) + " k=" + std::to_string(cs.k) + " s=" + std::to_string(cs.stride));
+  }
+  GraphBuilder g;
+  g.output(g.node("GlobalAveragePool", {g.input("x", DType::F32, {1, 37, 7, 9})}));
+  expectSameAsReference(g, randomValues(37 * 63, rng), "GlobalAveragePool");
+}
+
+TEST(X86Elementwise, BroadcastsMatchReference) {
+  std::mt19937 rng(23);
+  struct Case { const char* op; Shape a, b; };
+  const Case cases[] = {{"Add", {1, 8, 5, 7}, {1, 8, 5, 7}}, {"Mul", {2, 8, 5, 7}, {2, 8, 1, 1}}, {"Sub", {1, 8, 5, 7}, {8, 1, 1}},
+                        {"Div", {8, 1, 1}, {1, 8, 5, 7}},    {"Sub", {3}, {2, 5, 3}},          {"Add", {2, 5, 3}, {3}},
+                        {"Mul", {4, 33}, {1}},               {"Div", {1}, {4, 33}},            {"Add", {1, 16, 64, 64}, {1, 16, 64, 64}}};
+  for (const Case& cs : cases) {
+    GraphBuilder g;
+    int32_t a = g.input("a", DType::F32, cs.a);
+    std::vector<float> bv = randomValues(static_cast<size_t>(numElements(cs.b)), rng);
+    if (std::string(cs.op) == "Div") for (auto& v : bv) v = v >= 0 ? v + 0.5f : v - 0.5f;
+    std::vector<float> av = randomValues(static_cast<size_t>(numElements(cs.a)), rng);
+    if (std::string(cs.op) == "Div") for (auto& v : av) v = v >= 0 ? v + 0.5f : v - 0.5f;
+    g.output(g.node(cs.op, {a, g.constant("b", Value::f32(cs.b, bv))}));
+    expectSameAsReference(g, av, std::string(cs.op) + " case");
+  }
+}
+
+TEST(X86Elementwise, ActivationsMatchReference) {
+  std::mt19937 rng(29);
+  const std::vector<std::pair<std::string, Attributes>> ops = {
+      {"Relu", {}}, {"Sigmoid", {}}, {"HardSwish", {}}, {"LeakyRelu", attrs({Attribute::Float("alpha", 0.1f)})},
+      {"HardSigmoid", attrs({Attribute::Float("alpha", 0.3f), Attribute::Float("beta", 0.4f)})}};
+  for (const auto& [op, a] : ops) {
+    GraphBuilder g;
+    g.output(g.node(op, {g.input("x", DType::F32, {3, 1000})}, a));
+    expectSameAsReference(g, randomValues(3000, rng), op);
+  }
+  GraphBuilder g;
+  int32_t x = g.input("x", DType::F32, {2, 77});
+  g.output(g.node("Clip", {x, g.constant("lo", Value::f32({}, {-0.5f})), g.constant("hi", Value::f32({}, {1.5f}))}));
+  expectSameAsReference(g, randomValues(154, rng), "Clip");
+}
+
 TEST(X86Conv, GroupedConvFallsBackToReference) {
   GraphBuilder g;
   int32_t x = g.input("x", DType::F32, {1, 4, 5, 5});

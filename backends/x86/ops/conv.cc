@@ -133,13 +133,14 @@ class ConvOp : public X86Op {
     float* yp = static_cast<float*>(y.data);
     const float* bias = bias_.empty() ? nullptr : bias_.data();
     if (depthwise_) {
-      const Window2d win = Window2d::from(g, H, W);
+      const Window2d win(g, H, W);
+      const int64_t taps = w.dims[2] * w.dims[3];
       ctx_.parallel(static_cast<size_t>(N * C), [&](size_t begin, size_t end) {
         float* scratch = threadScratch(win.scratchFloats());
         for (size_t p = begin; p < end; ++p) {
           const int64_t c = static_cast<int64_t>(p) % C;
-          dwconv2dChw(win, xp + static_cast<int64_t>(p) * H * W, dw_weights_.data() + c * win.KH * win.KW, bias ? bias[c] : 0.f,
-                      act_, yp + static_cast<int64_t>(p) * P, scratch);
+          win.dwconv(xp + static_cast<int64_t>(p) * H * W, dw_weights_.data() + c * taps, bias ? bias[c] : 0.f, act_,
+                     yp + static_cast<int64_t>(p) * P, scratch);
         }
       });
       return ZY_OK;

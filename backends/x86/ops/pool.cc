@@ -34,17 +34,17 @@ class Pool2dOp : public X86Op {
     Status s = computeWindow(attrs_, {H, W}, attrs_.getInts("kernel_shape"), attrs_.getInt("ceil_mode", 0) != 0, &g);
     if (!s.ok()) { *err = s.message(); return s.code(); }
     if (y.dims[2] != g.out[0] || y.dims[3] != g.out[1]) { *err = "output shape does not match"; return ZY_INVALID_ARGUMENT; }
-    const Window2d win = Window2d::from(g, H, W);
-    const bool include_pad = attrs_.getInt("count_include_pad", 0) != 0;
+    Window2d win(g, H, W);
+    if (!max_) win.setAverageCounts(attrs_.getInt("count_include_pad", 0) != 0, g);
     const float* xp = static_cast<const float*>(x.data);
     float* yp = static_cast<float*>(y.data);
     ctx_.parallel(static_cast<size_t>(NC), [&](size_t begin, size_t end) {
       float* scratch = threadScratch(win.scratchFloats());
       for (size_t p = begin; p < end; ++p) {
         const float* xc = xp + static_cast<int64_t>(p) * H * W;
-        float* yc = yp + static_cast<int64_t>(p) * win.OH * win.OW;
-        if (max_) maxpool2dChw(win, xc, yc, scratch);
-        else avgpool2dChw(win, xc, include_pad, yc, scratch);
+        float* yc = yp + static_cast<int64_t>(p) * win.outputs();
+        if (max_) win.maxpool(xc, yc, scratch);
+        else win.avgpool(xc, yc, scratch);
       }
     });
     return ZY_OK;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -53,10 +54,14 @@ class TbbPool : public ThreadPool {
   tbb::task_arena arena_;
 };
 #else
-// A job lives on the caller's stack for one parallelFor. Workers join it
-// under the lock (active++) and the caller returns only when every chunk is
-// done and no worker is still inside it, so no one touches a stale job.
-// num_threads includes the calling thread, which takes chunks too.
+// Workers spin for a short while after each job before they sleep: a network
+// runs a parallel loop per op, hundreds per inference, and waking a sleeping
+// thread costs tens of microseconds each time. num_threads includes the
+// calling thread, which takes chunks too.
+//
+// Chunks are claimed from one 64-bit ticket, (generation << 32) | next chunk,
+// so a worker that wakes late for an old job can never claim a chunk of a
+// newer one; the job's fields are atomics for the same reason.
 class NativePool : public ThreadPool {
  public:
   explicit NativePool(int n) {
@@ -66,7 +71,7 @@ class NativePool : public ThreadPool {
   ~NativePool() override {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
+      stop_.store(true);
     }
     cv_.notify_all();
     for (auto& t : workers_) t.join();
@@ -74,68 +79,77 @@ class NativePool : public ThreadPool {
   void parallelFor(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) override {
     const size_t chunks = chunkCount(n, grain, num_threads_);
     if (chunks <= 1) { if (n) fn(0, n); return; }
-    Job job{&fn, n, (n + chunks - 1) / chunks, chunks};
+    fn_.store(&fn, std::memory_order_relaxed);
+    n_.store(n, std::memory_order_relaxed);
+    step_.store((n + chunks - 1) / chunks, std::memory_order_relaxed);
+    chunks_.store(chunks, std::memory_order_relaxed);
+    done_.store(0, std::memory_order_relaxed);
+    const uint32_t gen = generation_.load(std::memory_order_relaxed) + 1;
+    ticket_.store(static_cast<uint64_t>(gen) << 32, std::memory_order_release);
     {
-      std::lock_guard<std::mutex> lock(mu_);
-      job_ = &job;
-      ++generation_;
+      std::lock_guard<std::mutex> lock(mu_);  // sleepers re-check the generation under this lock
+      generation_.store(gen, std::memory_order_release);
     }
-    cv_.notify_all();
-    runJob(job);
-    std::unique_lock<std::mutex> lock(mu_);
-    done_cv_.wait(lock, [&] { return job.done == job.chunks && job.active == 0; });
-    job_ = nullptr;
+    if (sleepers_.load() > 0) cv_.notify_all();
+    runChunks(gen);
+    while (done_.load(std::memory_order_acquire) < chunks) pause();
   }
 
  private:
-  struct Job {
-    const std::function<void(size_t, size_t)>* fn;
-    size_t n, step, chunks;
-    std::atomic<size_t> next{0};
-    size_t done = 0;  // guarded by mu_
-    int active = 0;   // workers inside runJob; guarded by mu_
-  };
+  static void pause() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+  }
 
-  void runJob(Job& j) {
-    size_t finished = 0;
+  void runChunks(uint32_t gen) {
+    uint64_t t = ticket_.load(std::memory_order_acquire);
     for (;;) {
-      const size_t c = j.next.fetch_add(1);
-      if (c >= j.chunks) break;
-      const size_t b = c * j.step, e = std::min(j.n, b + j.step);
-      if (b < e) (*j.fn)(b, e);
-      ++finished;
+      if (static_cast<uint32_t>(t >> 32) != gen) return;
+      const size_t c = static_cast<uint32_t>(t), chunks = chunks_.load(std::memory_order_relaxed);
+      if (c >= chunks) return;
+      if (!ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel)) continue;
+      const size_t step = step_.load(std::memory_order_relaxed), n = n_.load(std::memory_order_relaxed);
+      const size_t b = c * step, e = std::min(n, b + step);
+      if (b < e) (*fn_.load(std::memory_order_relaxed))(b, e);
+      done_.fetch_add(1, std::memory_order_release);
+      t = ticket_.load(std::memory_order_acquire);
     }
-    std::lock_guard<std::mutex> lock(mu_);
-    j.done += finished;
   }
 
   void workerLoop() {
-    uint64_t seen = 0;
+    uint32_t seen = 0;
     for (;;) {
-      Job* j;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return stop_ || (job_ && generation_ != seen); });
-        if (stop_) return;
-        seen = generation_;
-        j = job_;
-        ++j->active;
+      const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicros);
+      uint32_t gen;
+      for (int i = 0; (gen = generation_.load(std::memory_order_acquire)) == seen && !stop_.load(); ++i) {
+        pause();
+        if ((i & 255) == 255 && std::chrono::steady_clock::now() > spin_until) {
+          std::unique_lock<std::mutex> lock(mu_);
+          ++sleepers_;
+          cv_.wait(lock, [&] { return stop_.load() || generation_.load() != seen; });
+          --sleepers_;
+        }
       }
-      runJob(*j);
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        --j->active;
-      }
-      done_cv_.notify_all();
+      if (stop_.load()) return;
+      seen = gen;
+      runChunks(gen);
     }
   }
 
+  static constexpr int kSpinMicros = 200;
+
   std::vector<std::thread> workers_;
   std::mutex mu_;
-  std::condition_variable cv_, done_cv_;
-  Job* job_ = nullptr;
-  uint64_t generation_ = 0;
-  bool stop_ = false;
+  std::condition_variable cv_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> sleepers_{0};
+  std::atomic<uint32_t> generation_{0};
+  std::atomic<uint64_t> ticket_{0};
+  std::atomic<const std::function<void(size_t, size_t)>*> fn_{nullptr};
+  std::atomic<size_t> n_{0}, step_{0}, chunks_{0}, done_{0};
 };
 #endif
 

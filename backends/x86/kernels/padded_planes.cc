@@ -1,0 +1,101 @@
+#include "padded_planes.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "cpu_features.h"
+
+namespace zy {
+namespace x86 {
+
+namespace {
+
+// even[k] = x[2k], odd[k] = x[2k+1] for k < n.
+__attribute__((target("avx512f"))) void deinterleaveAvx512(const float* x, int64_t n, float* even, float* odd) {
+  const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i io = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  int64_t k = 0;
+  for (; k + 16 <= n; k += 16) {
+    const __m512 a = _mm512_loadu_ps(x + 2 * k), b = _mm512_loadu_ps(x + 2 * k + 16);
+    _mm512_storeu_ps(even + k, _mm512_permutex2var_ps(a, ie, b));
+    _mm512_storeu_ps(odd + k, _mm512_permutex2var_ps(a, io, b));
+  }
+  for (; k < n; ++k) {
+    even[k] = x[2 * k];
+    odd[k] = x[2 * k + 1];
+  }
+}
+
+}  // namespace
+
+PaddedPlanes::PaddedPlanes(const WindowGeometry& g, int64_t h, int64_t w, int64_t slack)
+    : H(h), W(w), OH(g.out[0]), OW(g.out[1]), SH(g.strides[0]), SW(g.strides[1]), DH(g.dilations[0]), DW(g.dilations[1]),
+      pad_top(g.pad_begin[0]), pad_left(g.pad_begin[1]), KH(g.kernel[0]), KW(g.kernel[1]) {
+  Hq = OH + (KH - 1) * DH / SH + 1;  // one spare row: the dropped columns of the last output row read past it
+  Wq = OW + (KW - 1) * DW / SW;
+  phase_stride = Hq * Wq + slack;
+}
+
+int64_t PaddedPlanes::tapOffset(int64_t i, int64_t j) const {
+  const int64_t di = i * DH, dj = j * DW;
+  return ((di % SH) * SW + dj % SW) * phase_stride + (di / SH) * Wq + dj / SW;
+}
+
+void PaddedPlanes::fill(const float* x, float v, float* dst) const {
+  // Phase column b of phase pc holds input column b*SW + pc - pad_left.
+  int64_t lo[8], hi[8];  // valid columns per column phase (strides up to 8 take the fast path)
+  const bool small_stride = SW <= 8;
+  for (int64_t pc = 0; pc < SW && small_stride; ++pc) {
+    const int64_t first = pad_left - pc, last = W - 1 + pad_left - pc;
+    lo[pc] = std::min(Wq, first <= 0 ? 0 : (first + SW - 1) / SW);
+    hi[pc] = std::max(lo[pc], std::min(Wq, last < 0 ? 0 : last / SW + 1));
+  }
+  const bool fast2 = SW == 2 && cpuFeatures().avx512f;
+  float* tmp = nullptr;
+  float even_odd[2 * 512];
+  if (fast2 && W <= 1024) tmp = even_odd;
+  for (int64_t pr = 0; pr < SH; ++pr) {
+    for (int64_t a = 0; a < Hq; ++a) {
+      const int64_t ih = a * SH + pr - pad_top;
+      const bool inside = ih >= 0 && ih < H;
+      const float* src_row = inside ? x + ih * W : nullptr;
+      if (tmp && inside) {
+        deinterleaveAvx512(src_row, W / 2, tmp, tmp + 512);
+        if (W & 1) tmp[W / 2] = src_row[W - 1];
+      }
+      for (int64_t pc = 0; pc < SW; ++pc) {
+        float* row = dst + (pr * SW + pc) * phase_stride + a * Wq;
+        if (!inside) { std::fill(row, row + Wq, v); continue; }
+        int64_t l, h;
+        if (small_stride) { l = lo[pc]; h = hi[pc]; }
+        else {
+          const int64_t first = pad_left - pc, last = W - 1 + pad_left - pc;
+          l = std::min(Wq, first <= 0 ? 0 : (first + SW - 1) / SW);
+          h = std::max(l, std::min(Wq, last < 0 ? 0 : last / SW + 1));
+        }
+        std::fill(row, row + l, v);
+        std::fill(row + h, row + Wq, v);
+        const int64_t shift = pc - pad_left;  // input column = b*SW + shift
+        if (SW == 1) {
+          std::memcpy(row + l, src_row + l + shift, static_cast<size_t>(h - l) * sizeof(float));
+        } else if (tmp) {  // input column 2b + shift is entry b + floor(shift / 2) of the evens or the odds
+          const int64_t odd = shift & 1, base = (shift - odd) / 2;
+          std::memcpy(row + l, (odd ? tmp + 512 : tmp) + l + base, static_cast<size_t>(h - l) * sizeof(float));
+        } else {
+          for (int64_t b = l; b < h; ++b) row[b] = src_row[b * SW + shift];
+        }
+      }
+    }
+  }
+  for (int64_t p = 0; p < phases(); ++p) std::fill(dst + p * phase_stride + Hq * Wq, dst + (p + 1) * phase_stride, v);
+}
+
+void PaddedPlanes::dropPadColumns(const float* flat, float* y) const {
+  if (Wq == OW) { std::memcpy(y, flat, static_cast<size_t>(OH * OW) * sizeof(float)); return; }
+  for (int64_t oh = 0; oh < OH; ++oh) std::memcpy(y + oh * OW, flat + oh * Wq, static_cast<size_t>(OW) * sizeof(float));
+}
+
+}  // namespace x86
+}  // namespace zy

@@ -1,0 +1,40 @@
+// One input plane, zero- (or otherwise) padded and split by stride phase, so
+// that a strided, dilated sliding window becomes contiguous reads: plane
+// (pr, pc) row a, column b holds input (a*SH + pr - pad_top, b*SW + pc - pad_left).
+// Output pixel (oh, ow) is flat index oh * Wq + ow, and kernel tap (i, j)
+// reads phase ((i*DH) % SH, (j*DW) % SW) at that index plus
+// ((i*DH) / SH) * Wq + (j*DW) / SW. The Wq - OW columns past each output
+// row are computed and dropped. Used by the convolution GEMM (conv.cc) and
+// the sliding-window kernels (f32_window2d).
+#pragma once
+#include <cstdint>
+
+#include "ops/op_helpers.h"
+
+namespace zy {
+namespace x86 {
+
+struct PaddedPlanes {
+  int64_t H = 0, W = 0, OH = 0, OW = 0;
+  int64_t SH = 1, SW = 1, DH = 1, DW = 1, pad_top = 0, pad_left = 0;
+  int64_t KH = 1, KW = 1;
+  int64_t Hq = 0, Wq = 0;  // rows and columns of one phase plane
+  int64_t phase_stride = 0;  // floats from one phase plane to the next (with slack for vector overreads)
+
+  // slack: floats readable past the last output's window (vector tails).
+  PaddedPlanes(const WindowGeometry& g, int64_t H, int64_t W, int64_t slack);
+
+  int64_t phases() const { return SH * SW; }
+  int64_t floats() const { return phases() * phase_stride; }  // one input plane
+  int64_t outputs() const { return OH * Wq; }                  // flat outputs, with the dropped columns
+  // Where tap (i, j) starts, from the first phase plane.
+  int64_t tapOffset(int64_t i, int64_t j) const;
+
+  // Copies one input plane x [H, W] into dst (floats() floats), padding with `fill`.
+  void fill(const float* x, float fill_value, float* dst) const;
+  // Copies the flat outputs [OH, Wq] into y [OH, OW].
+  void dropPadColumns(const float* flat, float* y) const;
+};
+
+}  // namespace x86
+}  // namespace zy
