@@ -92,6 +92,36 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
   }
 }
 
+// Shapes that take the Winograd F(4x4, 3x3) path (3x3, stride 1, enough
+// channels and tiles), with edges that cut tiles: its error stays within
+// 1e-4 of the output's largest magnitude.
+TEST(X86Conv, WinogradMatchesReference) {
+  std::mt19937 rng(31);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  struct Case { int64_t c, h, w, m, pad; const char* act; };
+  const Case cases[] = {{32, 28, 28, 16, 1, "Relu"}, {33, 30, 29, 13, 1, ""}, {128, 14, 15, 24, 1, "Clip"}, {40, 31, 33, 8, 0, "Silu"}};
+  for (const Case& cs : cases) {
+    GraphBuilder g;
+    int32_t x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});
+    std::vector<float> w(cs.m * cs.c * 9), b(cs.m);
+    for (auto& v : w) v = u(rng);
+    for (auto& v : b) v = u(rng);
+    Attributes a = attrs({Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad})});
+    if (*cs.act) a.set(Attribute::String("activation", cs.act));
+    if (std::string(cs.act) == "Clip") { a.set(Attribute::Float("activation_alpha", 0.f)); a.set(Attribute::Float("activation_beta", 6.f)); }
+    g.output(g.node("Conv", {x, g.constant("W", Value::f32({cs.m, cs.c, 3, 3}, w)), g.constant("B", Value::f32({cs.m}, b))}, a));
+    std::vector<float> in(cs.c * cs.h * cs.w);
+    for (auto& v : in) v = u(rng);
+    std::string used_ref, used_x86;
+    std::vector<float> want = runConv(g.model(), in, "ref", &used_ref), got = runConv(g.model(), in, "x86", &used_x86);
+    EXPECT_EQ(used_x86, "x86");
+    ASSERT_EQ(got.size(), want.size());
+    float top = 0.f;
+    for (float v : want) top = std::max(top, std::fabs(v));
+    for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-4f * top) << "c=" << cs.c << " i=" << i;
+  }
+}
+
 TEST(X86Conv, DepthwiseMatchesReference) {
   if (x86::availableGemmKernels().empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
   std::mt19937 rng(13);
