@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "core/backend_helpers.h"
+#include "kernels/f32_activation.h"
 #include "kernels/f32_gemm.h"
+#include "kernels/f32_gemv.h"
 #include "kernels/f32_window2d.h"
 #include "kernels/f32_winograd.h"
 #include "kernels/scratch.h"
@@ -125,6 +127,7 @@ class ConvOp : public X86Op {
       const zy_tensor_view_t& y = op->outputs[0];
       const int64_t p = y.rank == 4 && y.dims[2] > 0 && y.dims[3] > 0 ? y.dims[2] * y.dims[3] : 0;
       weights_ = packA(p > 0 ? selectGemmKernel(m, p) : ctx.gemm, wp, m, k, k);
+      if (p == 1 && k == w.dims[1]) rows_.assign(wp, wp + m * k);  // 1x1 on a 1x1 image: dot products
     }
     if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
       const float* bias = static_cast<const float*>(op->inputs[2].data);
@@ -159,6 +162,15 @@ class ConvOp : public X86Op {
     const bool pointwise = w.dims[2] == 1 && w.dims[3] == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 &&
                            g.pad_begin[1] == 0 && g.pad_end[0] == 0 && g.pad_end[1] == 0;
     if (!winograd_.empty()) return runWinograd(xp, N, C, H, W, M, g, bias, yp);
+    if (pointwise && P == 1 && !rows_.empty()) {  // squeeze-excite: one dot product per output channel
+      for (int64_t n = 0; n < N; ++n) {
+        ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
+          gemvRows(rows_.data(), xp + n * C, C, bias, yp + n * M, static_cast<int64_t>(begin), static_cast<int64_t>(end));
+          applyActivation(yp + n * M + begin, static_cast<int64_t>(end - begin), act_);
+        });
+      }
+      return ZY_OK;
+    }
     if (pointwise) {  // a 1x1 stride-1 convolution is a GEMM on the input as it is
       for (int64_t n = 0; n < N; ++n) gemm(weights_, xp + n * C * H * W, P, P, yp + n * M * P, P, bias, act_, ctx_.parallel);
       return ZY_OK;
@@ -254,6 +266,7 @@ class ConvOp : public X86Op {
   bool depthwise_ = false;
   std::vector<PackedA> winograd_;  // Winograd: U for each of the 36 points, packed
   std::vector<float> dw_weights_;  // depthwise: [C][KH*KW]
+  std::vector<float> rows_;        // 1x1 convolution of a 1x1 image: the weights as [M][C]
   PackedA weights_;
   std::vector<float> bias_;
   std::vector<int64_t> offsets_;  // per im2col row: where it starts in the padded image

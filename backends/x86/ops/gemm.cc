@@ -2,13 +2,12 @@
 // and transformers): Y = act(A * op(B) + C), C one value per output column.
 // Batch 1 is a dot product per output; larger batches run the packed GEMM on
 // the transposed problem, Y^T = W * A^T, with the weights as the packed operand.
-#include <immintrin.h>
-
 #include <vector>
 
 #include "core/backend_helpers.h"
 #include "kernels/f32_activation.h"
 #include "kernels/f32_gemm.h"
+#include "kernels/f32_gemv.h"
 #include "x86_op.h"
 
 namespace zy {
@@ -32,21 +31,6 @@ bool gemmSupported(const zy_op_view_t* op, std::string* why) {
   FusedActivation act;
   if (!FusedActivation::parse(a, &act)) { *why = "unknown fused activation"; return false; }
   return true;
-}
-
-__attribute__((target("avx2,fma"))) float dot(const float* __restrict row, const float* __restrict x, int64_t k) {
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-  int64_t i = 0;
-  for (; i + 16 <= k; i += 16) {
-    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(row + i), _mm256_loadu_ps(x + i), acc0);
-    acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(row + i + 8), _mm256_loadu_ps(x + i + 8), acc1);
-  }
-  alignas(32) float lanes[8];
-  _mm256_store_ps(lanes, _mm256_add_ps(acc0, acc1));
-  float sum = 0.f;
-  for (float v : lanes) sum += v;
-  for (; i < k; ++i) sum += row[i] * x[i];
-  return sum;
 }
 
 class GemmOp : public X86Op {
@@ -81,7 +65,7 @@ class GemmOp : public X86Op {
     const float* bias = bias_.empty() ? nullptr : bias_.data();
     if (M == 1) {  // one dot product per output, rows split across threads
       ctx_.parallel(static_cast<size_t>(N), [&](size_t begin, size_t end) {
-        for (size_t r = begin; r < end; ++r) yp[r] = dot(rows_.data() + static_cast<int64_t>(r) * K, ap, K) + (bias ? bias[r] : 0.f);
+        gemvRows(rows_.data(), ap, K, bias, yp, static_cast<int64_t>(begin), static_cast<int64_t>(end));
       });
       applyActivation(yp, N, act_);
       return ZY_OK;
