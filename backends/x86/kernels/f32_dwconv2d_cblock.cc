@@ -1,5 +1,7 @@
 #include "f32_dwconv2d_cblock.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -19,40 +21,45 @@ struct BlockGeometry {
         Wp((g.out[1] - 1) * g.strides[1] + (g.kernel[1] - 1) * g.dilations[1] + 1), OH(g.out[0]), OW(g.out[1]) {}
 };
 
+// U output pixels of one row at once: U independent accumulators hide the
+// FMA latency.
+template <class V, int U>
+ZY_VEC_INLINE void pixels(const float* xb, const float* w, V bias, const WindowGeometry& g, const BlockGeometry& b, V lo, V hi,
+                          bool relu, bool clip, int64_t oh, int64_t ow, float* ob) {
+  constexpr int L = lanes<V>();
+  const int64_t KH = g.kernel[0], KW = g.kernel[1], SH = g.strides[0], SW = g.strides[1], DH = g.dilations[0], DW = g.dilations[1];
+  V acc[U];
+#pragma GCC unroll 8
+  for (int u = 0; u < U; ++u) acc[u] = bias;
+  for (int64_t i = 0; i < KH; ++i) {
+    const float* row = xb + ((oh * SH + i * DH) * b.Wp + ow * SW) * L;
+    for (int64_t j = 0; j < KW; ++j) {
+      const V wv = vload<V>(w + (i * KW + j) * L);
+      const float* src = row + j * DW * L;
+#pragma GCC unroll 8
+      for (int u = 0; u < U; ++u) acc[u] += wv * vload<V>(src + u * SW * L);
+    }
+  }
+#pragma GCC unroll 8
+  for (int u = 0; u < U; ++u) {
+    V a = acc[u];
+    if (relu) a = vmax(a, V{});
+    if (clip) a = vmin(vmax(a, lo), hi);
+    vstore(ob + (oh * b.OW + ow + u) * L, a);
+  }
+}
+
 template <class V>
 ZY_VEC_INLINE void computeBlock(const float* xb, const float* w, const float* bias, const WindowGeometry& g, const BlockGeometry& b,
                                 const FusedActivation& act, float* ob) {
-  constexpr int L = lanes<V>();
-  const int64_t KH = g.kernel[0], KW = g.kernel[1], SH = g.strides[0], SW = g.strides[1], DH = g.dilations[0], DW = g.dilations[1];
   const bool relu = act.kind == FusedActivation::Relu, clip = act.kind == FusedActivation::Clip;
   const V lo = vsplat<V>(clip ? act.alpha : 0.f), hi = vsplat<V>(clip ? act.beta : 0.f), bv = vload<V>(bias);
   for (int64_t oh = 0; oh < b.OH; ++oh) {
     int64_t ow = 0;
-    for (; ow + 2 <= b.OW; ow += 2) {  // two pixels at once: independent accumulators
-      V a0 = bv, a1 = bv;
-      for (int64_t i = 0; i < KH; ++i) {
-        const float* row = xb + ((oh * SH + i * DH) * b.Wp + ow * SW) * L;
-        for (int64_t j = 0; j < KW; ++j) {
-          const V wv = vload<V>(w + (i * KW + j) * L);
-          a0 += wv * vload<V>(row + j * DW * L);
-          a1 += wv * vload<V>(row + (j * DW + SW) * L);
-        }
-      }
-      if (relu) { a0 = vmax(a0, V{}); a1 = vmax(a1, V{}); }
-      if (clip) { a0 = vmin(vmax(a0, lo), hi); a1 = vmin(vmax(a1, lo), hi); }
-      vstore(ob + (oh * b.OW + ow) * L, a0);
-      vstore(ob + (oh * b.OW + ow + 1) * L, a1);
-    }
-    for (; ow < b.OW; ++ow) {
-      V a0 = bv;
-      for (int64_t i = 0; i < KH; ++i) {
-        const float* row = xb + ((oh * SH + i * DH) * b.Wp + ow * SW) * L;
-        for (int64_t j = 0; j < KW; ++j) a0 += vload<V>(w + (i * KW + j) * L) * vload<V>(row + j * DW * L);
-      }
-      if (relu) a0 = vmax(a0, V{});
-      if (clip) a0 = vmin(vmax(a0, lo), hi);
-      vstore(ob + (oh * b.OW + ow) * L, a0);
-    }
+    for (; ow + 8 <= b.OW; ow += 8) pixels<V, 8>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob);
+    if (ow + 4 <= b.OW) { pixels<V, 4>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob); ow += 4; }
+    if (ow + 2 <= b.OW) { pixels<V, 2>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob); ow += 2; }
+    if (ow < b.OW) pixels<V, 1>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob);
   }
 }
 
@@ -63,6 +70,74 @@ __attribute__((target("avx512f"))) void computeAvx512(const float* xb, const flo
 __attribute__((target("avx2,fma"))) void computeAvx2(const float* xb, const float* w, const float* bias, const WindowGeometry& g,
                                                      const BlockGeometry& b, const FusedActivation& act, float* ob) {
   computeBlock<F32x8>(xb, w, bias, g, b, act, ob);
+}
+
+// r[i][j] <-> r[j][i] for a 16x16 block, as a butterfly: at distance k
+// (8, 4, 2, 1) rows i and i + k exchange their k-wide sub-blocks. Lane p of
+// the new row i takes a[p] or b[p - k]; of row i + k, a[p + k] or b[p].
+struct TransposeIndices {
+  alignas(64) int32_t a[4][16], b[4][16];
+  constexpr TransposeIndices() : a(), b() {
+    for (int s = 0, k = 8; s < 4; ++s, k /= 2)
+      for (int p = 0; p < 16; ++p) {
+        a[s][p] = (p & k) ? 16 + p - k : p;
+        b[s][p] = (p & k) ? 16 + p : p + k;
+      }
+  }
+};
+constexpr TransposeIndices kTranspose;
+
+template <int K>
+__attribute__((target("avx512f"), always_inline)) inline void transposeStage(__m512 r[16], int s) {
+  const __m512i va = _mm512_load_si512(kTranspose.a[s]), vb = _mm512_load_si512(kTranspose.b[s]);
+#pragma GCC unroll 16
+  for (int i = 0; i < 16; ++i) {
+    if (i & K) continue;
+    const __m512 a = r[i], b = r[i + K];
+    r[i] = _mm512_permutex2var_ps(a, va, b);
+    r[i + K] = _mm512_permutex2var_ps(a, vb, b);
+  }
+}
+
+// Fully unrolled, so that the 16 rows stay in registers.
+__attribute__((target("avx512f"), always_inline)) inline void transpose16x16(__m512 r[16]) {
+  transposeStage<8>(r, 0);
+  transposeStage<4>(r, 1);
+  transposeStage<2>(r, 2);
+  transposeStage<1>(r, 3);
+}
+
+// [channel][row][column] -> [row + PT][column + PL][channel] for n <= 16 channels.
+__attribute__((target("avx512f"))) void transposeInAvx512(const float* x, int64_t n, int64_t H, int64_t W, int64_t h_lo, int64_t h_hi,
+                                                          int64_t w_lo, int64_t w_hi, int64_t Wp, int64_t PT, int64_t PL, float* xb) {
+  for (int64_t h = h_lo; h < h_hi; ++h)
+    for (int64_t w0 = w_lo; w0 < w_hi; w0 += 16) {
+      const int64_t cols = std::min<int64_t>(16, w_hi - w0);
+      const __mmask16 m = static_cast<__mmask16>((1u << cols) - 1);
+      __m512 r[16];
+#pragma GCC unroll 16
+      for (int l = 0; l < 16; ++l) r[l] = l < n ? _mm512_maskz_loadu_ps(m, x + (l * H + h) * W + w0) : _mm512_setzero_ps();
+      transpose16x16(r);
+      float* dst = xb + ((h + PT) * Wp + PL + w0) * 16;
+#pragma GCC unroll 16
+      for (int c = 0; c < 16; ++c)
+        if (c < cols) _mm512_storeu_ps(dst + c * 16, r[c]);
+    }
+}
+
+// [pixel][channel] -> [channel][pixel] for n <= 16 channels.
+__attribute__((target("avx512f"))) void transposeOutAvx512(const float* ob, int64_t n, int64_t P, float* y) {
+  for (int64_t p0 = 0; p0 < P; p0 += 16) {
+    const int64_t cols = std::min<int64_t>(16, P - p0);
+    const __mmask16 m = static_cast<__mmask16>((1u << cols) - 1);
+    __m512 r[16];
+#pragma GCC unroll 16
+    for (int c = 0; c < 16; ++c) r[c] = c < cols ? _mm512_loadu_ps(ob + (p0 + c) * 16) : _mm512_setzero_ps();
+    transpose16x16(r);
+#pragma GCC unroll 16
+    for (int l = 0; l < 16; ++l)
+      if (l < n) _mm512_mask_storeu_ps(y + l * P + p0, m, r[l]);
+  }
 }
 
 }  // namespace
@@ -94,12 +169,16 @@ void DwconvChannelBlocked::run(int64_t block, const float* x, int64_t H, int64_t
   std::memset(xb, 0, static_cast<size_t>(b.Hp * b.Wp * L) * sizeof(float));
   const int64_t h_lo = std::max<int64_t>(0, -PT), h_hi = std::min(H, b.Hp - PT);
   const int64_t w_lo = std::max<int64_t>(0, -PL), w_hi = std::min(W, b.Wp - PL);
-  for (int64_t l = 0; l < n; ++l) {
-    const float* xc = x + (c0 + l) * H * W;
-    for (int64_t h = h_lo; h < h_hi; ++h) {
-      float* dst = xb + ((h + PT) * b.Wp + PL) * L + l;
-      const float* src = xc + h * W;
-      for (int64_t w = w_lo; w < w_hi; ++w) dst[w * L] = src[w];
+  if (L == 16) {
+    transposeInAvx512(x + c0 * H * W, n, H, W, h_lo, h_hi, w_lo, w_hi, b.Wp, PT, PL, xb);
+  } else {
+    for (int64_t l = 0; l < n; ++l) {
+      const float* xc = x + (c0 + l) * H * W;
+      for (int64_t h = h_lo; h < h_hi; ++h) {
+        float* dst = xb + ((h + PT) * b.Wp + PL) * L + l;
+        const float* src = xc + h * W;
+        for (int64_t w = w_lo; w < w_hi; ++w) dst[w * L] = src[w];
+      }
     }
   }
   const float* wb = weights_.data() + block * KH_ * KW_ * L;
@@ -108,12 +187,12 @@ void DwconvChannelBlocked::run(int64_t block, const float* x, int64_t H, int64_t
   else computeAvx2(xb, wb, bb, g, b, act, ob);
   // Out: [pixel][channel] -> [channel][pixel].
   const int64_t P = b.OH * b.OW;
-  for (int64_t l = 0; l < n; ++l) {
-    float* yc = y + (c0 + l) * P;
-    for (int64_t p = 0; p < P; ++p) yc[p] = ob[p * L + l];
-    if (act.kind != FusedActivation::None && act.kind != FusedActivation::Relu && act.kind != FusedActivation::Clip)
-      applyActivation(yc, P, act);
-  }
+  if (L == 16) transposeOutAvx512(ob, n, P, y + c0 * P);
+  else
+    for (int64_t l = 0; l < n; ++l)
+      for (int64_t p = 0; p < P; ++p) y[(c0 + l) * P + p] = ob[p * L + l];
+  if (act.kind != FusedActivation::None && act.kind != FusedActivation::Relu && act.kind != FusedActivation::Clip)
+    applyActivation(y + c0 * P, n * P, act);
 }
 
 }  // namespace x86
