@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "f32_activation.h"
+#include "f32_activation_avx512.h"
 #include "f32_gemm.h"
 
 namespace zy {
@@ -36,12 +37,9 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
       for (int v = 0; v < V; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
   }
-  const bool vector_act = !act || act->kind == FusedActivation::None || act->kind == FusedActivation::Relu ||
-                          act->kind == FusedActivation::Clip;
-  const __m512 lo = _mm512_set1_ps(act && act->kind == FusedActivation::Clip ? act->alpha : 0.f);
-  const __m512 hi = _mm512_set1_ps(act && act->kind == FusedActivation::Clip ? act->beta : 0.f);
-  // Epilogue on registers: bias, then Relu/Clip; after adding earlier K
-  // blocks when there are any. Other activations run after the store.
+  // Epilogue on registers: earlier K blocks, bias, then the activation (all
+  // kinds, exp-based ones included), so the tile is stored once.
+  const bool apply_act = last && act && act->kind != FusedActivation::None;
   if (mr == MR && nr == NR) {
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i)
@@ -49,11 +47,8 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
       for (int v = 0; v < V; ++v) {
         __m512 x = acc[i][v];
         if (accumulate) x = _mm512_add_ps(x, _mm512_loadu_ps(c + i * ldc + 16 * v));
-        if (last) {
-          if (bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[i]));
-          if (act && act->kind == FusedActivation::Relu) x = _mm512_max_ps(x, _mm512_setzero_ps());
-          else if (act && act->kind == FusedActivation::Clip) x = _mm512_min_ps(_mm512_max_ps(x, lo), hi);
-        }
+        if (last && bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[i]));
+        if (apply_act) x = activate512(x, *act);
         _mm512_storeu_ps(c + i * ldc + 16 * v, x);
       }
   } else {
@@ -67,16 +62,12 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
       float* ci = c + i * ldc;
       for (int64_t j = 0; j < nr; ++j) {
         float x = tile[i][j] + (accumulate ? ci[j] : 0.f);
-        if (last) {
-          if (bias) x += bias[i];
-          if (act && vector_act) x = act->apply(x);
-        }
+        if (last && bias) x += bias[i];
         ci[j] = x;
       }
+      if (apply_act) applyActivation(ci, nr, *act);
     }
   }
-  if (last && !vector_act)
-    for (int64_t i = 0; i < mr; ++i) applyActivation(c + i * ldc, nr, *act);
 }
 
 }  // namespace
