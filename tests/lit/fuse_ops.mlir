@@ -65,3 +65,41 @@ func.func @shared_input(%x: tensor<1x1x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor
   %r = zy.Relu(%y) : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
   return %r, %y : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// ResNet's block end: Add(conv, shortcut) + Relu -> one Conv with the
+// shortcut as input 3 (a zy.none stands for the absent bias) and Relu. The
+// shortcut is computed after the Conv in the input, so the Conv moves down.
+// CHECK-LABEL: func.func @conv_residual_relu
+// CHECK: %[[N:.*]] = zy.none
+// CHECK: %[[S:.*]] = zy.Conv(%arg1
+// CHECK: zy.Conv(%arg0, %{{.*}}, %[[N]], %[[S]]) {activation = "Relu"}
+// CHECK-NOT: zy.Add
+// CHECK-NOT: zy.Relu
+func.func @conv_residual_relu(%x: tensor<1x1x4x4xf32>, %s: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = zy.constant dense<1.0> : tensor<2x1x1x1xf32>
+  %y = zy.Conv(%x, %w) : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %w2 = zy.constant dense<2.0> : tensor<2x1x1x1xf32>
+  %sc = zy.Conv(%s, %w2) : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %z = zy.Add(%y, %sc) : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %r = zy.Relu(%z) : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %r : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A broadcast Add is not a residual; neither is one whose Conv output is used twice.
+// CHECK-LABEL: func.func @not_residual
+// CHECK: zy.Add
+// CHECK: zy.Add
+// CHECK: zy.Add
+func.func @not_residual(%x: tensor<1x1x4x4xf32>, %s: tensor<1x2x1x4xf32>, %t: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %w = zy.constant dense<1.0> : tensor<2x1x1x1xf32>
+  %y = zy.Conv(%x, %w) : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %z = zy.Add(%y, %s) : (tensor<1x2x4x4xf32>, tensor<1x2x1x4xf32>) -> tensor<1x2x4x4xf32>
+  %y2 = zy.Conv(%x, %w) : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %u = zy.Add(%y2, %t) : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %v = zy.Add(%u, %y2) : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %z, %v : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
+}

@@ -51,6 +51,14 @@ TEST(RefConv, GroupsDilationBiasAndFusedRelu) {
              {0, 3});
 }
 
+TEST(RefConv, FusedResidualIsAddedBeforeTheActivation) {
+  // Valid 2x2 ones: 12, 16, 24, 28; bias -20; residual [1, -10, 2, -9]:
+  // -7, -14, 6, -1; Relu: 0, 0, 6, 0.
+  expectNear(run1("Conv", attrs({A::String("activation", "Relu")}),
+                  {kX33, Value::f32({1, 1, 2, 2}, {1, 1, 1, 1}), Value::f32({1}, {-20}), Value::f32({1, 1, 2, 2}, {1, -10, 2, -9})}),
+             {0, 0, 6, 0});
+}
+
 TEST(RefConv, SameUpperPadsAtTheEnd) {
   // 2x2 kernel, SAME_UPPER: one pad row/column at the end; (2,2) sees only 9.
   Shape s;

@@ -58,6 +58,28 @@ std::vector<float> runConv(const Model& m, const std::vector<float>& x, const st
   return std::vector<float>(p, p + numElements(s->tensorShape(y)));
 }
 
+// Runs a one-node graph with ref and with x86 first; checks that x86 took it
+// and that the outputs agree.
+// tol is relative to each value (at least 1), or with of_max to the largest |value|.
+void expectSameAsReference(GraphBuilder& g, const std::vector<float>& in, const std::string& what, float tol = 1e-5f,
+                           bool of_max = false) {
+  std::string used_ref, used_x86;
+  std::vector<float> want = runConv(g.model(), in, "ref", &used_ref), got = runConv(g.model(), in, "x86", &used_x86);
+  EXPECT_EQ(used_x86, "x86") << what;
+  ASSERT_EQ(got.size(), want.size()) << what;
+  float top = 0.f;
+  for (float v : want) top = std::max(top, std::fabs(v));
+  for (size_t i = 0; i < got.size(); ++i)
+    ASSERT_NEAR(got[i], want[i], tol * (of_max ? top : std::max(1.f, std::fabs(want[i])))) << what << " i=" << i;
+}
+
+std::vector<float> randomValues(size_t n, std::mt19937& rng) {
+  std::uniform_real_distribution<float> u(-2.f, 2.f);
+  std::vector<float> v(n);
+  for (auto& x : v) x = u(rng);
+  return v;
+}
+
 TEST(X86Conv, MatchesReferenceOverASweep) {
   if (x86::availableGemmKernels().empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
   std::mt19937 rng(9);
@@ -122,6 +144,28 @@ TEST(X86Conv, WinogradMatchesReference) {
   }
 }
 
+// The fused residual (Conv input 3) on every x86 convolution path: 1x1
+// GEMM, 1x1 on a 1x1 image, padded-image GEMM (strided 3x3) and Winograd.
+TEST(X86Conv, FusedResidualMatchesReference) {
+  std::mt19937 rng(37);
+  struct Case { int64_t c, h, w, m, k, stride, pad; const char* act; };
+  const Case cases[] = {{16, 9, 9, 24, 1, 1, 0, "Relu"}, {40, 1, 1, 20, 1, 1, 0, "Relu"}, {8, 17, 15, 12, 3, 2, 1, "Clip"},
+                        {64, 28, 28, 16, 3, 1, 1, "Relu"}, {12, 10, 10, 7, 3, 1, 1, ""}};
+  for (const Case& cs : cases) {
+    GraphBuilder g;
+    const int64_t oh = (cs.h + 2 * cs.pad - cs.k) / cs.stride + 1, ow = (cs.w + 2 * cs.pad - cs.k) / cs.stride + 1;
+    int32_t x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});
+    Attributes a = attrs({Attribute::Ints("strides", {cs.stride, cs.stride}), Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad})});
+    if (*cs.act) a.set(Attribute::String("activation", cs.act));
+    if (std::string(cs.act) == "Clip") { a.set(Attribute::Float("activation_alpha", 0.f)); a.set(Attribute::Float("activation_beta", 1.f)); }
+    int32_t w = g.constant("W", Value::f32({cs.m, cs.c, cs.k, cs.k}, randomValues(cs.m * cs.c * cs.k * cs.k, rng)));
+    int32_t b = g.constant("B", Value::f32({cs.m}, randomValues(cs.m, rng)));
+    int32_t r = g.constant("R", Value::f32({1, cs.m, oh, ow}, randomValues(cs.m * oh * ow, rng)));
+    g.output(g.node("Conv", {x, w, b, r}, a));
+    expectSameAsReference(g, randomValues(cs.c * cs.h * cs.w, rng), "residual c=" + std::to_string(cs.c) + " k=" + std::to_string(cs.k), 1e-4f, true);
+  }
+}
+
 TEST(X86Conv, DepthwiseMatchesReference) {
   if (x86::availableGemmKernels().empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
   std::mt19937 rng(13);
@@ -172,23 +216,6 @@ TEST(X86Gemm, GemmOpMatchesReference) {
     ASSERT_EQ(got.size(), want.size());
     for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-4f * std::max(1.f, std::fabs(want[i]))) << "m=" << m << " i=" << i;
   }
-}
-
-// Runs a one-node graph with ref and with x86 first; checks that x86 took it
-// and that the outputs agree.
-void expectSameAsReference(GraphBuilder& g, const std::vector<float>& in, const std::string& what) {
-  std::string used_ref, used_x86;
-  std::vector<float> want = runConv(g.model(), in, "ref", &used_ref), got = runConv(g.model(), in, "x86", &used_x86);
-  EXPECT_EQ(used_x86, "x86") << what;
-  ASSERT_EQ(got.size(), want.size()) << what;
-  for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-5f * std::max(1.f, std::fabs(want[i]))) << what << " i=" << i;
-}
-
-std::vector<float> randomValues(size_t n, std::mt19937& rng) {
-  std::uniform_real_distribution<float> u(-2.f, 2.f);
-  std::vector<float> v(n);
-  for (auto& x : v) x = u(rng);
-  return v;
 }
 
 TEST(X86Pool, MatchesReferenceOverASweep) {

@@ -1,5 +1,5 @@
 // Conv (any number of spatial dims, groups, dilations, auto_pad, fused bias
-// and activation) and ConvTranspose.
+// and activation, and a residual added before the activation) and ConvTranspose.
 #include <cstring>
 
 #include "broadcast.h"
@@ -29,6 +29,7 @@ Status convTyped(KernelContext& c) {
   const T* xp = x.as<T>();
   const T* wp = w.as<T>();
   const T* bias = c.hasInput(2) ? c.input(2).as<T>() : nullptr;
+  const T* residual = c.hasInput(3) ? c.input(3).as<T>() : nullptr;  // fused Add, before the activation
   T* yp = y.as<T>();
   // im2col of kernel positions [qb, qe):
   //   col[(ci*K + q), p] = x[ci, p*stride - pad + q*dilation], or 0 in the padding.
@@ -61,6 +62,8 @@ Status convTyped(KernelContext& c) {
         const T* crow = col + r * P;
         for (int64_t p = 0; p < P; ++p) yrow[p] += wv * crow[p];
       }
+      if (residual)
+        for (int64_t p = 0; p < P; ++p) yrow[p] += residual[(n * M + m) * P + p];
       if (act.kind != FusedActivation::None)
         for (int64_t p = 0; p < P; ++p) yrow[p] = static_cast<T>(act.apply(static_cast<float>(yrow[p])));
     }

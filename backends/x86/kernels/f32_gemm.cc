@@ -10,12 +10,9 @@
 namespace zy {
 namespace x86 {
 
-void f32GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, bool, const float*,
-                         const FusedActivation*);
-void f32GemmAvx512_8x48(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, bool, const float*,
-                        const FusedActivation*);
-void f32GemmAvx2_6x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, bool, const float*,
-                      const FusedActivation*);
+void f32GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx512_8x48(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx2_6x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 
 namespace {
 
@@ -83,12 +80,12 @@ void MatrixPacker::pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64
 }
 
 void gemm(const PackedA& a, const float* b, int64_t n, int64_t ldb, float* c, int64_t ldc, const float* bias,
-          const FusedActivation& act, const ParallelFor& parallel) {
-  gemm(a, MatrixPacker(b, ldb), n, c, ldc, bias, act, parallel);
+          const FusedActivation& act, const ParallelFor& parallel, const float* residual) {
+  gemm(a, MatrixPacker(b, ldb), n, c, ldc, bias, act, parallel, residual);
 }
 
 void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t ldc, const float* bias, const FusedActivation& act,
-          const ParallelFor& parallel) {
+          const ParallelFor& parallel, const float* residual) {
   const GemmKernel& kern = *a.kernel;
   const int64_t mr = kern.mr, nr = kern.nr, m = a.m, k = a.k;
   const int64_t m_panels = (m + mr - 1) / mr;
@@ -112,9 +109,15 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
         for (int64_t pi = p_begin; pi < p_end; ++pi) {
           const int64_t m0 = pi * mr, rows = std::min(mr, m - m0);
           const float* ap = a.data.get() + (pi * k + k0) * mr;
-          for (int64_t j0 = 0; j0 < ncols; j0 += nr)
+          for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
+            TileEpilogue e;
+            e.bias = bias ? bias + m0 : nullptr;
+            e.residual = residual ? residual + m0 * ldc + n0 + j0 : nullptr;
+            e.ldr = ldc;
+            e.act = has_act ? &act : nullptr;
             kern.run(kc, ap, bp + (j0 / nr) * kc * nr, c + m0 * ldc + n0 + j0, ldc, rows, std::min(nr, ncols - j0), !first,
-                     last, last && bias ? bias + m0 : nullptr, last && has_act ? &act : nullptr);
+                     last ? &e : nullptr);
+          }
         }
       }
     }

@@ -14,11 +14,20 @@
 namespace zy {
 namespace x86 {
 
+// What the last K block applies in the store, in this order: bias (one per
+// row), residual (one per element, row stride ldr), activation.
+struct TileEpilogue {
+  const float* bias = nullptr;
+  const float* residual = nullptr;
+  int64_t ldr = 0;
+  const FusedActivation* act = nullptr;  // null: none
+};
+
 // One microkernel: a tile of mr x nr outputs (mr <= MR, nr <= NR) over kc
 // steps of packed A ([kc][MR]) and packed B ([kc][NR]). With accumulate the
-// tile adds to C; with last, bias and activation are applied in the store.
+// tile adds to C; `last` (non-null on the last K block) is the epilogue.
 using GemmMicrokernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
-                                 int64_t nr, bool accumulate, bool last, const float* bias, const FusedActivation* act);
+                                 int64_t nr, bool accumulate, const TileEpilogue* last);
 
 struct GemmKernel {
   const char* name;
@@ -66,12 +75,13 @@ class MatrixPacker : public BPacker {
   int64_t ldb_;
 };
 
-// C = act(A * B + bias) with C [M, N] of row stride ldc.
+// C = act(A * B + bias + residual) with C [M, N] of row stride ldc; the
+// residual (optional) has C's layout.
 void gemm(const PackedA& a, const BPacker& b, int64_t n, float* c, int64_t ldc, const float* bias, const FusedActivation& act,
-          const ParallelFor& parallel);
+          const ParallelFor& parallel, const float* residual = nullptr);
 // The same with B a [K, N] matrix of row stride ldb.
 void gemm(const PackedA& a, const float* b, int64_t n, int64_t ldb, float* c, int64_t ldc, const float* bias,
-          const FusedActivation& act, const ParallelFor& parallel);
+          const FusedActivation& act, const ParallelFor& parallel, const float* residual = nullptr);
 
 }  // namespace x86
 }  // namespace zy

@@ -14,8 +14,8 @@ constexpr int MR = 6, NR = 16;
 }
 
 __attribute__((target("avx2,fma"))) void f32GemmAvx2_6x16(int64_t kc, const float* a, const float* b, float* c,
-                                                           int64_t ldc, int64_t mr, int64_t nr, bool accumulate, bool last,
-                                                           const float* bias, const FusedActivation* act) {
+                                                           int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
+                                                           const TileEpilogue* last) {
   __m256 acc[MR][2];
 #pragma GCC unroll 6
   for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
@@ -41,8 +41,9 @@ __attribute__((target("avx2,fma"))) void f32GemmAvx2_6x16(int64_t kc, const floa
     for (int64_t j = 0; j < nr; ++j) {
       float v = tile[i][j] + (accumulate ? ci[j] : 0.f);
       if (last) {
-        if (bias) v += bias[i];
-        if (act) v = act->apply(v);
+        if (last->bias) v += last->bias[i];
+        if (last->residual) v += last->residual[i * last->ldr + j];
+        if (last->act) v = last->act->apply(v);
       }
       ci[j] = v;
     }

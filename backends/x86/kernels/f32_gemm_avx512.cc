@@ -18,7 +18,7 @@ namespace {
 template <int MR, int V>
 __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64_t kc, const float* a, const float* b, float* c,
                                                                             int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
-                                                                            bool last, const float* bias, const FusedActivation* act) {
+                                                                            const TileEpilogue* last) {
   constexpr int NR = 16 * V;
   __m512 acc[MR][V];
 #pragma GCC unroll 16
@@ -37,9 +37,12 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
       for (int v = 0; v < V; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
   }
-  // Epilogue on registers: earlier K blocks, bias, then the activation (all
-  // kinds, exp-based ones included), so the tile is stored once.
-  const bool apply_act = last && act && act->kind != FusedActivation::None;
+  // Epilogue on registers: earlier K blocks, bias, residual, then the
+  // activation (all kinds, exp-based ones included): one store per tile.
+  const float* bias = last ? last->bias : nullptr;
+  const float* res = last ? last->residual : nullptr;
+  const FusedActivation* act = last ? last->act : nullptr;
+  const bool apply_act = act && act->kind != FusedActivation::None;
   if (mr == MR && nr == NR) {
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i)
@@ -47,7 +50,8 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
       for (int v = 0; v < V; ++v) {
         __m512 x = acc[i][v];
         if (accumulate) x = _mm512_add_ps(x, _mm512_loadu_ps(c + i * ldc + 16 * v));
-        if (last && bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[i]));
+        if (bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[i]));
+        if (res) x = _mm512_add_ps(x, _mm512_loadu_ps(res + i * last->ldr + 16 * v));
         if (apply_act) x = activate512(x, *act);
         _mm512_storeu_ps(c + i * ldc + 16 * v, x);
       }
@@ -62,7 +66,8 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
       float* ci = c + i * ldc;
       for (int64_t j = 0; j < nr; ++j) {
         float x = tile[i][j] + (accumulate ? ci[j] : 0.f);
-        if (last && bias) x += bias[i];
+        if (bias) x += bias[i];
+        if (res) x += res[i * last->ldr + j];
         ci[j] = x;
       }
       if (apply_act) applyActivation(ci, nr, *act);
@@ -74,14 +79,14 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
 
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_12x32(int64_t kc, const float* a, const float* b, float* c,
                                                                   int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
-                                                                  bool last, const float* bias, const FusedActivation* act) {
-  gemmTile<12, 2>(kc, a, b, c, ldc, mr, nr, accumulate, last, bias, act);
+                                                                  const TileEpilogue* last) {
+  gemmTile<12, 2>(kc, a, b, c, ldc, mr, nr, accumulate, last);
 }
 
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_8x48(int64_t kc, const float* a, const float* b, float* c,
                                                                  int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
-                                                                 bool last, const float* bias, const FusedActivation* act) {
-  gemmTile<8, 3>(kc, a, b, c, ldc, mr, nr, accumulate, last, bias, act);
+                                                                 const TileEpilogue* last) {
+  gemmTile<8, 3>(kc, a, b, c, ldc, mr, nr, accumulate, last);
 }
 
 }  // namespace x86

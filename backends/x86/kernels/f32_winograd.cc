@@ -69,10 +69,11 @@ ZY_VEC_INLINE void inputTiles(const float* plane, int64_t wp, int64_t tiles_w, i
 
 template <class V>
 ZY_VEC_INLINE void outputTiles(const float* mx, int64_t xi_stride, int64_t tiles_w, int64_t tiles, float bias,
-                               const FusedActivation& act, float* y, int64_t OH, int64_t OW) {
+                               const float* residual, const FusedActivation& act, float* y, int64_t OH, int64_t OW) {
   constexpr int L = lanes<V>();
   alignas(64) float buf[16][L];
-  const bool relu = act.kind == FusedActivation::Relu, clip = act.kind == FusedActivation::Clip;
+  // Relu and Clip in registers, unless a residual must be added first.
+  const bool relu = !residual && act.kind == FusedActivation::Relu, clip = !residual && act.kind == FusedActivation::Clip;
   const V lo = vsplat<V>(clip ? act.alpha : 0.f), hi = vsplat<V>(clip ? act.beta : 0.f), b = vsplat<V>(bias);
   for (int64_t t0 = 0; t0 < tiles; t0 += L) {
     V s[4][6];
@@ -97,7 +98,10 @@ ZY_VEC_INLINE void outputTiles(const float* mx, int64_t xi_stride, int64_t tiles
       const int64_t t = t0 + l, oh0 = (t / tiles_w) * 4, ow0 = (t % tiles_w) * 4;
       const int64_t rows = std::min<int64_t>(4, OH - oh0), cols = std::min<int64_t>(4, OW - ow0);
       for (int64_t i = 0; i < rows; ++i)
-        for (int64_t j = 0; j < cols; ++j) y[(oh0 + i) * OW + ow0 + j] = buf[i * 4 + j][l];
+        for (int64_t j = 0; j < cols; ++j) {
+          const int64_t o = (oh0 + i) * OW + ow0 + j;
+          y[o] = buf[i * 4 + j][l] + (residual ? residual[o] : 0.f);
+        }
     }
   }
 }
@@ -108,13 +112,13 @@ __attribute__((target("avx512f"))) void inputAvx512(const float* p, int64_t wp, 
 __attribute__((target("avx2,fma"))) void inputAvx2(const float* p, int64_t wp, int64_t tw, int64_t t, int64_t tp, float* v, int64_t s) {
   inputTiles<F32x8>(p, wp, tw, t, tp, v, s);
 }
-__attribute__((target("avx512f"))) void outputAvx512(const float* mx, int64_t s, int64_t tw, int64_t t, float bias,
+__attribute__((target("avx512f"))) void outputAvx512(const float* mx, int64_t s, int64_t tw, int64_t t, float bias, const float* r,
                                                      const FusedActivation& act, float* y, int64_t oh, int64_t ow) {
-  outputTiles<F32x16>(mx, s, tw, t, bias, act, y, oh, ow);
+  outputTiles<F32x16>(mx, s, tw, t, bias, r, act, y, oh, ow);
 }
-__attribute__((target("avx2,fma"))) void outputAvx2(const float* mx, int64_t s, int64_t tw, int64_t t, float bias,
+__attribute__((target("avx2,fma"))) void outputAvx2(const float* mx, int64_t s, int64_t tw, int64_t t, float bias, const float* r,
                                                     const FusedActivation& act, float* y, int64_t oh, int64_t ow) {
-  outputTiles<F32x8>(mx, s, tw, t, bias, act, y, oh, ow);
+  outputTiles<F32x8>(mx, s, tw, t, bias, r, act, y, oh, ow);
 }
 
 }  // namespace
@@ -140,11 +144,11 @@ void winogradInput(const float* plane, int64_t wp, int64_t tiles_w, int64_t tile
   else inputAvx2(plane, wp, tiles_w, tiles, tiles_padded, v, xi_stride);
 }
 
-void winogradOutput(const float* mx, int64_t xi_stride, int64_t tiles_w, int64_t tiles, float bias, const FusedActivation& act,
-                    float* y, int64_t OH, int64_t OW) {
-  if (cpuFeatures().avx512f) outputAvx512(mx, xi_stride, tiles_w, tiles, bias, act, y, OH, OW);
-  else outputAvx2(mx, xi_stride, tiles_w, tiles, bias, act, y, OH, OW);
-  if (act.kind != FusedActivation::None && act.kind != FusedActivation::Relu && act.kind != FusedActivation::Clip)
+void winogradOutput(const float* mx, int64_t xi_stride, int64_t tiles_w, int64_t tiles, float bias, const float* residual,
+                    const FusedActivation& act, float* y, int64_t OH, int64_t OW) {
+  if (cpuFeatures().avx512f) outputAvx512(mx, xi_stride, tiles_w, tiles, bias, residual, act, y, OH, OW);
+  else outputAvx2(mx, xi_stride, tiles_w, tiles, bias, residual, act, y, OH, OW);
+  if (residual || (act.kind != FusedActivation::None && act.kind != FusedActivation::Relu && act.kind != FusedActivation::Clip))
     applyActivation(y, OH * OW, act);
 }
 

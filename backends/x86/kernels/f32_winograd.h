@@ -25,10 +25,11 @@ void winogradWeights(const float* w, int64_t M, int64_t C, float* u);
 void winogradInput(const float* plane, int64_t wp, int64_t tiles_w, int64_t tiles, int64_t tiles_padded, float* v,
                    int64_t xi_stride);
 
-// One output channel: from mx[xi * xi_stride + t], adds bias, applies the
-// activation and writes the OH x OW plane y (tiles clipped at the edges).
-void winogradOutput(const float* mx, int64_t xi_stride, int64_t tiles_w, int64_t tiles, float bias, const FusedActivation& act,
-                    float* y, int64_t OH, int64_t OW);
+// One output channel: from mx[xi * xi_stride + t], adds bias and the
+// residual plane (optional), applies the activation and writes the OH x OW
+// plane y (tiles clipped at the edges).
+void winogradOutput(const float* mx, int64_t xi_stride, int64_t tiles_w, int64_t tiles, float bias, const float* residual,
+                    const FusedActivation& act, float* y, int64_t OH, int64_t OW);
 
 }  // namespace x86
 }  // namespace zy

@@ -36,6 +36,10 @@ bool convSupported(const zy_op_view_t* op, std::string* why) {
   if (group != 1 && !depthwise) { *why = "grouped convolutions other than depthwise are not implemented for x86 yet"; return false; }
   FusedActivation act;
   if (!FusedActivation::parse(a, &act)) { *why = "unknown fused activation"; return false; }
+  if (op->num_inputs > 3 && op->inputs[3].dtype != ZY_DTYPE_UNDEFINED && depthwise) {
+    *why = "a fused residual on a depthwise convolution is not implemented for x86";
+    return false;
+  }
   return true;
 }
 
@@ -149,6 +153,8 @@ class ConvOp : public X86Op {
     const float* xp = static_cast<const float*>(x.data);
     float* yp = static_cast<float*>(y.data);
     const float* bias = bias_.empty() ? nullptr : bias_.data();
+    // The fused residual (input 3): added before the activation.
+    const float* residual = op->num_inputs > 3 && op->inputs[3].dtype != ZY_DTYPE_UNDEFINED ? static_cast<const float*>(op->inputs[3].data) : nullptr;
     if (depthwise_ && P <= kBlockedDepthwiseMaxPixels) {
       const DwconvChannelBlocked& dw = *dw_blocked_;
       const int64_t blocks = dw.blocks();
@@ -176,18 +182,21 @@ class ConvOp : public X86Op {
     }
     const bool pointwise = w.dims[2] == 1 && w.dims[3] == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 &&
                            g.pad_begin[1] == 0 && g.pad_end[0] == 0 && g.pad_end[1] == 0;
-    if (!winograd_.empty()) return runWinograd(xp, N, C, H, W, M, g, bias, yp);
+    if (!winograd_.empty()) return runWinograd(xp, N, C, H, W, M, g, bias, residual, yp);
     if (pointwise && P == 1 && !rows_.empty()) {  // squeeze-excite: one dot product per output channel
       for (int64_t n = 0; n < N; ++n) {
         ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
           gemvRows(rows_.data(), xp + n * C, C, bias, yp + n * M, static_cast<int64_t>(begin), static_cast<int64_t>(end));
+          if (residual)
+            for (size_t m = begin; m < end; ++m) yp[n * M + static_cast<int64_t>(m)] += residual[n * M + static_cast<int64_t>(m)];
           applyActivation(yp + n * M + begin, static_cast<int64_t>(end - begin), act_);
         });
       }
       return ZY_OK;
     }
     if (pointwise) {  // a 1x1 stride-1 convolution is a GEMM on the input as it is
-      for (int64_t n = 0; n < N; ++n) gemm(weights_, xp + n * C * H * W, P, P, yp + n * M * P, P, bias, act_, ctx_.parallel);
+      for (int64_t n = 0; n < N; ++n)
+        gemm(weights_, xp + n * C * H * W, P, P, yp + n * M * P, P, bias, act_, ctx_.parallel, residual ? residual + n * M * P : nullptr);
       return ZY_OK;
     }
     const PaddedImage img(g);
@@ -201,13 +210,21 @@ class ConvOp : public X86Op {
     ws.output.resize(static_cast<size_t>(M * NQ));
     for (int64_t n = 0; n < N; ++n) {
       img.fill(xp + n * C * H * W, C, H, W, g, ws.image.data(), ctx_.parallel);
-      gemm(weights_, RowTablePacker(ws.image.data(), offsets_), NQ, ws.output.data(), NQ, bias, act_, ctx_.parallel);
+      // With a residual, it and the activation are applied while dropping the pad columns.
+      gemm(weights_, RowTablePacker(ws.image.data(), offsets_), NQ, ws.output.data(), NQ, bias, residual ? FusedActivation{} : act_,
+           ctx_.parallel);
       float* yn = yp + n * M * P;
+      const float* rn = residual ? residual + n * M * P : nullptr;
       ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
         for (size_t m = begin; m < end; ++m)
-          for (int64_t oh = 0; oh < OH; ++oh)
-            std::memcpy(yn + (static_cast<int64_t>(m) * OH + oh) * OW, ws.output.data() + static_cast<int64_t>(m) * NQ + oh * img.Wq,
-                        static_cast<size_t>(OW) * sizeof(float));
+          for (int64_t oh = 0; oh < OH; ++oh) {
+            float* dst = yn + (static_cast<int64_t>(m) * OH + oh) * OW;
+            const float* src = ws.output.data() + static_cast<int64_t>(m) * NQ + oh * img.Wq;
+            if (!rn) { std::memcpy(dst, src, static_cast<size_t>(OW) * sizeof(float)); continue; }
+            const float* r = rn + (static_cast<int64_t>(m) * OH + oh) * OW;
+            for (int64_t i = 0; i < OW; ++i) dst[i] = src[i] + r[i];
+            applyActivation(dst, OW, act_);
+          }
       });
     }
     return ZY_OK;
@@ -238,7 +255,7 @@ class ConvOp : public X86Op {
   }
 
   zy_status_code_t runWinograd(const float* xp, int64_t N, int64_t C, int64_t H, int64_t W, int64_t M, const WindowGeometry& g,
-                               const float* bias, float* yp) {
+                               const float* bias, const float* residual, float* yp) {
     const int64_t OH = g.out[0], OW = g.out[1], TW = (OW + 3) / 4, TH = (OH + 3) / 4, T = TH * TW;
     const int64_t Tp = (T + kWinogradTileLanes - 1) / kWinogradTileLanes * kWinogradTileLanes;
     const int64_t Hp = TH * 4 + 2, Wp = TW * 4 + 2, PT = g.pad_begin[0], PL = g.pad_begin[1];
@@ -273,7 +290,8 @@ class ConvOp : public X86Op {
       float* y = yp + n * M * OH * OW;
       ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
         for (size_t m = begin; m < end; ++m)
-          winogradOutput(mx + static_cast<int64_t>(m) * Tp, M * Tp, TW, T, bias ? bias[m] : 0.f, act_,
+          winogradOutput(mx + static_cast<int64_t>(m) * Tp, M * Tp, TW, T, bias ? bias[m] : 0.f,
+                         residual ? residual + (n * M + static_cast<int64_t>(m)) * OH * OW : nullptr, act_,
                          y + static_cast<int64_t>(m) * OH * OW, OH, OW);
       });
     }

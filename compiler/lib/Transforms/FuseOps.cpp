@@ -1,5 +1,7 @@
 // zy-fuse-ops: moves work into the store of Conv and Gemm.
 //  - Conv + Add(constant per-channel) -> Conv with bias
+//  - Conv + Add(residual of the output's shape) -> Conv with input 3, the
+//    residual, added in the store before the activation
 //  - MatMul(2-D x, constant W) + Add(constant row) -> Gemm with C
 //  - Conv/Gemm + Relu | LeakyRelu | Clip(constant bounds) | HardSigmoid |
 //    HardSwish | Sigmoid -> `activation` attribute
@@ -54,6 +56,30 @@ struct FuseOpsPass : impl::FuseOpsBase<FuseOpsPass> {
       Value nb = makeF32Constant(b, conv->getLoc(), {m}, bias);
       if (conv->getNumOperands() > 2) conv->setOperand(2, nb);
       else conv->insertOperands(2, nb);
+      add->getResult(0).replaceAllUsesWith(v);
+      add->erase();
+      return true;
+    }
+    return false;
+  }
+
+  // Conv + Add(r) with r of the output's static shape -> Conv(x, W, B, r):
+  // the residual of ResNet blocks and inverted bottlenecks, added in the
+  // convolution's store (the Relu that follows then fuses as its activation).
+  bool fuseConvResidual(Operation* add, OpBuilder& b) {
+    for (Value v : add->getOperands()) {
+      Operation* conv = definingOnnxOp(v, "Conv");
+      if (!conv || !v.hasOneUse() || conv->hasAttr("activation") || conv->getNumOperands() > 3) continue;
+      Value r = otherOperand(add, v);
+      auto yt = dyn_cast<RankedTensorType>(v.getType());
+      if (r == v || !yt || !yt.hasStaticShape() || !yt.getElementType().isF32()) continue;
+      if (r.getType() != v.getType() || add->getResult(0).getType() != v.getType()) continue;
+      if (conv->getNumOperands() == 2) {
+        b.setInsertionPoint(conv);
+        conv->insertOperands(2, b.create<NoneOp>(conv->getLoc(), b.getNoneType()).getResult());
+      }
+      conv->moveBefore(add);  // the residual may be computed after the convolution
+      conv->insertOperands(3, r);
       add->getResult(0).replaceAllUsesWith(v);
       add->erase();
       return true;
@@ -145,7 +171,7 @@ struct FuseOpsPass : impl::FuseOpsBase<FuseOpsPass> {
     OpBuilder b(&getContext());
     SmallVector<Operation*> adds;
     getOperation().walk([&](Operation* op) { if (onnxOpType(op) == "Add") adds.push_back(op); });
-    for (Operation* add : adds) if (!fuseConvBias(add, b)) fuseMatMulAdd(add, b);
+    for (Operation* add : adds) if (!fuseConvBias(add, b) && !fuseMatMulAdd(add, b)) fuseConvResidual(add, b);
     SmallVector<Operation*> acts;
     getOperation().walk([&](Operation* op) {
       StringRef t = onnxOpType(op);

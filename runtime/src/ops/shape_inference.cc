@@ -121,7 +121,12 @@ Status conv(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<Va
   ZY_RETURN_IF_ERROR(requireInputs(i, 2));
   ZY_RETURN_IF_ERROR(requireFloat(i[0], "X"));
   o[0].dtype = i[0].dtype;
-  return convOutputShape(a, i[0].shape, i[1].shape, in(i, 2), &o[0].shape);
+  ZY_RETURN_IF_ERROR(convOutputShape(a, i[0].shape, i[1].shape, in(i, 2), &o[0].shape));
+  // Input 3 (a Zhongyuan extension, made by the compiler's fusion): a
+  // residual added to the output before the fused activation.
+  if (in(i, 3).present() && (i[3].dtype != o[0].dtype || i[3].shape != o[0].shape))
+    return invalidArgument("residual (input 3) " + shapeToString(i[3].shape) + " does not match the output " + shapeToString(o[0].shape));
+  return Status::OK();
 }
 
 Status convTranspose(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
