@@ -91,7 +91,7 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
   const int64_t m_panels = (m + mr - 1) / mr;
   // Column blocks of NC; with few columns, rows are split too so every
   // thread gets work.
-  const int64_t nc = std::max<int64_t>(nr, std::min<int64_t>(n, 8 * nr) / nr * nr);
+  const int64_t nc = std::min<int64_t>((n + nr - 1) / nr * nr, 8 * nr);  // all of a narrow N in one block: A is read once
   const int64_t n_blocks = (n + nc - 1) / nc;
   const int64_t m_groups = std::min<int64_t>(m_panels, std::max<int64_t>(1, 8 / n_blocks));
   const int64_t panels_per_group = (m_panels + m_groups - 1) / m_groups;
