@@ -60,6 +60,14 @@ struct PaddedImage {
   int64_t planeSize() const { return Hq * Wq; }
   int64_t floats(int64_t C) const { return C * SH * SW * planeSize(); }
 
+  // Whether some kernel tap reads phase (pr, pc).
+  bool phaseUsed(const WindowGeometry& g, int64_t pr, int64_t pc) const {
+    bool row = false, col = false;
+    for (int64_t i = 0; i < g.kernel[0] && !row; ++i) row = i * g.dilations[0] % SH == pr;
+    for (int64_t j = 0; j < g.kernel[1] && !col; ++j) col = j * g.dilations[1] % SW == pc;
+    return row && col;
+  }
+
   // Offset of im2col row (c, i, j) from the start of the padded image.
   int64_t rowOffset(const WindowGeometry& g, int64_t c, int64_t i, int64_t j) const {
     const int64_t di = i * g.dilations[0], dj = j * g.dilations[1];
@@ -70,6 +78,7 @@ struct PaddedImage {
     parallel(static_cast<size_t>(C * SH * SW), [&](size_t begin, size_t end) {
       for (size_t p = begin; p < end; ++p) {
         const int64_t c = static_cast<int64_t>(p) / (SH * SW), pr = static_cast<int64_t>(p) / SW % SH, pc = static_cast<int64_t>(p) % SW;
+        if (!phaseUsed(g, pr, pc)) continue;  // e.g. a strided 1x1 convolution reads one phase of four
         float* plane = dst + static_cast<int64_t>(p) * planeSize();
         // Plane column b holds input column b*SW + pc - pad_left.
         const int64_t first = g.pad_begin[1] - pc, last = W - 1 + g.pad_begin[1] - pc;
