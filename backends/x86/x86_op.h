@@ -42,8 +42,8 @@ struct OpKind {
 };
 
 // The op kinds of each ops/*.cc file, in one table (x86_backend.cc).
-extern const OpKind kConvOps[], kGemmOps[], kPoolOps[], kElementwiseOps[];
-extern const size_t kNumConvOps, kNumGemmOps, kNumPoolOps, kNumElementwiseOps;
+extern const OpKind kConvOps[], kGemmOps[], kPoolOps[], kElementwiseOps[], kNormalizationOps[];
+extern const size_t kNumConvOps, kNumGemmOps, kNumPoolOps, kNumElementwiseOps, kNumNormalizationOps;
 
 // Shared capability checks.
 inline bool allF32(const zy_op_view_t* op) {

@@ -276,6 +276,38 @@ TEST(X86Elementwise, ActivationsMatchReference) {
   expectSameAsReference(g, randomValues(154, rng), "Clip");
 }
 
+TEST(X86Normalization, SoftmaxMatchesReference) {
+  std::mt19937 rng(41);
+  for (auto [shape, axis] : std::vector<std::pair<Shape, int64_t>>{{{4, 77}, -1}, {{2, 3, 128}, 2}, {{5, 1}, -1}, {{3, 1000}, 1}}) {
+    GraphBuilder g;
+    g.output(g.node("Softmax", {g.input("x", DType::F32, shape)}, attrs({Attribute::Int("axis", axis)})));
+    std::vector<float> in = randomValues(static_cast<size_t>(numElements(shape)), rng);
+    for (auto& v : in) v *= 20.f;  // large logits: the max shift matters
+    expectSameAsReference(g, in, "Softmax " + shapeToString(shape), 1e-5f);
+  }
+  GraphBuilder g;  // a non-last axis stays on ref
+  g.output(g.node("Softmax", {g.input("x", DType::F32, {3, 4, 5})}, attrs({Attribute::Int("axis", 1)})));
+  std::string used;
+  runConv(g.model(), std::vector<float>(60, 1.f), "x86", &used);
+  EXPECT_EQ(used, "ref");
+}
+
+TEST(X86Normalization, LayerNormMatchesReference) {
+  std::mt19937 rng(43);
+  for (auto [shape, axis, with_bias] : std::vector<std::tuple<Shape, int64_t, bool>>{
+           {{2, 7, 64}, -1, true}, {{3, 33}, 1, false}, {{2, 3, 4, 5}, 2, true}, {{1, 10, 768}, -1, true}}) {
+    GraphBuilder g;
+    int32_t x = g.input("x", DType::F32, shape);
+    const Shape norm(shape.begin() + (axis < 0 ? axis + static_cast<int64_t>(shape.size()) : axis), shape.end());
+    std::vector<int32_t> ins = {x, g.constant("scale", Value::f32(norm, randomValues(static_cast<size_t>(numElements(norm)), rng)))};
+    if (with_bias) ins.push_back(g.constant("bias", Value::f32(norm, randomValues(static_cast<size_t>(numElements(norm)), rng))));
+    g.output(g.node("LayerNormalization", ins, attrs({Attribute::Int("axis", axis), Attribute::Float("epsilon", 1e-5f)})));
+    std::vector<float> in = randomValues(static_cast<size_t>(numElements(shape)), rng);
+    for (size_t i = 0; i < in.size(); ++i) in[i] += 3.f;  // a mean far from 0
+    expectSameAsReference(g, in, "LayerNorm " + shapeToString(shape), 1e-4f);
+  }
+}
+
 TEST(X86Conv, GroupedConvFallsBackToReference) {
   GraphBuilder g;
   int32_t x = g.input("x", DType::F32, {1, 4, 5, 5});

@@ -37,6 +37,37 @@ ZY_VEC_INLINE V vmax(V a, V b) { return a > b ? a : b; }
 template <class V>
 ZY_VEC_INLINE V vmin(V a, V b) { return a < b ? a : b; }
 
+// The integer vector of the same width.
+template <class V>
+struct IntVecOf;
+template <>
+struct IntVecOf<F32x16> { typedef int32_t type __attribute__((vector_size(64))); };
+template <>
+struct IntVecOf<F32x8> { typedef int32_t type __attribute__((vector_size(32))); };
+template <class V>
+using IntVec = typename IntVecOf<V>::type;
+
+// e^x, relative error ~2e-7 (x clamped to [-87, 88]): x = k ln2 + r,
+// e^r by a degree-6 polynomial, 2^k through the exponent bits.
+template <class V>
+ZY_VEC_INLINE V vexp(V x) {
+  x = vmin(vmax(x, vsplat<V>(-87.f)), vsplat<V>(88.f));
+  const V shifter = vsplat<V>(12582912.f);  // 1.5 * 2^23: adding it rounds to an integer
+  const V k = (x * 1.44269504088896341f + shifter) - shifter;
+  const V r = x - k * 0.693359375f + k * 2.12194440e-4f;
+  V p = vsplat<V>(1.f / 720);
+  p = p * r + 1.f / 120;
+  p = p * r + 1.f / 24;
+  p = p * r + 1.f / 6;
+  p = p * r + 0.5f;
+  p = p * r + 1.f;
+  p = p * r + 1.f;
+  const IntVec<V> bits = (__builtin_convertvector(k, IntVec<V>) + 127) << 23;
+  V scale;
+  std::memcpy(&scale, &bits, sizeof(V));
+  return p * scale;
+}
+
 // Horizontal sum.
 template <class V>
 ZY_VEC_INLINE float vsum(V v) {
