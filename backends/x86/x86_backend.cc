@@ -26,7 +26,7 @@ struct OpTable {
 const OpKind* findKind(const char* type) {
   static const OpTable tables[] = {
       {kConvOps, kNumConvOps}, {kGemmOps, kNumGemmOps}, {kPoolOps, kNumPoolOps}, {kElementwiseOps, kNumElementwiseOps},
-      {kNormalizationOps, kNumNormalizationOps}};
+      {kNormalizationOps, kNumNormalizationOps}, {kMatMulOps, kNumMatMulOps}};
   for (const OpTable& t : tables)
     for (size_t i = 0; i < t.count; ++i)
       if (std::strcmp(t.kinds[i].type, type) == 0) return &t.kinds[i];

@@ -42,8 +42,8 @@ struct OpKind {
 };
 
 // The op kinds of each ops/*.cc file, in one table (x86_backend.cc).
-extern const OpKind kConvOps[], kGemmOps[], kPoolOps[], kElementwiseOps[], kNormalizationOps[];
-extern const size_t kNumConvOps, kNumGemmOps, kNumPoolOps, kNumElementwiseOps, kNumNormalizationOps;
+extern const OpKind kConvOps[], kGemmOps[], kPoolOps[], kElementwiseOps[], kNormalizationOps[], kMatMulOps[];
+extern const size_t kNumConvOps, kNumGemmOps, kNumPoolOps, kNumElementwiseOps, kNumNormalizationOps, kNumMatMulOps;
 
 // Shared capability checks.
 inline bool allF32(const zy_op_view_t* op) {

@@ -308,6 +308,27 @@ TEST(X86Normalization, LayerNormMatchesReference) {
   }
 }
 
+TEST(X86MatMul, MatchesReference) {
+  std::mt19937 rng(47);
+  struct Case { Shape a, b; };
+  const Case cases[] = {{{3, 5, 7}, {7, 9}}, {{2, 3, 4, 5}, {2, 3, 5, 6}}, {{1, 128, 64}, {1, 64, 100}}, {{33, 17}, {17, 29}},
+                        {{2, 50, 256}, {256, 1024}}};
+  for (const Case& cs : cases) {
+    GraphBuilder g;
+    int32_t a = g.input("a", DType::F32, cs.a);
+    std::vector<float> bv = randomValues(static_cast<size_t>(numElements(cs.b)), rng);
+    int32_t b = g.constant("b", Value::f32(cs.b, bv));
+    g.output(g.node("MatMul", {a, b}));
+    expectSameAsReference(g, randomValues(static_cast<size_t>(numElements(cs.a)), rng), "MatMul " + shapeToString(cs.a) + shapeToString(cs.b),
+                          1e-5f, true);
+  }
+  GraphBuilder g;  // broadcast batch dimensions stay on ref
+  g.output(g.node("MatMul", {g.input("a", DType::F32, {2, 1, 4, 5}), g.constant("b", Value::f32({1, 3, 5, 6}, std::vector<float>(90, 1.f)))}));
+  std::string used;
+  runConv(g.model(), std::vector<float>(40, 1.f), "x86", &used);
+  EXPECT_EQ(used, "ref");
+}
+
 TEST(X86Conv, GroupedConvFallsBackToReference) {
   GraphBuilder g;
   int32_t x = g.input("x", DType::F32, {1, 4, 5, 5});

@@ -50,20 +50,30 @@ const GemmKernel* selectGemmKernel(int64_t m, int64_t n) {
   return best;
 }
 
-PackedA packA(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda) {
+size_t packedAFloats(const GemmKernel* kernel, int64_t m, int64_t k) {
+  return static_cast<size_t>((m + kernel->mr - 1) / kernel->mr * k * kernel->mr);
+}
+
+PackedA packAInto(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda, float* d) {
   PackedA p;
   p.kernel = kernel;
   p.m = m;
   p.k = k;
+  p.data = std::shared_ptr<float>(d, [](float*) {});
   const int64_t mr = kernel->mr, panels = (m + mr - 1) / mr;
-  p.data = alignedFloats(static_cast<size_t>(panels * k * mr));
-  float* d = p.data.get();
   for (int64_t pi = 0; pi < panels; ++pi)
     for (int64_t kk = 0; kk < k; ++kk)
       for (int64_t r = 0; r < mr; ++r) {
         const int64_t row = pi * mr + r;
         d[(pi * k + kk) * mr + r] = row < m ? a[row * lda + kk] : 0.f;
       }
+  return p;
+}
+
+PackedA packA(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda) {
+  std::shared_ptr<float> storage = alignedFloats(packedAFloats(kernel, m, k));
+  PackedA p = packAInto(kernel, a, m, k, lda, storage.get());
+  p.data = storage;
   return p;
 }
 

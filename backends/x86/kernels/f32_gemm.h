@@ -50,6 +50,10 @@ struct PackedA {
   std::shared_ptr<float> data;
 };
 PackedA packA(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda);
+// The same into caller-owned memory of packedAFloats(kernel, m, k) floats,
+// 64-byte aligned (A that changes every run: MatMul of two activations).
+size_t packedAFloats(const GemmKernel* kernel, int64_t m, int64_t k);
+PackedA packAInto(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda, float* dst);
 
 // Runs fn over [0, n) in parallel chunks (the session's threads).
 using ParallelFor = std::function<void(size_t n, const std::function<void(size_t, size_t)>& fn)>;
