@@ -9,6 +9,7 @@ void buildDefaultPipeline(OpPassManager& pm) {
   f.addPass(createFoldConstants());
   f.addPass(createDeadCodeElimination());
   f.addPass(createFoldBatchNorm());
+  f.addPass(createFuseLayerNorm());
   f.addPass(createFuseOps());
   f.addPass(createDeadCodeElimination());
   f.addPass(createPlanMemory());

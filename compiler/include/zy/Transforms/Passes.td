@@ -33,6 +33,16 @@ def FuseOps : Pass<"zy-fuse-ops", "func::FuncOp"> {
   let summary = "Fuse bias adds and activations into Conv and Gemm";
 }
 
+def FuseLayerNorm : Pass<"zy-fuse-layernorm", "func::FuncOp"> {
+  let summary = "Recognize LayerNormalization written out as primitives";
+  let description = [{
+    Exporters of opsets < 17 spell LayerNorm as ReduceMean, Sub, Pow, ReduceMean,
+    Add(epsilon), Sqrt, Div, then Mul(scale) and Add(bias). Over the last
+    axis, with constant epsilon, scale and bias, the chain becomes one
+    zy.LayerNormalization (one pass over the data instead of nine).
+  }];
+}
+
 def DeadCodeElimination : Pass<"zy-dce", "func::FuncOp"> {
   let summary = "Remove ops whose results are never used";
 }
