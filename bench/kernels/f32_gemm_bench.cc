@@ -1,17 +1,18 @@
 // Google Benchmark: f32 GEMM microkernels through the blocked driver, one
-// thread. Reports GFLOP/s and the share of this machine's measured FMA peak
-// (per core at the highest clock seen: AVX-512 175 GFLOP/s, AVX2 85; see
-// DESIGN.md; the clock wanders, so a share can pass 1 on a fast moment).
+// thread. Reports GFLOP/s and the share of this machine's FMA peak, measured
+// at start-up (machine_peak.h; the clock wanders, so a share can pass 1 on a
+// fast moment).
 #include <benchmark/benchmark.h>
 
 #include <cstring>
 #include <vector>
 
 #include "kernels/f32_gemm.h"
+#include "machine_peak.h"
 
 namespace {
 
-constexpr double kPeakAvx512 = 175e9, kPeakAvx2 = 85e9;
+const double kPeakAvx512 = zy::bench::fmaPeakGflops(true) * 1e9, kPeakAvx2 = zy::bench::fmaPeakGflops(false) * 1e9;
 
 void BM_F32Gemm(benchmark::State& state, const zy::x86::GemmKernel* kernel) {
   const int64_t m = state.range(0), n = state.range(1), k = state.range(2);

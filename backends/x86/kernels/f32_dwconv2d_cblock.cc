@@ -49,12 +49,57 @@ ZY_VEC_INLINE void pixels(const float* xb, const float* w, V bias, const WindowG
   }
 }
 
+// Stride 1, no dilation, KW known: the U + KW - 1 input columns of a kernel
+// row are loaded once and shared by the U pixels (a load per FMA would
+// bound the loop on the load ports).
+template <class V, int U, int KW>
+ZY_VEC_INLINE void pixelsStride1(const float* xb, const float* w, V bias, const WindowGeometry& g, const BlockGeometry& b, V lo,
+                                 V hi, bool relu, bool clip, int64_t oh, int64_t ow, float* ob) {
+  constexpr int L = lanes<V>();
+  const int64_t KH = g.kernel[0], DH = g.dilations[0];
+  V acc[U];
+#pragma GCC unroll 8
+  for (int u = 0; u < U; ++u) acc[u] = bias;
+  for (int64_t i = 0; i < KH; ++i) {
+    const float* row = xb + ((oh + i * DH) * b.Wp + ow) * L;
+    V in[U + KW - 1];
+#pragma GCC unroll 16
+    for (int c = 0; c < U + KW - 1; ++c) in[c] = vload<V>(row + c * L);
+#pragma GCC unroll 8
+    for (int j = 0; j < KW; ++j) {
+      const V wv = vload<V>(w + (i * KW + j) * L);
+#pragma GCC unroll 8
+      for (int u = 0; u < U; ++u) acc[u] += wv * in[u + j];
+    }
+  }
+#pragma GCC unroll 8
+  for (int u = 0; u < U; ++u) {
+    V a = acc[u];
+    if (relu) a = vmax(a, V{});
+    if (clip) a = vmin(vmax(a, lo), hi);
+    vstore(ob + (oh * b.OW + ow + u) * L, a);
+  }
+}
+
+template <class V, int KW>
+ZY_VEC_INLINE void rowStride1(const float* xb, const float* w, V bv, const WindowGeometry& g, const BlockGeometry& b, V lo, V hi,
+                              bool relu, bool clip, int64_t oh, float* ob) {
+  int64_t ow = 0;
+  for (; ow + 8 <= b.OW; ow += 8) pixelsStride1<V, 8, KW>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob);
+  if (ow + 4 <= b.OW) { pixelsStride1<V, 4, KW>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob); ow += 4; }
+  if (ow + 2 <= b.OW) { pixelsStride1<V, 2, KW>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob); ow += 2; }
+  if (ow < b.OW) pixelsStride1<V, 1, KW>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob);
+}
+
 template <class V>
 ZY_VEC_INLINE void computeBlock(const float* xb, const float* w, const float* bias, const WindowGeometry& g, const BlockGeometry& b,
                                 const FusedActivation& act, float* ob) {
   const bool relu = act.kind == FusedActivation::Relu, clip = act.kind == FusedActivation::Clip;
   const V lo = vsplat<V>(clip ? act.alpha : 0.f), hi = vsplat<V>(clip ? act.beta : 0.f), bv = vload<V>(bias);
+  const bool stride1 = g.strides[1] == 1 && g.dilations[1] == 1;
   for (int64_t oh = 0; oh < b.OH; ++oh) {
+    if (stride1 && g.kernel[1] == 3) { rowStride1<V, 3>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ob); continue; }
+    if (stride1 && g.kernel[1] == 5) { rowStride1<V, 5>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ob); continue; }
     int64_t ow = 0;
     for (; ow + 8 <= b.OW; ow += 8) pixels<V, 8>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob);
     if (ow + 4 <= b.OW) { pixels<V, 4>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob); ow += 4; }

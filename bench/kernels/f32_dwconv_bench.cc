@@ -1,0 +1,66 @@
+// Google Benchmark: depthwise convolutions of MobileNetV2 and EfficientNet
+// through the x86 kernels, one thread. Reports the time against the memory
+// bound, (input + output bytes) / this machine's streaming bandwidth: the
+// issue's target is a bound_ratio of 2 or less.
+#include <benchmark/benchmark.h>
+
+#include <vector>
+
+#include "kernels/f32_dwconv2d_cblock.h"
+#include "kernels/f32_window2d.h"
+#include "kernels/scratch.h"
+#include "machine_peak.h"
+
+namespace {
+
+const double kBandwidth = zy::bench::memoryBandwidthGBs() * 1e9;
+
+zy::WindowGeometry geometry(int64_t h, int64_t w, int64_t k, int64_t s) {
+  zy::WindowGeometry g;
+  const int64_t p = k / 2;
+  g.kernel = {k, k};
+  g.strides = {s, s};
+  g.dilations = {1, 1};
+  g.pad_begin = {p, p};
+  g.pad_end = {p, p};
+  g.out = {(h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1};
+  return g;
+}
+
+// args: channels, height (= width), kernel, stride, blocked (1) or per-plane (0)
+void BM_Dwconv(benchmark::State& state) {
+  const int64_t c = state.range(0), h = state.range(1), k = state.range(2), s = state.range(3);
+  const bool blocked = state.range(4) != 0;
+  const zy::WindowGeometry g = geometry(h, h, k, s);
+  const int64_t p = g.out[0] * g.out[1];
+  std::vector<float> x(c * h * h, 0.5f), w(c * k * k, 0.1f), bias(c, 0.f), y(c * p);
+  zy::FusedActivation relu;
+  relu.kind = zy::FusedActivation::Relu;
+  zy::x86::DwconvChannelBlocked cb(w.data(), bias.data(), c, k, k);
+  zy::x86::Window2d win(g, h, h);
+  for (auto _ : state) {
+    if (blocked) {
+      float* scratch = zy::x86::threadScratch(cb.scratchFloats(g));
+      for (int64_t b = 0; b < cb.blocks(); ++b) cb.run(b, x.data(), h, h, g, relu, y.data(), scratch);
+    } else {
+      float* scratch = zy::x86::threadScratch(win.scratchFloats());
+      for (int64_t i = 0; i < c; ++i) win.dwconv(x.data() + i * h * h, w.data() + i * k * k, 0.f, relu, y.data() + i * p, scratch);
+    }
+    benchmark::DoNotOptimize(y.data());
+  }
+  const double bytes = 4.0 * (x.size() + y.size());
+  state.counters["GB/s"] = benchmark::Counter(bytes, benchmark::Counter::kIsIterationInvariantRate);
+  // (time per run) / (bytes / bandwidth): 1 = at the memory bound.
+  state.counters["bound_ratio"] = benchmark::Counter(bytes / kBandwidth, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["bandwidth_GB/s"] = kBandwidth / 1e9;
+}
+
+BENCHMARK(BM_Dwconv)
+    ->ArgNames({"c", "hw", "k", "s", "blocked"})
+    ->Args({32, 112, 3, 1, 1})->Args({32, 112, 3, 1, 0})
+    ->Args({96, 112, 3, 2, 1})->Args({96, 112, 3, 2, 0})
+    ->Args({144, 56, 3, 1, 1})->Args({192, 28, 3, 1, 1})->Args({384, 14, 3, 1, 1})
+    ->Args({960, 7, 3, 1, 1})->Args({672, 14, 5, 1, 1})->Args({1152, 7, 5, 1, 1})
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
