@@ -50,6 +50,10 @@ zy_status_code_t create(const zy_host_t* host, void** out, char* err, size_t len
   Backend* b = new (std::nothrow) Backend;
   if (!b) return ZY_OUT_OF_MEMORY;
   b->ctx.gemm = g;
+  // Opt-in fast math: bf16 GEMMs where the CPU has AVX512-BF16. AMX-BF16
+  // tiles are not used yet; permission for them is asked for in
+  // cpu_features (amxUsable) so that a tile kernel can slot in here.
+  if (host->precision && std::strcmp(host->precision, "bf16") == 0) b->ctx.bf16 = bf16GemmKernel();
   b->ctx.workspace = &b->workspace;
   b->ctx.parallel = [host](size_t n, const std::function<void(size_t, size_t)>& fn) { hostParallelFor(host, n, 1, fn); };
   *out = b;

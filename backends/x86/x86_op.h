@@ -24,8 +24,12 @@ struct Workspace {
 // microkernel of this CPU and the shared workspace.
 struct OpContext {
   const GemmKernel* gemm = nullptr;
+  const GemmKernel* bf16 = nullptr;  // set when the session asked for bf16 and the CPU has it
   ParallelFor parallel;
   Workspace* workspace = nullptr;
+
+  // The microkernel for an M x N product: bf16 in fast-math sessions.
+  const GemmKernel* gemmFor(int64_t m, int64_t n) const { return bf16 ? bf16 : n > 0 ? selectGemmKernel(m, n) : gemm; }
 };
 
 class X86Op {

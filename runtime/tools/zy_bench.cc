@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -20,7 +21,10 @@ const char* kUsage =
     "  --threads N             intra-op threads (default 1; 0 = all cores)\n"
     "  --warmup W              untimed runs first (default 3)\n"
     "  --runs R                timed runs (default 20)\n"
-    "  --backend LIST          backend order (default ref)\n"
+    "  --backend LIST          backend order, e.g. x86, ref or x86,ref (default: every\n"
+    "                          built-in backend, fastest first, each op on the first that takes it)\n"
+    "  --precision P           fp32 (default) or bf16: opt-in fast math (x86 with AVX512-BF16);\n"
+    "                          with bf16 the error against an fp32 run is reported\n"
     "  --input NAME=FILE.npy   input data; others get seeded random data\n"
     "  --input-shape NAME=DxD  shape of a random input with dynamic dimensions\n"
     "  --profile               per-op table: op, backend, time, share, GFLOP/s\n"
@@ -58,7 +62,7 @@ struct OpStats {
 
 int main(int argc, char** argv) {
   using namespace zy::tools;
-  std::string model_path, backend, json_path, trace_path;
+  std::string model_path, backend, json_path, trace_path, precision = "fp32";
   std::map<std::string, std::string> files, shapes;
   int64_t threads = 1, warmup = 3, runs = 20;
   bool profile = false;
@@ -77,6 +81,9 @@ int main(int argc, char** argv) {
     else if (a == "--warmup") { if (!value(&v) || !parseInt(v, &warmup)) return fail("--warmup needs a number"); }
     else if (a == "--runs") { if (!value(&v) || !parseInt(v, &runs) || runs < 1) return fail("--runs needs a positive number"); }
     else if (a == "--backend") { if (!value(&backend)) return fail("--backend needs a list"); }
+    else if (a == "--precision") {
+      if (!value(&precision) || (precision != "fp32" && precision != "bf16")) return fail("--precision needs fp32 or bf16");
+    }
     else if (a == "--input") { if (!kv(&files)) return fail("--input needs NAME=FILE.npy"); }
     else if (a == "--input-shape") { if (!kv(&shapes)) return fail("--input-shape needs NAME=DxD..."); }
     else if (a == "--profile") profile = true;
@@ -103,6 +110,7 @@ int main(int argc, char** argv) {
   opts.num_threads = static_cast<int32_t>(threads);
   opts.backend_order = backend.empty() ? nullptr : backend.c_str();
   opts.enable_profiling = profile ? 1 : 0;
+  opts.precision = precision.c_str();
   zy_session_t* session = nullptr;
   t0 = clock::now();
   zy_status_t st = zy_session_create(model, &opts, &session);
@@ -173,6 +181,44 @@ int main(int argc, char** argv) {
   std::printf("latency    min %.2f  median %.2f  p90 %.2f  p99 %.2f ms  (%lld runs after %lld warm-up)\n", mn, med, p90, p99,
               (long long)runs, (long long)warmup);
   std::printf("memory     peak RSS %.1f MiB, arena %.2f MiB\n", rss_mib, arena_mib);
+  // Fast math's price: the same inputs through an fp32 session, every f32
+  // output compared, relative to the fp32 output's largest magnitude.
+  double bf16_error = -1;
+  if (precision == "bf16") {
+    zy_session_options_t fo = opts;
+    fo.precision = "fp32";
+    fo.enable_profiling = 0;
+    zy_session_t* ref = nullptr;
+    if (zy_status_t s = zy_session_create(model, &fo, &ref)) { err = zy_status_message(s); zy_status_free(s); return done(fail(err)); }
+    bool ok = true;
+    for (size_t i = 0; i < inputs.size() && ok; ++i) {
+      const ToolInput& in = inputs[i];
+      zy_status_t s = zy_session_set_input(ref, i, in.dtype, in.dims.data(), static_cast<int32_t>(in.dims.size()), in.data.data(), in.data.size());
+      ok = !s;
+      zy_status_free(s);
+    }
+    if (ok) { zy_status_t s = zy_session_run(ref); ok = !s; zy_status_free(s); }
+    double diff = 0, top = 0;
+    for (size_t o = 0; ok && o < zy_model_output_count(model); ++o) {
+      zy_tensor_info_t ia, ib;
+      const void *pa, *pb;
+      size_t na, nb;
+      zy_status_t s1 = zy_session_get_output(session, o, &ia, &pa, &na), s2 = zy_session_get_output(ref, o, &ib, &pb, &nb);
+      ok = !s1 && !s2 && na == nb;
+      zy_status_free(s1);
+      zy_status_free(s2);
+      if (!ok || ia.dtype != ZY_DTYPE_F32) continue;
+      const float *fa = static_cast<const float*>(pa), *fb = static_cast<const float*>(pb);
+      for (size_t k = 0; k < na / sizeof(float); ++k) {
+        diff = std::max(diff, static_cast<double>(std::fabs(fa[k] - fb[k])));
+        top = std::max(top, static_cast<double>(std::fabs(fb[k])));
+      }
+    }
+    zy_session_release(ref);
+    if (!ok) return done(fail("the fp32 comparison run failed"));
+    bf16_error = top > 0 ? diff / top : diff;
+    std::printf("precision  bf16: max |bf16 - fp32| / max |fp32| = %.2e over the outputs\n", bf16_error);
+  }
 
   double op_total = 0;
   for (const auto& [_, o] : ops) op_total += o.total_us;
@@ -213,7 +259,9 @@ int main(int argc, char** argv) {
                     "\"first_run_ms\":%.3f,\"latency_ms\":{\"min\":%.3f,\"median\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"runs\":[",
                  jsonEscape(model_path).c_str(), jsonEscape(be).c_str(), (long long)threads, load_ms, session_ms, first_ms, mn, med, p90, p99);
     for (size_t k = 0; k < lat.size(); ++k) std::fprintf(f, "%s%.3f", k ? "," : "", lat[k]);
-    std::fprintf(f, "]},\"peak_rss_mib\":%.2f,\"arena_bytes\":%zu,\"ops\":[", rss_mib, zy_session_arena_bytes(session));
+    std::fprintf(f, "]},\"precision\":\"%s\",", precision.c_str());
+    if (bf16_error >= 0) std::fprintf(f, "\"bf16_max_rel_error\":%.3e,", bf16_error);
+    std::fprintf(f, "\"peak_rss_mib\":%.2f,\"arena_bytes\":%zu,\"ops\":[", rss_mib, zy_session_arena_bytes(session));
     for (size_t k = 0; k < sorted.size(); ++k) {
       const OpStats& o = *sorted[k];
       const double mean_us = o.total_us / std::max(1, o.count);

@@ -2,6 +2,7 @@
 // microkernel against a naive GEMM, and the x86 Conv against backends/ref
 // over a sweep of shapes, strides, pads, dilations and odd sizes.
 #include <cmath>
+#include <cstring>
 #include <random>
 
 #include "exec/session.h"
@@ -39,10 +40,46 @@ TEST(X86Gemm, EveryMicrokernelMatchesNaiveGemm) {
   }
 }
 
+// bf16 rounding as the fast-math kernel does it (nearest even), on the host.
+float roundToBf16(float x) {
+  uint32_t b;
+  std::memcpy(&b, &x, 4);
+  b += 0x7fffu + ((b >> 16) & 1u);
+  b &= 0xffff0000u;
+  std::memcpy(&x, &b, 4);
+  return x;
+}
+
+// The bf16 microkernel against a naive GEMM of the bf16-rounded operands (in
+// double): products of bf16 values are exact in f32, so only the f32 sums
+// round. Odd K exercises the zero-padded last pair.
+TEST(X86Gemm, Bf16MicrokernelMatchesRoundedGemm) {
+  const x86::GemmKernel* k = x86::bf16GemmKernel();
+  if (!k) GTEST_SKIP() << "this CPU has no AVX512-BF16";
+  std::mt19937 rng(53);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  const x86::ParallelFor serial = [](size_t n, const std::function<void(size_t, size_t)>& fn) { if (n) fn(0, n); };
+  for (auto [m, n, kd] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{{1, 1, 1}, {13, 37, 301}, {12, 32, 256}, {25, 100, 513}}) {
+    std::vector<float> a(m * kd), b(kd * n), bias(m), c(m * n);
+    for (auto& v : a) v = u(rng);
+    for (auto& v : b) v = u(rng);
+    for (auto& v : bias) v = u(rng);
+    x86::gemm(x86::packA(k, a.data(), m, kd, kd), b.data(), n, n, c.data(), n, bias.data(), FusedActivation{}, serial);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double want = bias[i];
+        for (int64_t q = 0; q < kd; ++q) want += static_cast<double>(roundToBf16(a[i * kd + q])) * roundToBf16(b[q * n + j]);
+        ASSERT_NEAR(c[i * n + j], want, 1e-4 * std::max(1.0, std::fabs(want))) << "m=" << m << " n=" << n << " k=" << kd;
+      }
+  }
+}
+
 // Runs one Conv through a session with the given backend order.
-std::vector<float> runConv(const Model& m, const std::vector<float>& x, const std::string& order, std::string* used) {
+std::vector<float> runConv(const Model& m, const std::vector<float>& x, const std::string& order, std::string* used,
+                           const std::string& precision = "fp32") {
   std::unique_ptr<Session> s;
   SessionOptions o;
+  o.precision = precision;
   o.num_threads = 2;
   o.backend_order = {order};
   if (order != "ref") o.backend_order = {"x86", "ref"};
@@ -327,6 +364,28 @@ TEST(X86MatMul, MatchesReference) {
   std::string used;
   runConv(g.model(), std::vector<float>(40, 1.f), "x86", &used);
   EXPECT_EQ(used, "ref");
+}
+
+// Fast math end to end: a bf16 session stays within bf16's error of the f32
+// reference (relative to the output's largest magnitude), and is not exact.
+TEST(X86Conv, Bf16SessionIsCloseToReference) {
+  if (!x86::bf16GemmKernel()) GTEST_SKIP() << "this CPU has no AVX512-BF16";
+  std::mt19937 rng(59);
+  GraphBuilder g;
+  int32_t x = g.input("x", DType::F32, {1, 32, 20, 20});
+  int32_t w = g.constant("W", Value::f32({48, 32, 3, 3}, randomValues(48 * 32 * 9, rng)));
+  g.output(g.node("Conv", {x, w}, attrs({Attribute::Ints("pads", {1, 1, 1, 1})})));
+  std::vector<float> in = randomValues(32 * 400, rng);
+  std::string used;
+  std::vector<float> want = runConv(g.model(), in, "ref", &used), got = runConv(g.model(), in, "x86", &used, "bf16");
+  ASSERT_EQ(got.size(), want.size());
+  float top = 0.f, err = 0.f;
+  for (size_t i = 0; i < got.size(); ++i) {
+    top = std::max(top, std::fabs(want[i]));
+    err = std::max(err, std::fabs(got[i] - want[i]));
+  }
+  EXPECT_LT(err, 1e-2f * top);
+  EXPECT_GT(err, 0.f);  // it did run in bf16
 }
 
 TEST(X86Conv, GroupedConvFallsBackToReference) {

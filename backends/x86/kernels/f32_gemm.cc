@@ -13,12 +13,16 @@ namespace x86 {
 void f32GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_8x48(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx2_6x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+void bf16GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+void bf16PairPanel(const float* src, int64_t kc, int64_t nr, float* dst);
+uint16_t bf16FromF32(float x);
 
 namespace {
 
 const GemmKernel kAvx512 = {"f32-gemm/avx512-12x32", 12, 32, f32GemmAvx512_12x32};
 const GemmKernel kAvx512Wide = {"f32-gemm/avx512-8x48", 8, 48, f32GemmAvx512_8x48};
 const GemmKernel kAvx2 = {"f32-gemm/avx2-6x16", 6, 16, f32GemmAvx2_6x16};
+const GemmKernel kBf16 = {"bf16-gemm/avx512bf16-12x32", 12, 32, bf16GemmAvx512_12x32, true};
 
 // K is split into blocks of KC so that a packed B block stays in L2.
 constexpr int64_t KC = 256;
@@ -39,6 +43,11 @@ std::vector<const GemmKernel*> availableGemmKernels() {
   return v;
 }
 
+const GemmKernel* bf16GemmKernel() {
+  const CpuFeatures& f = cpuFeatures();
+  return f.avx512f && f.avx512bw && f.avx512bf16 ? &kBf16 : nullptr;
+}
+
 const GemmKernel* bestGemmKernel() {
   auto v = availableGemmKernels();
   return v.empty() ? nullptr : v.front();
@@ -50,8 +59,11 @@ const GemmKernel* selectGemmKernel(int64_t m, int64_t n) {
   return best;
 }
 
+// K steps as the microkernel counts them: bf16 kernels take k-pairs.
+int64_t kSteps(const GemmKernel& kernel, int64_t k) { return kernel.bf16 ? (k + 1) / 2 : k; }
+
 size_t packedAFloats(const GemmKernel* kernel, int64_t m, int64_t k) {
-  return static_cast<size_t>((m + kernel->mr - 1) / kernel->mr * k * kernel->mr);
+  return static_cast<size_t>((m + kernel->mr - 1) / kernel->mr * kSteps(*kernel, k) * kernel->mr);
 }
 
 PackedA packAInto(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda, float* d) {
@@ -61,6 +73,18 @@ PackedA packAInto(const GemmKernel* kernel, const float* a, int64_t m, int64_t k
   p.k = k;
   p.data = std::shared_ptr<float>(d, [](float*) {});
   const int64_t mr = kernel->mr, panels = (m + mr - 1) / mr;
+  if (kernel->bf16) {  // [panel][k-pair][row]: (bf16 a[row][2q], bf16 a[row][2q+1])
+    const int64_t pairs = kSteps(*kernel, k);
+    uint32_t* u = reinterpret_cast<uint32_t*>(d);
+    for (int64_t pi = 0; pi < panels; ++pi)
+      for (int64_t q = 0; q < pairs; ++q)
+        for (int64_t r = 0; r < mr; ++r) {
+          const int64_t row = pi * mr + r;
+          const float lo = row < m ? a[row * lda + 2 * q] : 0.f, hi = row < m && 2 * q + 1 < k ? a[row * lda + 2 * q + 1] : 0.f;
+          u[(pi * pairs + q) * mr + r] = bf16FromF32(lo) | static_cast<uint32_t>(bf16FromF32(hi)) << 16;
+        }
+    return p;
+  }
   for (int64_t pi = 0; pi < panels; ++pi)
     for (int64_t kk = 0; kk < k; ++kk)
       for (int64_t r = 0; r < mr; ++r) {
@@ -107,7 +131,9 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
   const int64_t panels_per_group = (m_panels + m_groups - 1) / m_groups;
   const bool has_act = act.kind != FusedActivation::None;
   parallel(static_cast<size_t>(n_blocks * m_groups), [&](size_t begin, size_t end) {
-    float* bp = threadScratch(static_cast<size_t>(KC * nc));
+    // bf16 kernels get the f32 block converted to k-pairs (half its size) after it.
+    float* bp = threadScratch(static_cast<size_t>(KC * nc + (kern.bf16 ? KC * nc / 2 + nr : 0)));
+    float* bpairs = bp + KC * nc;
     for (size_t task = begin; task < end; ++task) {
       const int64_t nb = static_cast<int64_t>(task) / m_groups, mg = static_cast<int64_t>(task) % m_groups;
       const int64_t n0 = nb * nc, ncols = std::min(nc, n - n0);
@@ -115,17 +141,23 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
       for (int64_t k0 = 0; k0 < k; k0 += KC) {
         const int64_t kc = std::min(KC, k - k0);
         packer.pack(k0, kc, n0, ncols, nr, bp);
+        const float* bblock = bp;
+        const int64_t steps = kSteps(kern, kc), k_total = kSteps(kern, k), k_offset = kSteps(kern, k0);
+        if (kern.bf16) {
+          for (int64_t j0 = 0; j0 < ncols; j0 += nr) bf16PairPanel(bp + (j0 / nr) * kc * nr, kc, nr, bpairs + (j0 / nr) * steps * nr);
+          bblock = bpairs;
+        }
         const bool first = k0 == 0, last = k0 + kc >= k;
         for (int64_t pi = p_begin; pi < p_end; ++pi) {
           const int64_t m0 = pi * mr, rows = std::min(mr, m - m0);
-          const float* ap = a.data.get() + (pi * k + k0) * mr;
+          const float* ap = a.data.get() + (pi * k_total + k_offset) * mr;
           for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
             TileEpilogue e;
             e.bias = bias ? bias + m0 : nullptr;
             e.residual = residual ? residual + m0 * ldc + n0 + j0 : nullptr;
             e.ldr = ldc;
             e.act = has_act ? &act : nullptr;
-            kern.run(kc, ap, bp + (j0 / nr) * kc * nr, c + m0 * ldc + n0 + j0, ldc, rows, std::min(nr, ncols - j0), !first,
+            kern.run(steps, ap, bblock + (j0 / nr) * steps * nr, c + m0 * ldc + n0 + j0, ldc, rows, std::min(nr, ncols - j0), !first,
                      last ? &e : nullptr);
           }
         }

@@ -33,6 +33,7 @@ struct GemmKernel {
   const char* name;
   int mr, nr;
   GemmMicrokernel run;
+  bool bf16 = false;  // operands packed as bf16 k-pairs (the opt-in fast math)
 };
 
 // The best microkernel this CPU runs (nullptr without AVX2+FMA).
@@ -40,8 +41,10 @@ const GemmKernel* bestGemmKernel();
 // The microkernel for an M x N output: with AVX-512, 8x48 for few rows and
 // many columns (measured faster there: zy-kernel-bench), else the best one.
 const GemmKernel* selectGemmKernel(int64_t m, int64_t n);
-// Every microkernel this CPU runs (for tests and benchmarks).
+// Every f32 microkernel this CPU runs (for tests and benchmarks).
 std::vector<const GemmKernel*> availableGemmKernels();
+// The bf16 microkernel (AVX512-BF16), or nullptr when the CPU lacks it.
+const GemmKernel* bf16GemmKernel();
 
 // A packed once, as [ceil(M/MR)][K][MR], zero-padded, 64-byte aligned.
 struct PackedA {

@@ -3,12 +3,8 @@
 //   8x48:  24 accumulators, 11 loads per 24 FMAs.
 #include <immintrin.h>
 
-#include <algorithm>
-#include <cstring>
-
-#include "f32_activation.h"
-#include "f32_activation_avx512.h"
 #include "f32_gemm.h"
+#include "f32_gemm_tile_avx512.h"
 
 namespace zy {
 namespace x86 {
@@ -37,42 +33,7 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
       for (int v = 0; v < V; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
   }
-  // Epilogue on registers: earlier K blocks, bias, residual, then the
-  // activation (all kinds, exp-based ones included): one store per tile.
-  const float* bias = last ? last->bias : nullptr;
-  const float* res = last ? last->residual : nullptr;
-  const FusedActivation* act = last ? last->act : nullptr;
-  const bool apply_act = act && act->kind != FusedActivation::None;
-  if (mr == MR && nr == NR) {
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 4
-      for (int v = 0; v < V; ++v) {
-        __m512 x = acc[i][v];
-        if (accumulate) x = _mm512_add_ps(x, _mm512_loadu_ps(c + i * ldc + 16 * v));
-        if (bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[i]));
-        if (res) x = _mm512_add_ps(x, _mm512_loadu_ps(res + i * last->ldr + 16 * v));
-        if (apply_act) x = activate512(x, *act);
-        _mm512_storeu_ps(c + i * ldc + 16 * v, x);
-      }
-  } else {
-    // Partial tile: through a buffer, then only the valid part.
-    alignas(64) float tile[MR][NR];
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 4
-      for (int v = 0; v < V; ++v) _mm512_store_ps(tile[i] + 16 * v, acc[i][v]);
-    for (int64_t i = 0; i < mr; ++i) {
-      float* ci = c + i * ldc;
-      for (int64_t j = 0; j < nr; ++j) {
-        float x = tile[i][j] + (accumulate ? ci[j] : 0.f);
-        if (bias) x += bias[i];
-        if (res) x += res[i * last->ldr + j];
-        ci[j] = x;
-      }
-      if (apply_act) applyActivation(ci, nr, *act);
-    }
-  }
+  storeTile<MR, V>(acc, c, ldc, mr, nr, accumulate, last);
 }
 
 }  // namespace

@@ -132,17 +132,17 @@ class ConvOp : public X86Op {
       dw_weights_.assign(wp, wp + m * k);
       const float* b = op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED ? static_cast<const float*>(op->inputs[2].data) : nullptr;
       dw_blocked_ = std::make_unique<DwconvChannelBlocked>(wp, b, m, w.dims[2], w.dims[3]);
-    } else if (useWinograd(op, attrs_)) {
+    } else if (!ctx.bf16 && useWinograd(op, attrs_)) {
       const int64_t c = w.dims[1];
       std::vector<float> u(static_cast<size_t>(kWinogradPoints * m * c));
       winogradWeights(wp, m, c, u.data());
       const zy_tensor_view_t& y = op->outputs[0];
-      const GemmKernel* kernel = selectGemmKernel(m, ((y.dims[2] + 3) / 4) * ((y.dims[3] + 3) / 4));
+      const GemmKernel* kernel = ctx.gemmFor(m, ((y.dims[2] + 3) / 4) * ((y.dims[3] + 3) / 4));
       for (int64_t xi = 0; xi < kWinogradPoints; ++xi) winograd_.push_back(packA(kernel, u.data() + xi * m * c, m, c, c));
     } else {  // packed once per session, for the kernel that suits this output
       const zy_tensor_view_t& y = op->outputs[0];
       const int64_t p = y.rank == 4 && y.dims[2] > 0 && y.dims[3] > 0 ? y.dims[2] * y.dims[3] : 0;
-      weights_ = packA(p > 0 ? selectGemmKernel(m, p) : ctx.gemm, wp, m, k, k);
+      weights_ = packA(ctx.gemmFor(m, p), wp, m, k, k);
       if (p == 1 && k == w.dims[1]) rows_.assign(wp, wp + m * k);  // 1x1 on a 1x1 image: dot products
     }
     if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {

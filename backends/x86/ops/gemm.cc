@@ -49,7 +49,7 @@ class GemmOp : public X86Op {
       for (int64_t i = 0; i < k; ++i)
         for (int64_t j = 0; j < n; ++j) rows_[j * k + i] = wp[i * n + j];
     }
-    weights_ = packA(ctx.gemm, rows_.data(), n, k, k);
+    weights_ = packA(ctx.bf16 ? ctx.bf16 : ctx.gemm, rows_.data(), n, k, k);
     if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
       const float* bias = static_cast<const float*>(op->inputs[2].data);
       bias_.assign(bias, bias + n);

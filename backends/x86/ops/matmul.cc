@@ -57,7 +57,7 @@ class MatMulOp : public X86Op {
     const float* a = static_cast<const float*>(op->inputs[0].data);
     const float* b = static_cast<const float*>(op->inputs[1].data);
     float* y = static_cast<float*>(op->outputs[0].data);
-    const GemmKernel* kernel = selectGemmKernel(s.M, s.N);
+    const GemmKernel* kernel = ctx_.gemmFor(s.M, s.N);
     packed_.resize(packedAFloats(kernel, s.M, s.K) + 16);
     float* aligned = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(packed_.data()) + 63) & ~uintptr_t(63));
     for (int64_t i = 0; i < s.batches; ++i) {

@@ -136,6 +136,8 @@ zy_status_t zy_session_create(zy_model_t* model, const zy_session_options_t* opt
         return zy::invalidArgument("options were not initialized with zy_session_options_init");
       if (options->struct_size >= offsetof(zy_session_options_t, enable_profiling) + sizeof(int32_t))
         so.profile = options->enable_profiling != 0;
+      if (options->struct_size >= offsetof(zy_session_options_t, precision) + sizeof(const char*) && options->precision)
+        so.precision = options->precision;
       if (options->num_threads < 0) return zy::invalidArgument("num_threads must be >= 0");
       so.num_threads = options->num_threads;
       if (options->backend_order) {

@@ -48,7 +48,7 @@ Status evaluateOp(const std::string& type, const Attributes& attrs, const std::v
   op.num_attrs = attr_views.size();
   op.attrs = attr_views.data();
 
-  zy_host_t host{ZY_BACKEND_ABI_VERSION, 1, nullptr, nullptr};
+  zy_host_t host{ZY_BACKEND_ABI_VERSION, 1, nullptr, nullptr, "fp32"};
   void* backend = nullptr;
   char err[512] = {0};
   if (api->create(&host, &backend, err, sizeof err) != ZY_OK) return Status(ZY_BACKEND_ERROR, err);

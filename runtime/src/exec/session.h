@@ -25,6 +25,7 @@ struct SessionOptions {
   int num_threads = 0;                      // 0 = all cores
   std::vector<std::string> backend_order;   // empty = {"ref"}
   bool profile = false;                     // time every op of each run
+  std::string precision = "fp32";           // or "bf16": opt-in fast math for backends that have it
 };
 
 // One op's timing in the last run (main graph and subgraph ops alike).
@@ -103,6 +104,7 @@ class Session {
   MemoryPlan plan_;
   std::unique_ptr<ThreadPool> pool_;
   zy_host_t host_{};
+  std::string precision_ = "fp32";  // host_.precision points here
   std::vector<BoundBackend> backends_;
   std::vector<OpInstance> ops_;                    // the main graph
   std::vector<std::vector<OpInstance>> subgraph_ops_;  // If branches

@@ -1,0 +1,58 @@
+// The store of an AVX-512 GEMM tile, shared by the f32 and bf16
+// microkernels: MR x V zmm accumulators (f32) go to C after the epilogue.
+#pragma once
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "f32_activation.h"
+#include "f32_activation_avx512.h"
+#include "f32_gemm.h"
+
+namespace zy {
+namespace x86 {
+
+template <int MR, int V>
+__attribute__((target("avx512f"), always_inline)) inline void storeTile(__m512 (&acc)[MR][V], float* c, int64_t ldc, int64_t mr,
+                                                                         int64_t nr, bool accumulate, const TileEpilogue* last) {
+  constexpr int NR = 16 * V;
+  // Epilogue on registers: earlier K blocks, bias, residual, then the
+  // activation (all kinds, exp-based ones included): one store per tile.
+  const float* bias = last ? last->bias : nullptr;
+  const float* res = last ? last->residual : nullptr;
+  const FusedActivation* act = last ? last->act : nullptr;
+  const bool apply_act = act && act->kind != FusedActivation::None;
+  if (mr == MR && nr == NR) {
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+      for (int v = 0; v < V; ++v) {
+        __m512 x = acc[i][v];
+        if (accumulate) x = _mm512_add_ps(x, _mm512_loadu_ps(c + i * ldc + 16 * v));
+        if (bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[i]));
+        if (res) x = _mm512_add_ps(x, _mm512_loadu_ps(res + i * last->ldr + 16 * v));
+        if (apply_act) x = activate512(x, *act);
+        _mm512_storeu_ps(c + i * ldc + 16 * v, x);
+      }
+  } else {
+    // Partial tile: through a buffer, then only the valid part.
+    alignas(64) float tile[MR][NR];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+      for (int v = 0; v < V; ++v) _mm512_store_ps(tile[i] + 16 * v, acc[i][v]);
+    for (int64_t i = 0; i < mr; ++i) {
+      float* ci = c + i * ldc;
+      for (int64_t j = 0; j < nr; ++j) {
+        float x = tile[i][j] + (accumulate ? ci[j] : 0.f);
+        if (bias) x += bias[i];
+        if (res) x += res[i * last->ldr + j];
+        ci[j] = x;
+      }
+      if (apply_act) applyActivation(ci, nr, *act);
+    }
+  }
+}
+
+}  // namespace x86
+}  // namespace zy
