@@ -2,7 +2,9 @@
 // AVX-512 or AVX2 at run time; ops the backend does not take fall back to the
 // next backend in the session's order (ref), with the reason.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 
@@ -95,8 +97,29 @@ zy_status_code_t runOp(void*, void* state, const zy_op_view_t* op, char* err, si
 
 void releaseOp(void*, void* state) { delete static_cast<X86Op*>(state); }
 
+// Ahead of time: prepare as a session would, keep what the op packed.
+zy_status_code_t compileOp(void* backend, const zy_op_view_t* op, void** out_blob, size_t* out_size, char* err, size_t len) {
+  *out_blob = nullptr;
+  *out_size = 0;
+  void* state = nullptr;
+  const zy_status_code_t s = prepareOp(backend, op, &state, err, len);
+  if (s != ZY_OK) return s;
+  std::unique_ptr<X86Op> prepared(static_cast<X86Op*>(state));
+  const std::vector<uint8_t> blob = prepared->compiledBlob();
+  if (blob.empty()) return ZY_OK;
+  void* p = std::malloc(blob.size());
+  if (!p) { message(err, len, "out of memory"); return ZY_OUT_OF_MEMORY; }
+  std::memcpy(p, blob.data(), blob.size());
+  *out_blob = p;
+  *out_size = blob.size();
+  return ZY_OK;
+}
+
+void freeBlob(void*, void* blob) { std::free(blob); }
+
 const zy_backend_api_t kApi = {
     ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "x86", create, destroy, supportsOp, prepareOp, runOp, releaseOp,
+    compileOp, freeBlob,
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 // per-session state (packed weights, buffers) that runs it.
 #pragma once
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@ class X86Op {
   virtual ~X86Op() = default;
   // Runs on the op's current tensors; on failure says why in *err.
   virtual zy_status_code_t run(const zy_op_view_t* op, std::string* err) = 0;
+  // What to keep ahead of time (zy-compile --target x86); empty = nothing.
+  virtual std::vector<uint8_t> compiledBlob() const { return {}; }
 };
 
 struct OpKind {

@@ -21,6 +21,10 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::desc("MODEL.onnx"), cl
 static cl::opt<std::string> outputFile("o", cl::desc("Output .zym file"), cl::value_desc("MODEL.zym"), cl::cat(category));
 static cl::list<std::string> inputShapes("input-shape", cl::desc("Fix an input's shape, e.g. input=1x3x224x224 (repeatable)"),
                                          cl::value_desc("NAME=DxDx..."), cl::cat(category));
+static cl::opt<std::string> target("target",
+                                   cl::desc("Compile for this backend ahead of time: x86 packs the weights for this CPU's "
+                                            "kernels into the file (sessions on another CPU repack them)"),
+                                   cl::value_desc("x86"), cl::cat(category));
 static cl::opt<bool> emitMlir("emit-mlir", cl::desc("Print the optimized zy IR to stdout"), cl::cat(category));
 static cl::opt<bool> emitImported("emit-imported-mlir", cl::desc("Print the IR right after import, before any pass"), cl::cat(category));
 
@@ -59,6 +63,10 @@ int main(int argc, char** argv) {
   mlir::zy::buildDefaultPipeline(pm);
   if (mlir::failed(pm.run(*module))) return had_error ? 1 : fail("compilation failed");
   if (emitMlir) module->print(llvm::outs());
-  if (!outputFile.empty() && mlir::failed(mlir::zy::exportZym(*module, outputFile, &error))) return fail(error);
+  int compiled = 0;
+  if (!outputFile.empty() && mlir::failed(mlir::zy::exportZym(*module, outputFile, &error, target, &compiled))) return fail(error);
+  if (!target.empty() && !outputFile.empty())
+    llvm::errs() << "zy-compile: note: " << target << " compiled " << compiled << " op" << (compiled == 1 ? "" : "s")
+                 << " ahead of time\n";
   return 0;
 }

@@ -32,6 +32,10 @@ TEST(ModelFormat, RoundTripKeepsEverything) {
   m.metadata.opset_imports = {{"", 13}};
   m.tensors[1].quant.scale = {0.5f};
   m.tensors[1].quant.zero_point = {3};
+  std::vector<uint8_t> blob(200);
+  for (size_t i = 0; i < blob.size(); ++i) blob[i] = static_cast<uint8_t>(i * 7);
+  m.backends.push_back(BackendTarget::withBlob("x86", blob));  // an ahead-of-time blob for the Gemm
+  m.graph.nodes[0].backend = 1;
   std::vector<uint8_t> bytes;
   ASSERT_TRUE(writeModel(m, &bytes).ok());
   Model r;
@@ -49,6 +53,14 @@ TEST(ModelFormat, RoundTripKeepsEverything) {
   // Constant data is 64-byte aligned in the buffer, used in place.
   EXPECT_EQ(reinterpret_cast<uintptr_t>(r.tensors[1].data) % 64, 0u);
   EXPECT_EQ(std::memcmp(r.tensors[1].data, m.tensors[1].data, 48), 0);
+  // So is a backend's blob.
+  ASSERT_EQ(r.backends.size(), 2u);
+  EXPECT_EQ(r.backends[0].name, "any");
+  EXPECT_EQ(r.backends[1].name, "x86");
+  EXPECT_EQ(r.graph.nodes[0].backend, 1);
+  ASSERT_EQ(r.backends[1].blob_size, blob.size());
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(r.backends[1].blob) % 64, 0u);
+  EXPECT_EQ(std::memcmp(r.backends[1].blob, blob.data(), blob.size()), 0);
 }
 
 TEST(ModelFormat, RejectsUnknownMajorVersion) {

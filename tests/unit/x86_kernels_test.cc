@@ -5,6 +5,7 @@
 #include <cstring>
 #include <random>
 
+#include "exec/ahead_of_time.h"
 #include "exec/session.h"
 #include "kernels/f32_gemm.h"
 #include "test_util.h"
@@ -386,6 +387,48 @@ TEST(X86Conv, Bf16SessionIsCloseToReference) {
   }
   EXPECT_LT(err, 1e-2f * top);
   EXPECT_GT(err, 0.f);  // it did run in bf16
+}
+
+// Ahead-of-time packing: the blob is kept, used, and a blob that does not fit
+// (corrupted header, wrong size) is ignored in favour of packing again.
+TEST(X86AheadOfTime, PackedBlobsAreUsedOrSafelyIgnored) {
+  std::mt19937 rng(61);
+  for (int64_t k : {3, 1}) {  // Winograd and plain GEMM weights
+    GraphBuilder g;
+    int32_t x = g.input("x", DType::F32, {1, 32, 28, 28});
+    int32_t w = g.constant("W", Value::f32({16, 32, k, k}, randomValues(16 * 32 * k * k, rng)));
+    g.output(g.node("Conv", {x, w}, attrs({Attribute::Ints("pads", {k / 2, k / 2, k / 2, k / 2})})));
+    Model m = g.model();
+    std::vector<float> in = randomValues(32 * 28 * 28, rng);
+    std::string used;
+    const std::vector<float> want = runConv(m, in, "ref", &used);
+    int compiled = 0;
+    ASSERT_TRUE(compileAheadOfTime(&m, "x86", &compiled).ok());
+    ASSERT_EQ(compiled, 1);
+    const BackendTarget& t = m.backends[m.graph.nodes[0].backend];
+    ASSERT_EQ(t.name, "x86");
+    ASSERT_GT(t.blob_size, 128u);
+    auto check = [&](const Model& mm, const std::string& what) {
+      std::string by;
+      const std::vector<float> got = runConv(mm, in, "x86", &by);
+      EXPECT_EQ(by, "x86") << what;
+      ASSERT_EQ(got.size(), want.size());
+      float top = 0.f;
+      for (float v : want) top = std::max(top, std::fabs(v));
+      for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-4f * top) << what << " i=" << i;
+    };
+    check(m, "blob used");
+    Model bad = m;
+    BackendTarget& bt = bad.backends[bad.graph.nodes[0].backend];
+    std::vector<uint8_t> bytes(bt.blob, bt.blob + bt.blob_size);
+    bytes[9] ^= 0x20;  // the kernel name no longer matches
+    bt = BackendTarget::withBlob("x86", bytes);
+    check(bad, "corrupted header");
+    bytes[9] ^= 0x20;
+    bytes.resize(bytes.size() - 64);
+    bt = BackendTarget::withBlob("x86", bytes);
+    check(bad, "truncated blob");
+  }
 }
 
 TEST(X86Conv, GroupedConvFallsBackToReference) {

@@ -15,6 +15,7 @@
 #include "kernels/f32_gemv.h"
 #include "kernels/f32_window2d.h"
 #include "kernels/f32_winograd.h"
+#include "kernels/packed_blob.h"
 #include "kernels/scratch.h"
 #include "ops/op_helpers.h"
 #include "x86_op.h"
@@ -134,21 +135,32 @@ class ConvOp : public X86Op {
       dw_blocked_ = std::make_unique<DwconvChannelBlocked>(wp, b, m, w.dims[2], w.dims[3]);
     } else if (!ctx.bf16 && useWinograd(op, attrs_)) {
       const int64_t c = w.dims[1];
-      std::vector<float> u(static_cast<size_t>(kWinogradPoints * m * c));
-      winogradWeights(wp, m, c, u.data());
       const zy_tensor_view_t& y = op->outputs[0];
       const GemmKernel* kernel = ctx.gemmFor(m, ((y.dims[2] + 3) / 4) * ((y.dims[3] + 3) / 4));
-      for (int64_t xi = 0; xi < kWinogradPoints; ++xi) winograd_.push_back(packA(kernel, u.data() + xi * m * c, m, c, c));
-    } else {  // packed once per session, for the kernel that suits this output
+      if (!viewPacked(op->blob, op->blob_size, kernel, m, c, kWinogradPoints, &winograd_)) {  // packed ahead of time, or now
+        std::vector<float> u(static_cast<size_t>(kWinogradPoints * m * c));
+        winogradWeights(wp, m, c, u.data());
+        for (int64_t xi = 0; xi < kWinogradPoints; ++xi) winograd_.push_back(packA(kernel, u.data() + xi * m * c, m, c, c));
+      }
+    } else {  // packed ahead of time, or once per session, for the kernel that suits this output
       const zy_tensor_view_t& y = op->outputs[0];
       const int64_t p = y.rank == 4 && y.dims[2] > 0 && y.dims[3] > 0 ? y.dims[2] * y.dims[3] : 0;
-      weights_ = packA(ctx.gemmFor(m, p), wp, m, k, k);
+      const GemmKernel* kernel = ctx.gemmFor(m, p);
+      std::vector<PackedA> packed;
+      weights_ = viewPacked(op->blob, op->blob_size, kernel, m, k, 1, &packed) ? packed[0] : packA(kernel, wp, m, k, k);
       if (p == 1 && k == w.dims[1]) rows_.assign(wp, wp + m * k);  // 1x1 on a 1x1 image: dot products
     }
     if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
       const float* bias = static_cast<const float*>(op->inputs[2].data);
       bias_.assign(bias, bias + m);
     }
+  }
+
+  // What zy-compile --target x86 keeps: the packed GEMM or Winograd weights.
+  std::vector<uint8_t> compiledBlob() const override {
+    if (!winograd_.empty()) return serializePacked(winograd_);
+    if (weights_.kernel && rows_.empty()) return serializePacked({weights_});
+    return {};
   }
 
   zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {

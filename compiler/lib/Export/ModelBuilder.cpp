@@ -1,5 +1,7 @@
 #include "zy/Export/ModelBuilder.h"
 
+#include "exec/ahead_of_time.h"
+
 #include <functional>
 
 #include "format/model_format.h"
@@ -188,9 +190,16 @@ LogicalResult exportZym(ModuleOp module, std::vector<uint8_t>* bytes, std::strin
   return success();
 }
 
-LogicalResult exportZym(ModuleOp module, const std::string& path, std::string* error) {
+LogicalResult exportZym(ModuleOp module, const std::string& path, std::string* error, const std::string& target,
+                        int* out_compiled) {
   ::zy::Model m;
   if (failed(exportModel(module, &m, error))) return failure();
+  if (!target.empty()) {
+    int compiled = 0;
+    ::zy::Status s = ::zy::compileAheadOfTime(&m, target, &compiled);
+    if (!s.ok()) { *error = "--target " + target + ": " + s.message(); return failure(); }
+    if (out_compiled) *out_compiled = compiled;
+  }
   ::zy::Status s = ::zy::writeModelFile(m, path);
   if (!s.ok()) { *error = s.message(); return failure(); }
   return success();

@@ -81,6 +81,12 @@ typedef struct zy_op_view {
   const zy_tensor_view_t* outputs;
   size_t num_attrs;
   const zy_attr_t* attrs;
+  /* prepare_op only: what this backend's compile_op made for this op ahead
+   * of time (zy-compile --target), stored in the model; NULL if none. Valid
+   * while the model is loaded. A backend must check that it still fits
+   * (a file compiled on another CPU) and prepare from scratch if not. */
+  const void* blob;
+  size_t blob_size;
 } zy_op_view_t;
 
 /* Runs fn(arg, begin, end) over [0, n) in chunks of at least `grain`. */
@@ -116,6 +122,14 @@ typedef struct zy_backend_api {
   zy_status_code_t (*run_op)(void* backend, void* op_state, const zy_op_view_t* op,
                              char* err, size_t err_len);
   void (*release_op)(void* backend, void* op_state);
+
+  /* Optional (NULL, or past a shorter struct_size, when absent): compiles one
+   * op ahead of time, for zy-compile --target NAME. On success *out_blob is
+   * NULL (nothing worth keeping) or a blob the caller releases with
+   * free_blob; the model stores it and prepare_op gets it back in op->blob. */
+  zy_status_code_t (*compile_op)(void* backend, const zy_op_view_t* op, void** out_blob, size_t* out_size,
+                                 char* err, size_t err_len);
+  void (*free_blob)(void* backend, void* blob);
 } zy_backend_api_t;
 
 /* The entry point a plugin exports (and a built-in backend provides). Returns

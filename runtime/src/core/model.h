@@ -74,6 +74,26 @@ struct Metadata {
   int64_t onnxOpset() const;
 };
 
+// A backend assignment target. `blob` is what the backend compiled ahead of
+// time for the ops assigned to this entry (zy-compile --target), handed back
+// to it when a session prepares them; it points into the model's storage or
+// into `owned`.
+struct BackendTarget {
+  std::string name;  // "any" = the session's order decides
+  const uint8_t* blob = nullptr;
+  size_t blob_size = 0;
+  std::shared_ptr<std::vector<uint8_t>> owned;
+
+  BackendTarget(std::string n = "any") : name(std::move(n)) {}
+  static BackendTarget withBlob(std::string n, std::vector<uint8_t> bytes) {
+    BackendTarget b(std::move(n));
+    b.owned = std::make_shared<std::vector<uint8_t>>(std::move(bytes));
+    b.blob = b.owned->data();
+    b.blob_size = b.owned->size();
+    return b;
+  }
+};
+
 struct Model {
   uint32_t version_major = 1;
   uint32_t version_minor = 0;
@@ -81,8 +101,8 @@ struct Model {
   std::vector<Tensor> tensors;
   Graph graph;
   std::vector<Graph> subgraphs;
-  // Backend assignment targets; "any" = the session's order decides.
-  std::vector<std::string> backends{"any"};
+  // Backend assignment targets; entry 0 is "any" unless a file says otherwise.
+  std::vector<BackendTarget> backends{BackendTarget()};
   uint64_t arena_size = 0;   // 0 with no tensor offsets = not planned
   uint32_t arena_alignment = 64;
   // Keeps the mapped file (or copied bytes) alive while tensors point into it.

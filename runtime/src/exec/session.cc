@@ -1,5 +1,7 @@
 #include "exec/session.h"
 
+#include <cstddef>
+
 #include <cstdlib>
 #include <climits>
 #include <cstring>
@@ -162,7 +164,8 @@ Status Session::prepareGraph(const Graph& graph, std::vector<OpInstance>* ops) {
     if (node.type == "If" || node.type == "Loop" || node.type == "Fail") continue;  // control flow: the session runs it
     // The compiler's assignment first, then the session's order.
     std::vector<size_t> candidates;
-    const std::string& assigned = model_.backends[node.backend];
+    const BackendTarget& target = model_.backends[node.backend];
+    const std::string& assigned = target.name;
     for (size_t b = 0; b < backends_.size(); ++b)
       if (assigned == backends_[b].api->name) candidates.push_back(b);
     for (size_t b = 0; b < backends_.size(); ++b)
@@ -175,6 +178,10 @@ Status Session::prepareGraph(const Graph& graph, std::vector<OpInstance>* ops) {
         reasons += std::string(reasons.empty() ? "" : "; ") + backends_[b].api->name + ": " + reason;
         continue;
       }
+      // The compiler's blob goes only to the backend it was made for.
+      const bool own = assigned == backends_[b].api->name;
+      op.view.blob = own ? target.blob : nullptr;
+      op.view.blob_size = own ? target.blob_size : 0;
       char err[512] = {0};
       if (backends_[b].api->prepare_op(backends_[b].instance, &op.view, &op.state, err, sizeof err) != ZY_OK)
         return Status(ZY_BACKEND_ERROR, node.label() + ": backend '" + backends_[b].api->name + "' failed to prepare it: " + err);
@@ -184,6 +191,26 @@ Status Session::prepareGraph(const Graph& graph, std::vector<OpInstance>* ops) {
     }
     if (!placed) return unsupported(node.label() + ": no backend can run it (" + reasons + ")");
     buildView(op, true);
+  }
+  return Status::OK();
+}
+
+Status Session::compileOps(const std::string& name, std::vector<std::pair<size_t, std::vector<uint8_t>>>* blobs) {
+  for (size_t k = 0; k < ops_.size(); ++k) {
+    OpInstance& op = ops_[k];
+    if (!op.state) continue;  // control flow
+    const BoundBackend& b = backends_[op.backend];
+    if (name != b.api->name || b.api->struct_size < offsetof(zy_backend_api_t, free_blob) + sizeof(void*) || !b.api->compile_op)
+      continue;
+    void* blob = nullptr;
+    size_t size = 0;
+    char err[512] = {0};
+    if (b.api->compile_op(b.instance, &op.view, &blob, &size, err, sizeof err) != ZY_OK)
+      return Status(ZY_BACKEND_ERROR, op.node->label() + ": backend '" + name + "' failed to compile it: " + err);
+    if (!blob) continue;
+    const uint8_t* p = static_cast<const uint8_t*>(blob);
+    blobs->emplace_back(k, std::vector<uint8_t>(p, p + size));
+    b.api->free_blob(b.instance, blob);
   }
   return Status::OK();
 }

@@ -53,6 +53,10 @@ class Session {
   // How many times the arena was planned for new shapes (dynamic models).
   int replanCount() const { return replans_; }
   // The backend each op of the main graph runs on.
+  // Ahead-of-time compilation (zy-compile --target): the blob that backend
+  // `name`'s compile_op makes for each main-graph op placed on it, by node
+  // index; ops with nothing to keep are left out.
+  Status compileOps(const std::string& name, std::vector<std::pair<size_t, std::vector<uint8_t>>>* blobs);
   std::string opBackend(size_t op) const { return ops_[op].state ? backends_[ops_[op].backend].api->name : "control flow"; }
   int numThreads() const { return pool_->numThreads(); }
   const std::vector<OpProfile>& profile() const { return profile_; }

@@ -279,8 +279,15 @@ Status readModelBuffer(const uint8_t* data, size_t size, std::shared_ptr<void> s
     }
   m.backends.clear();
   if (fm->backends())
-    for (const fb::Backend* b : *fm->backends()) m.backends.push_back(str(b->name()));
-  if (m.backends.empty()) m.backends.push_back("any");
+    for (const fb::Backend* b : *fm->backends()) {
+      BackendTarget t(str(b->name()));
+      if (b->blob() && b->blob()->size()) {  // zero-copy: the model's storage keeps it alive
+        t.blob = b->blob()->data();
+        t.blob_size = b->blob()->size();
+      }
+      m.backends.push_back(std::move(t));
+    }
+  if (m.backends.empty()) m.backends.emplace_back("any");
   if (fm->memory_plan()) {
     m.arena_size = fm->memory_plan()->arena_size();
     m.arena_alignment = fm->memory_plan()->alignment();

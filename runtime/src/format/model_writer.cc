@@ -64,7 +64,14 @@ Status writeModel(const Model& m, std::vector<uint8_t>* out) {
   std::vector<flatbuffers::Offset<fb::Graph>> subgraphs;
   for (const Graph& g : m.subgraphs) subgraphs.push_back(writeGraph(b, g));
   std::vector<flatbuffers::Offset<fb::Backend>> backends;
-  for (const auto& name : m.backends) backends.push_back(fb::CreateBackendDirect(b, name.c_str()));
+  for (const BackendTarget& t : m.backends) {
+    flatbuffers::Offset<flatbuffers::Vector<uint8_t>> blob = 0;
+    if (t.blob_size) {
+      b.ForceVectorAlignment(t.blob_size, 1, 64);  // as the schema's force_align asks
+      blob = b.CreateVector(t.blob, t.blob_size);
+    }
+    backends.push_back(fb::CreateBackend(b, b.CreateString(t.name), blob));
+  }
   std::vector<flatbuffers::Offset<fb::OpsetImport>> opsets;
   for (const auto& [d, v] : m.metadata.opset_imports) opsets.push_back(fb::CreateOpsetImportDirect(b, d.c_str(), v));
   std::vector<flatbuffers::Offset<flatbuffers::String>> in_names, out_names;

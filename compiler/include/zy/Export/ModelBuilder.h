@@ -19,7 +19,11 @@ LogicalResult buildModel(func::FuncOp func, ::zy::Model* out, DenseMap<Value, in
 // Builds, plans memory where the IR carries no complete plan, validates with
 // the runtime's own checks, and writes the .zym file.
 LogicalResult exportModel(ModuleOp module, ::zy::Model* out, std::string* error);
-LogicalResult exportZym(ModuleOp module, const std::string& path, std::string* error);
+// With a target (a backend name, e.g. "x86"), that backend compiles the ops
+// it takes ahead of time and the file keeps the blobs (packed weights);
+// *out_compiled, when given, counts them.
+LogicalResult exportZym(ModuleOp module, const std::string& path, std::string* error, const std::string& target = "",
+                        int* out_compiled = nullptr);
 LogicalResult exportZym(ModuleOp module, std::vector<uint8_t>* bytes, std::string* error);
 
 }  // namespace zy
