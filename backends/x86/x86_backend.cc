@@ -39,8 +39,18 @@ void message(char* buf, size_t len, const std::string& s) {
   if (buf && len) std::snprintf(buf, len, "%s", s.c_str());
 }
 
+// ZY_X86_DISABLE=Conv,Softmax leaves those op types to the next backend: a
+// debugging aid for narrowing a wrong result down to one kernel.
+bool disabledByEnvironment(const char* type) {
+  const char* list = std::getenv("ZY_X86_DISABLE");
+  if (!list) return false;
+  const std::string l = std::string(",") + list + ",";
+  return l.find(std::string(",") + type + ",") != std::string::npos;
+}
+
 bool supported(const zy_op_view_t* op, std::string* why) {
   if (op->domain && *op->domain) { *why = std::string("domain ") + op->domain + " is not implemented for x86"; return false; }
+  if (disabledByEnvironment(op->type)) { *why = std::string(op->type) + " is disabled by ZY_X86_DISABLE"; return false; }
   const OpKind* kind = findKind(op->type);
   if (!kind) { *why = std::string(op->type) + " is not implemented for x86 yet"; return false; }
   return kind->supported(op, why);

@@ -122,11 +122,12 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
   if (x86::availableGemmKernels().empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
   std::mt19937 rng(9);
   std::uniform_real_distribution<float> u(-1.f, 1.f);
-  struct Case { int64_t n, c, h, w, m, k, stride, pad, dil; const char* act; };
+  struct Case { int64_t n, c, h, w, m, k, stride, pad, dil; const char* act; int64_t stride_w = 0; };
   const Case cases[] = {{1, 3, 17, 19, 8, 3, 1, 1, 1, "Relu"}, {2, 5, 9, 7, 13, 3, 2, 0, 1, ""},
                         {1, 16, 14, 14, 40, 1, 1, 0, 1, "Clip"}, {1, 7, 11, 13, 3, 5, 2, 2, 1, "HardSwish"},
                         {1, 4, 15, 15, 6, 3, 1, 2, 2, "Silu"}, {1, 64, 7, 7, 33, 3, 1, 1, 1, ""},
-                        {1, 1, 1, 1, 1, 1, 1, 0, 1, ""}, {1, 32, 8, 8, 64, 1, 2, 0, 1, "Relu"}};
+                        {1, 1, 1, 1, 1, 1, 1, 0, 1, ""}, {1, 32, 8, 8, 64, 1, 2, 0, 1, "Relu"},
+                        {1, 8, 16, 30, 12, 3, 2, 1, 1, "Relu", 1}, {1, 6, 9, 20, 10, 1, 2, 0, 1, "", 1}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {cs.n, cs.c, cs.h, cs.w});
@@ -135,8 +136,8 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
     for (auto& v : b) v = u(rng);
     int32_t wt = g.constant("W", Value::f32({cs.m, cs.c, cs.k, cs.k}, w));
     int32_t bt = g.constant("B", Value::f32({cs.m}, b));
-    Attributes a = attrs({Attribute::Ints("strides", {cs.stride, cs.stride}), Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad}),
-                          Attribute::Ints("dilations", {cs.dil, cs.dil})});
+    Attributes a = attrs({Attribute::Ints("strides", {cs.stride, cs.stride_w ? cs.stride_w : cs.stride}),
+                          Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad}), Attribute::Ints("dilations", {cs.dil, cs.dil})});
     if (*cs.act) a.set(Attribute::String("activation", cs.act));
     if (std::string(cs.act) == "Clip") { a.set(Attribute::Float("activation_alpha", 0.f)); a.set(Attribute::Float("activation_beta", 6.f)); }
     g.output(g.node("Conv", {x, wt, bt}, a));
@@ -208,18 +209,22 @@ TEST(X86Conv, DepthwiseMatchesReference) {
   if (x86::availableGemmKernels().empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
   std::mt19937 rng(13);
   std::uniform_real_distribution<float> u(-1.f, 1.f);
-  struct Case { int64_t c, h, w, k, stride, pad, dil; const char* act; };
+  // stride_w 0 = the same as stride (height).
+  struct Case { int64_t c, h, w, k, stride, pad, dil; const char* act; int64_t stride_w = 0; };
   const Case cases[] = {{8, 17, 19, 3, 1, 1, 1, "Relu"}, {5, 9, 12, 3, 2, 1, 1, "Clip"}, {3, 11, 13, 5, 2, 2, 1, "HardSwish"},
                         {4, 7, 7, 5, 1, 2, 1, ""}, {6, 10, 9, 3, 1, 2, 2, "Silu"}, {2, 3, 3, 3, 2, 0, 1, ""},
                         // outputs above 56x56 take the per-plane kernel; 37 channels leave a partial block
-                        {3, 60, 61, 3, 1, 1, 1, "Relu"}, {2, 121, 119, 5, 2, 2, 1, "HardSwish"}, {37, 15, 13, 3, 1, 1, 1, "Clip"}};
+                        {3, 60, 61, 3, 1, 1, 1, "Relu"}, {2, 121, 119, 5, 2, 2, 1, "HardSwish"}, {37, 15, 13, 3, 1, 1, 1, "Clip"},
+                        // OCR networks stride (2, 1) to keep the text line's width
+                        {20, 16, 40, 3, 2, 1, 1, "HardSwish", 1}, {17, 12, 25, 5, 2, 2, 1, "Relu", 1}, {9, 15, 16, 3, 1, 1, 1, "", 2},
+                        {3, 70, 80, 3, 2, 1, 1, "Relu", 1}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});
     std::vector<float> w(cs.c * cs.k * cs.k), b(cs.c);
     for (auto& v : w) v = u(rng);
     for (auto& v : b) v = u(rng);
-    Attributes a = attrs({Attribute::Int("group", cs.c), Attribute::Ints("strides", {cs.stride, cs.stride}),
+    Attributes a = attrs({Attribute::Int("group", cs.c), Attribute::Ints("strides", {cs.stride, cs.stride_w ? cs.stride_w : cs.stride}),
                           Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad}), Attribute::Ints("dilations", {cs.dil, cs.dil})});
     if (*cs.act) a.set(Attribute::String("activation", cs.act));
     if (std::string(cs.act) == "Clip") { a.set(Attribute::Float("activation_alpha", 0.f)); a.set(Attribute::Float("activation_beta", 6.f)); }

@@ -56,12 +56,12 @@ template <class V, int U, int KW>
 ZY_VEC_INLINE void pixelsStride1(const float* xb, const float* w, V bias, const WindowGeometry& g, const BlockGeometry& b, V lo,
                                  V hi, bool relu, bool clip, int64_t oh, int64_t ow, float* ob) {
   constexpr int L = lanes<V>();
-  const int64_t KH = g.kernel[0], DH = g.dilations[0];
+  const int64_t KH = g.kernel[0], SH = g.strides[0], DH = g.dilations[0];
   V acc[U];
 #pragma GCC unroll 8
   for (int u = 0; u < U; ++u) acc[u] = bias;
   for (int64_t i = 0; i < KH; ++i) {
-    const float* row = xb + ((oh + i * DH) * b.Wp + ow) * L;
+    const float* row = xb + ((oh * SH + i * DH) * b.Wp + ow) * L;
     V in[U + KW - 1];
 #pragma GCC unroll 16
     for (int c = 0; c < U + KW - 1; ++c) in[c] = vload<V>(row + c * L);
