@@ -24,8 +24,8 @@ struct BlockGeometry {
 // U output pixels of one row at once: U independent accumulators hide the
 // FMA latency.
 template <class V, int U>
-ZY_VEC_INLINE void pixels(const float* xb, const float* w, V bias, const WindowGeometry& g, const BlockGeometry& b, V lo, V hi,
-                          bool relu, bool clip, int64_t oh, int64_t ow, float* ob) {
+ZY_VEC_INLINE void pixels(const float* xb, const float* w, V bias, const WindowGeometry& g, const BlockGeometry& b,
+                          const RegisterActivation<V>& activate, int64_t oh, int64_t ow, float* ob) {
   constexpr int L = lanes<V>();
   const int64_t KH = g.kernel[0], KW = g.kernel[1], SH = g.strides[0], SW = g.strides[1], DH = g.dilations[0], DW = g.dilations[1];
   V acc[U];
@@ -41,20 +41,15 @@ ZY_VEC_INLINE void pixels(const float* xb, const float* w, V bias, const WindowG
     }
   }
 #pragma GCC unroll 8
-  for (int u = 0; u < U; ++u) {
-    V a = acc[u];
-    if (relu) a = vmax(a, V{});
-    if (clip) a = vmin(vmax(a, lo), hi);
-    vstore(ob + (oh * b.OW + ow + u) * L, a);
-  }
+  for (int u = 0; u < U; ++u) vstore(ob + (oh * b.OW + ow + u) * L, activate(acc[u]));
 }
 
 // Stride 1, no dilation, KW known: the U + KW - 1 input columns of a kernel
 // row are loaded once and shared by the U pixels (a load per FMA would
 // bound the loop on the load ports).
 template <class V, int U, int KW>
-ZY_VEC_INLINE void pixelsStride1(const float* xb, const float* w, V bias, const WindowGeometry& g, const BlockGeometry& b, V lo,
-                                 V hi, bool relu, bool clip, int64_t oh, int64_t ow, float* ob) {
+ZY_VEC_INLINE void pixelsStride1(const float* xb, const float* w, V bias, const WindowGeometry& g, const BlockGeometry& b,
+                                 const RegisterActivation<V>& activate, int64_t oh, int64_t ow, float* ob) {
   constexpr int L = lanes<V>();
   const int64_t KH = g.kernel[0], SH = g.strides[0], DH = g.dilations[0];
   V acc[U];
@@ -73,38 +68,38 @@ ZY_VEC_INLINE void pixelsStride1(const float* xb, const float* w, V bias, const 
     }
   }
 #pragma GCC unroll 8
-  for (int u = 0; u < U; ++u) {
-    V a = acc[u];
-    if (relu) a = vmax(a, V{});
-    if (clip) a = vmin(vmax(a, lo), hi);
-    vstore(ob + (oh * b.OW + ow + u) * L, a);
-  }
+  for (int u = 0; u < U; ++u) vstore(ob + (oh * b.OW + ow + u) * L, activate(acc[u]));
 }
 
+// U pixels with the kernel for KW (0: the general one).
+template <class V, int U, int KW>
+ZY_VEC_INLINE void pixelBlock(const float* xb, const float* w, V bv, const WindowGeometry& g, const BlockGeometry& b,
+                              const RegisterActivation<V>& act, int64_t oh, int64_t ow, float* ob) {
+  if constexpr (KW == 0) pixels<V, U>(xb, w, bv, g, b, act, oh, ow, ob);
+  else pixelsStride1<V, U, KW>(xb, w, bv, g, b, act, oh, ow, ob);
+}
+
+// One output row in blocks of 8, 4, 2 and 1 pixels.
 template <class V, int KW>
-ZY_VEC_INLINE void rowStride1(const float* xb, const float* w, V bv, const WindowGeometry& g, const BlockGeometry& b, V lo, V hi,
-                              bool relu, bool clip, int64_t oh, float* ob) {
+ZY_VEC_INLINE void outputRow(const float* xb, const float* w, V bv, const WindowGeometry& g, const BlockGeometry& b,
+                             const RegisterActivation<V>& act, int64_t oh, float* ob) {
   int64_t ow = 0;
-  for (; ow + 8 <= b.OW; ow += 8) pixelsStride1<V, 8, KW>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob);
-  if (ow + 4 <= b.OW) { pixelsStride1<V, 4, KW>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob); ow += 4; }
-  if (ow + 2 <= b.OW) { pixelsStride1<V, 2, KW>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob); ow += 2; }
-  if (ow < b.OW) pixelsStride1<V, 1, KW>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob);
+  for (; ow + 8 <= b.OW; ow += 8) pixelBlock<V, 8, KW>(xb, w, bv, g, b, act, oh, ow, ob);
+  if (ow + 4 <= b.OW) { pixelBlock<V, 4, KW>(xb, w, bv, g, b, act, oh, ow, ob); ow += 4; }
+  if (ow + 2 <= b.OW) { pixelBlock<V, 2, KW>(xb, w, bv, g, b, act, oh, ow, ob); ow += 2; }
+  if (ow < b.OW) pixelBlock<V, 1, KW>(xb, w, bv, g, b, act, oh, ow, ob);
 }
 
 template <class V>
 ZY_VEC_INLINE void computeBlock(const float* xb, const float* w, const float* bias, const WindowGeometry& g, const BlockGeometry& b,
                                 const FusedActivation& act, float* ob) {
-  const bool relu = act.kind == FusedActivation::Relu, clip = act.kind == FusedActivation::Clip;
-  const V lo = vsplat<V>(clip ? act.alpha : 0.f), hi = vsplat<V>(clip ? act.beta : 0.f), bv = vload<V>(bias);
+  const RegisterActivation<V> activate(act);
+  const V bv = vload<V>(bias);
   const bool stride1 = g.strides[1] == 1 && g.dilations[1] == 1;
   for (int64_t oh = 0; oh < b.OH; ++oh) {
-    if (stride1 && g.kernel[1] == 3) { rowStride1<V, 3>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ob); continue; }
-    if (stride1 && g.kernel[1] == 5) { rowStride1<V, 5>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ob); continue; }
-    int64_t ow = 0;
-    for (; ow + 8 <= b.OW; ow += 8) pixels<V, 8>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob);
-    if (ow + 4 <= b.OW) { pixels<V, 4>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob); ow += 4; }
-    if (ow + 2 <= b.OW) { pixels<V, 2>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob); ow += 2; }
-    if (ow < b.OW) pixels<V, 1>(xb, w, bv, g, b, lo, hi, relu, clip, oh, ow, ob);
+    if (stride1 && g.kernel[1] == 3) outputRow<V, 3>(xb, w, bv, g, b, activate, oh, ob);
+    else if (stride1 && g.kernel[1] == 5) outputRow<V, 5>(xb, w, bv, g, b, activate, oh, ob);
+    else outputRow<V, 0>(xb, w, bv, g, b, activate, oh, ob);
   }
 }
 
@@ -236,8 +231,7 @@ void DwconvChannelBlocked::run(int64_t block, const float* x, int64_t H, int64_t
   else
     for (int64_t l = 0; l < n; ++l)
       for (int64_t p = 0; p < P; ++p) y[(c0 + l) * P + p] = ob[p * L + l];
-  if (act.kind != FusedActivation::None && act.kind != FusedActivation::Relu && act.kind != FusedActivation::Clip)
-    applyActivation(y + c0 * P, n * P, act);
+  if (RegisterActivation<F32x16>::deferred(act)) applyActivation(y + c0 * P, n * P, act);
 }
 
 }  // namespace x86

@@ -32,9 +32,7 @@ struct Args {
 template <class V, Reduce OP>
 ZY_VEC_INLINE void flatWindow(const Args& a) {
   constexpr int L = lanes<V>(), U = kBlock / L;
-  const bool relu = OP == Reduce::Conv && a.act->kind == FusedActivation::Relu;
-  const bool clip = OP == Reduce::Conv && a.act->kind == FusedActivation::Clip;
-  const V lo = vsplat<V>(clip ? a.act->alpha : 0.f), hi = vsplat<V>(clip ? a.act->beta : 0.f);
+  const RegisterActivation<V> activate(a.act ? *a.act : FusedActivation{}, OP == Reduce::Conv);
   for (int64_t n0 = 0; n0 < a.n; n0 += kBlock) {
     V acc[U];
     for (int u = 0; u < U; ++u) acc[u] = vsplat<V>(a.init);
@@ -50,8 +48,7 @@ ZY_VEC_INLINE void flatWindow(const Args& a) {
     }
     for (int u = 0; u < U; ++u) {
       V v = acc[u];
-      if (relu) v = vmax(v, V{});
-      if (clip) v = vmin(vmax(v, lo), hi);
+      v = activate(v);
       if (OP == Reduce::Sum) v *= vload<V>(a.scale + n0 + u * L);
       vstore(a.out + n0 + u * L, v);
     }
@@ -93,8 +90,7 @@ void Window2d::dwconv(const float* x, const float* w, float bias, const FusedAct
   Args a{scratch, taps_.data(), static_cast<int64_t>(taps_.size()), w, bias, &act, nullptr, planes_.outputs(), scratch + planes_.floats()};
   convWindow(a);
   planes_.dropPadColumns(a.out, y);
-  if (act.kind != FusedActivation::None && act.kind != FusedActivation::Relu && act.kind != FusedActivation::Clip)
-    applyActivation(y, outputs(), act);
+  if (RegisterActivation<F32x16>::deferred(act)) applyActivation(y, outputs(), act);
 }
 
 void Window2d::maxpool(const float* x, float* y, float* scratch) const {

@@ -73,8 +73,8 @@ ZY_VEC_INLINE void outputTiles(const float* mx, int64_t xi_stride, int64_t tiles
   constexpr int L = lanes<V>();
   alignas(64) float buf[16][L];
   // Relu and Clip in registers, unless a residual must be added first.
-  const bool relu = !residual && act.kind == FusedActivation::Relu, clip = !residual && act.kind == FusedActivation::Clip;
-  const V lo = vsplat<V>(clip ? act.alpha : 0.f), hi = vsplat<V>(clip ? act.beta : 0.f), b = vsplat<V>(bias);
+  const RegisterActivation<V> activate(act, !residual);
+  const V b = vsplat<V>(bias);
   for (int64_t t0 = 0; t0 < tiles; t0 += L) {
     V s[4][6];
     for (int c = 0; c < 6; ++c) {  // columns: A^T m[.][c]
@@ -87,10 +87,7 @@ ZY_VEC_INLINE void outputTiles(const float* mx, int64_t xi_stride, int64_t tiles
       V out[4];
       outputTransform(s[r], out);
       for (int c = 0; c < 4; ++c) {
-        V o = out[c] + b;
-        if (relu) o = vmax(o, V{});
-        if (clip) o = vmin(vmax(o, lo), hi);
-        vstore(buf[r * 4 + c], o);
+        vstore(buf[r * 4 + c], activate(out[c] + b));
       }
     }
     const int64_t n = std::min<int64_t>(L, tiles - t0);
@@ -148,8 +145,7 @@ void winogradOutput(const float* mx, int64_t xi_stride, int64_t tiles_w, int64_t
                     const FusedActivation& act, float* y, int64_t OH, int64_t OW) {
   if (cpuFeatures().avx512f) outputAvx512(mx, xi_stride, tiles_w, tiles, bias, residual, act, y, OH, OW);
   else outputAvx2(mx, xi_stride, tiles_w, tiles, bias, residual, act, y, OH, OW);
-  if (residual || (act.kind != FusedActivation::None && act.kind != FusedActivation::Relu && act.kind != FusedActivation::Clip))
-    applyActivation(y, OH * OW, act);
+  if (residual || RegisterActivation<F32x16>::deferred(act)) applyActivation(y, OH * OW, act);
 }
 
 }  // namespace x86

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "ops/fused_activation.h"
+
 namespace zy {
 namespace x86 {
 
@@ -67,6 +69,29 @@ ZY_VEC_INLINE V vexp(V x) {
   std::memcpy(&scale, &bits, sizeof(V));
   return p * scale;
 }
+
+// The activations cheap enough to apply in registers before a store (Relu
+// and Clip); kernels apply the others over the stored rows.
+template <class V>
+struct RegisterActivation {
+  bool relu = false, clip = false;
+  V lo{}, hi{};
+
+  // `on`: whether the caller may apply it now (false: e.g. a residual comes first).
+  RegisterActivation(const FusedActivation& act, bool on = true)
+      : relu(on && act.kind == FusedActivation::Relu), clip(on && act.kind == FusedActivation::Clip) {
+    if (clip) { lo = vsplat<V>(act.alpha); hi = vsplat<V>(act.beta); }
+  }
+  ZY_VEC_INLINE V operator()(V x) const {
+    if (relu) x = vmax(x, V{});
+    if (clip) x = vmin(vmax(x, lo), hi);
+    return x;
+  }
+  // Whether the activation is left for after the store.
+  static bool deferred(const FusedActivation& act) {
+    return act.kind != FusedActivation::None && act.kind != FusedActivation::Relu && act.kind != FusedActivation::Clip;
+  }
+};
 
 // Horizontal sum.
 template <class V>
