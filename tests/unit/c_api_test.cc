@@ -18,7 +18,9 @@ std::vector<uint8_t> gemmReluModel(bool planned) {
   int32_t w = g.constant("W", Value::f32({4, 3}, {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1}));
   int32_t b = g.constant("b", Value::f32({3}, {0.5f, -10.f, 0}));
   g.output(g.node("Relu", {g.node("Gemm", {x, w, b})}));
-  if (planned) EXPECT_TRUE(applyMemoryPlan(&g.model()).ok());
+  if (planned) {
+    EXPECT_TRUE(applyMemoryPlan(&g.model()).ok());
+  }
   return g.bytes();
 }
 

@@ -189,6 +189,7 @@ double loadAsDouble(const TensorArg& t, int64_t i) {
   bool ok;
   double v = 0;
   ZY_DISPATCH_NUMERIC(t.dtype, ok, (v = static_cast<double>(t.as<T>()[i])));
+  (void)ok;  // every numeric dtype is dispatched; others load as 0
   return v;
 }
 
@@ -215,6 +216,7 @@ Status cast(KernelContext& c) {
       bool ok;
       if (y.dtype == DType::Bool) { y.as<uint8_t>()[i] = v != 0; continue; }
       ZY_DISPATCH_NUMERIC(y.dtype, ok, (y.as<T>()[i] = static_cast<T>(v)));
+      (void)ok;
       continue;
     }
     double v = loadAsDouble(x, i);

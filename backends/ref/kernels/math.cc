@@ -136,6 +136,7 @@ double loadDouble(const TensorArg& t, int64_t i) {
   bool ok;
   double v = 0;
   ZY_DISPATCH_NUMERIC(t.dtype, ok, (v = static_cast<double>(t.as<T>()[i])));
+  (void)ok;  // every numeric dtype is dispatched; others load as 0
   return v;
 }
 

@@ -55,7 +55,7 @@ LogicalResult buildModel(func::FuncOp func, ::zy::Model* out, DenseMap<Value, in
     m.graph.inputs.push_back(add(arg, n, TensorKind::Input));
   }
   if (auto offs = func->getAttrOfType<DenseI64ArrayAttr>("zy.arg_offsets"))
-    for (size_t i = 0; i < offs.size() && i < m.graph.inputs.size(); ++i) m.tensors[m.graph.inputs[i]].arena_offset = offs[i];
+    for (size_t i = 0; i < static_cast<size_t>(offs.size()) && i < m.graph.inputs.size(); ++i) m.tensors[m.graph.inputs[i]].arena_offset = offs[i];
   // Adds the ops of a block to graph g (the main graph, or an If branch).
   std::function<LogicalResult(Block&, ::zy::Graph*)> addBlock = [&](Block& block, ::zy::Graph* g) -> LogicalResult {
   for (Operation& op : block) {

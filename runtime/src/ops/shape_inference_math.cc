@@ -30,10 +30,6 @@ Status numericVariadic(const Attributes&, const std::vector<ValueInfo>& i, std::
   return broadcastN(i, o, true);
 }
 
-Status numericBinary(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
-  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
-  return broadcastN(i, o, true);
-}
 
 // Pow: the exponent may have another numeric dtype; the result has the base's.
 Status pow(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
