@@ -13,14 +13,16 @@ namespace x86 {
 void f32GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_8x48(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx2_6x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx512_12x32_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx512_8x48_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void bf16GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void bf16PairPanel(const float* src, int64_t kc, int64_t nr, float* dst);
 uint16_t bf16FromF32(float x);
 
 namespace {
 
-const GemmKernel kAvx512 = {"f32-gemm/avx512-12x32", 12, 32, f32GemmAvx512_12x32};
-const GemmKernel kAvx512Wide = {"f32-gemm/avx512-8x48", 8, 48, f32GemmAvx512_8x48};
+const GemmKernel kAvx512 = {"f32-gemm/avx512-12x32", 12, 32, f32GemmAvx512_12x32, false, f32GemmAvx512_12x32_inplace};
+const GemmKernel kAvx512Wide = {"f32-gemm/avx512-8x48", 8, 48, f32GemmAvx512_8x48, false, f32GemmAvx512_8x48_inplace};
 const GemmKernel kAvx2 = {"f32-gemm/avx2-6x16", 6, 16, f32GemmAvx2_6x16};
 const GemmKernel kBf16 = {"bf16-gemm/avx512bf16-12x32", 12, 32, bf16GemmAvx512_12x32, true};
 
@@ -130,6 +132,11 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
   const int64_t m_groups = std::min<int64_t>(m_panels, std::max<int64_t>(1, 8 / n_blocks));
   const int64_t panels_per_group = (m_panels + m_groups - 1) / m_groups;
   const bool has_act = act.kind != FusedActivation::None;
+  // B read in place when K fits one block (1x1 convolutions with few input
+  // channels: packing costs as much as the tile there); with more K blocks
+  // the strided rows lose to packed panels (measured with zy-kernel-bench).
+  int64_t ldb = 0;
+  const float* in_place = kern.run_in_place && k <= KC ? packer.inPlace(&ldb) : nullptr;
   parallel(static_cast<size_t>(n_blocks * m_groups), [&](size_t begin, size_t end) {
     // bf16 kernels get the f32 block converted to k-pairs (half its size) after it.
     float* bp = threadScratch(static_cast<size_t>(KC * nc + (kern.bf16 ? KC * nc / 2 + nr : 0)));
@@ -140,7 +147,9 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
       const int64_t p_begin = mg * panels_per_group, p_end = std::min(m_panels, p_begin + panels_per_group);
       for (int64_t k0 = 0; k0 < k; k0 += KC) {
         const int64_t kc = std::min(KC, k - k0);
-        packer.pack(k0, kc, n0, ncols, nr, bp);
+        // Full panels of an in-place B skip packing; the last partial one is packed.
+        const int64_t full = in_place ? ncols / nr * nr : 0;
+        if (full < ncols) packer.pack(k0, kc, n0 + full, ncols - full, nr, bp + (full / nr) * kc * nr);
         const float* bblock = bp;
         const int64_t steps = kSteps(kern, kc), k_total = kSteps(kern, k), k_offset = kSteps(kern, k0);
         if (kern.bf16) {
@@ -152,6 +161,15 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
           const int64_t m0 = pi * mr, rows = std::min(mr, m - m0);
           const float* ap = a.data.get() + (pi * k_total + k_offset) * mr;
           for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
+            if (j0 < full) {
+              TileEpilogue e;
+              e.bias = bias ? bias + m0 : nullptr;
+              e.residual = residual ? residual + m0 * ldc + n0 + j0 : nullptr;
+              e.ldr = ldc;
+              e.act = has_act ? &act : nullptr;
+              kern.run_in_place(kc, ap, in_place + k0 * ldb + n0 + j0, ldb, c + m0 * ldc + n0 + j0, ldc, rows, !first, last ? &e : nullptr);
+              continue;
+            }
             TileEpilogue e;
             e.bias = bias ? bias + m0 : nullptr;
             e.residual = residual ? residual + m0 * ldc + n0 + j0 : nullptr;

@@ -29,11 +29,17 @@ struct TileEpilogue {
 using GemmMicrokernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
                                  int64_t nr, bool accumulate, const TileEpilogue* last);
 
+// A full-width tile (nr = NR) with B read in place: row k of the tile's
+// columns at b + k * ldb (1x1 convolutions, MatMul: no packing of B).
+using GemmMicrokernelInPlace = void (*)(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
+                                        int64_t mr, bool accumulate, const TileEpilogue* last);
+
 struct GemmKernel {
   const char* name;
   int mr, nr;
   GemmMicrokernel run;
   bool bf16 = false;  // operands packed as bf16 k-pairs (the opt-in fast math)
+  GemmMicrokernelInPlace run_in_place = nullptr;
 };
 
 // The best microkernel this CPU runs (nullptr without AVX2+FMA).
@@ -69,6 +75,8 @@ class BPacker {
  public:
   virtual ~BPacker() = default;
   virtual void pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const = 0;
+  // B as a plain matrix (rows *ldb apart) that kernels may read in place; null if not.
+  virtual const float* inPlace(int64_t* ldb) const { (void)ldb; return nullptr; }
 };
 
 // B as a [K, N] matrix with row stride ldb.
@@ -76,6 +84,10 @@ class MatrixPacker : public BPacker {
  public:
   MatrixPacker(const float* b, int64_t ldb) : b_(b), ldb_(ldb) {}
   void pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const override;
+  const float* inPlace(int64_t* ldb) const override {
+    *ldb = ldb_;
+    return b_;
+  }
 
  private:
   const float* b_;

@@ -11,11 +11,13 @@ namespace x86 {
 
 namespace {
 
+// ldb = 0: B packed as [kc][NR]; else B read in place, rows ldb apart.
 template <int MR, int V>
-__attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64_t kc, const float* a, const float* b, float* c,
-                                                                            int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
-                                                                            const TileEpilogue* last) {
+__attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64_t kc, const float* a, const float* b, int64_t ldb,
+                                                                            float* c, int64_t ldc, int64_t mr, int64_t nr,
+                                                                            bool accumulate, const TileEpilogue* last) {
   constexpr int NR = 16 * V;
+  const int64_t stride = ldb ? ldb : NR;
   __m512 acc[MR][V];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i)
@@ -24,7 +26,7 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
   for (int64_t k = 0; k < kc; ++k) {
     __m512 bv[V];
 #pragma GCC unroll 4
-    for (int v = 0; v < V; ++v) bv[v] = _mm512_load_ps(b + k * NR + 16 * v);
+    for (int v = 0; v < V; ++v) bv[v] = _mm512_loadu_ps(b + k * stride + 16 * v);
     const float* ak = a + k * MR;
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
@@ -41,13 +43,25 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_12x32(int64_t kc, const float* a, const float* b, float* c,
                                                                   int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
                                                                   const TileEpilogue* last) {
-  gemmTile<12, 2>(kc, a, b, c, ldc, mr, nr, accumulate, last);
+  gemmTile<12, 2>(kc, a, b, 0, c, ldc, mr, nr, accumulate, last);
+}
+
+__attribute__((target("avx512f,fma"))) void f32GemmAvx512_12x32_inplace(int64_t kc, const float* a, const float* b, int64_t ldb,
+                                                                          float* c, int64_t ldc, int64_t mr, bool accumulate,
+                                                                          const TileEpilogue* last) {
+  gemmTile<12, 2>(kc, a, b, ldb, c, ldc, mr, 32, accumulate, last);
 }
 
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_8x48(int64_t kc, const float* a, const float* b, float* c,
                                                                  int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
                                                                  const TileEpilogue* last) {
-  gemmTile<8, 3>(kc, a, b, c, ldc, mr, nr, accumulate, last);
+  gemmTile<8, 3>(kc, a, b, 0, c, ldc, mr, nr, accumulate, last);
+}
+
+__attribute__((target("avx512f,fma"))) void f32GemmAvx512_8x48_inplace(int64_t kc, const float* a, const float* b, int64_t ldb,
+                                                                         float* c, int64_t ldc, int64_t mr, bool accumulate,
+                                                                         const TileEpilogue* last) {
+  gemmTile<8, 3>(kc, a, b, ldb, c, ldc, mr, 48, accumulate, last);
 }
 
 }  // namespace x86
