@@ -43,6 +43,13 @@ int64_t PaddedPlanes::tapOffset(int64_t i, int64_t j) const {
   return ((di % SH) * SW + dj % SW) * phase_stride + (di / SH) * Wq + dj / SW;
 }
 
+bool PaddedPlanes::phaseUsed(int64_t pr, int64_t pc) const {
+  bool row = false, col = false;
+  for (int64_t i = 0; i < KH && !row; ++i) row = i * DH % SH == pr;
+  for (int64_t j = 0; j < KW && !col; ++j) col = j * DW % SW == pc;
+  return row && col;
+}
+
 void PaddedPlanes::fill(const float* x, float v, float* dst) const {
   // Phase column b of phase pc holds input column b*SW + pc - pad_left.
   int64_t lo[8], hi[8];  // valid columns per column phase (strides up to 8 take the fast path)
@@ -66,6 +73,7 @@ void PaddedPlanes::fill(const float* x, float v, float* dst) const {
         if (W & 1) tmp[W / 2] = src_row[W - 1];
       }
       for (int64_t pc = 0; pc < SW; ++pc) {
+        if (!phaseUsed(pr, pc)) continue;
         float* row = dst + (pr * SW + pc) * phase_stride + a * Wq;
         if (!inside) { std::fill(row, row + Wq, v); continue; }
         int64_t l, h;
@@ -89,7 +97,8 @@ void PaddedPlanes::fill(const float* x, float v, float* dst) const {
       }
     }
   }
-  for (int64_t p = 0; p < phases(); ++p) std::fill(dst + p * phase_stride + Hq * Wq, dst + (p + 1) * phase_stride, v);
+  for (int64_t p = 0; p < phases(); ++p)
+    if (phaseUsed(p / SW, p % SW)) std::fill(dst + p * phase_stride + Hq * Wq, dst + (p + 1) * phase_stride, v);
 }
 
 void PaddedPlanes::dropPadColumns(const float* flat, float* y) const {

@@ -30,7 +30,10 @@ struct PaddedPlanes {
   // Where tap (i, j) starts, from the first phase plane.
   int64_t tapOffset(int64_t i, int64_t j) const;
 
-  // Copies one input plane x [H, W] into dst (floats() floats), padding with `fill`.
+  // Whether some kernel tap reads phase (pr, pc): a strided 1x1 window reads one of four.
+  bool phaseUsed(int64_t pr, int64_t pc) const;
+  // Copies one input plane x [H, W] into dst (floats() floats), padding with
+  // `fill`; phases no tap reads are left as they are.
   void fill(const float* x, float fill_value, float* dst) const;
   // Copies the flat outputs [OH, Wq] into y [OH, OW].
   void dropPadColumns(const float* flat, float* y) const;

@@ -1,8 +1,9 @@
 // Conv on x86: 1x1 stride-1 convolutions as a GEMM on the input as it is,
-// other convolutions as one GEMM over the zero-padded input (see PaddedImage) with the weights packed once per
-// session, 3x3 stride-1 convolutions with Winograd F(4x4, 3x3), depthwise
-// convolutions with the sliding-window kernel. Bias and
-// the fused activation are applied in the store.
+// 3x3 stride-1 ones with Winograd F(4x4, 3x3) where it pays, other
+// convolutions as one GEMM over the zero-padded input (PaddedPlanes), with the
+// weights packed once per session or ahead of time (zy-compile --target x86);
+// depthwise convolutions with the channel-blocked or per-plane window kernel.
+// Bias, residual and the fused activation are applied in the store.
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -16,6 +17,7 @@
 #include "kernels/f32_window2d.h"
 #include "kernels/f32_winograd.h"
 #include "kernels/packed_blob.h"
+#include "kernels/padded_planes.h"
 #include "kernels/scratch.h"
 #include "ops/op_helpers.h"
 #include "x86_op.h"
@@ -44,63 +46,11 @@ bool convSupported(const zy_op_view_t* op, std::string* why) {
   return true;
 }
 
-// A convolution as one GEMM over the padded input. The input is copied once
-// into zero-padded planes, one per (channel, row phase, column phase) of the
-// stride, each Hq x Wq. Output pixel (oh, ow) becomes GEMM column
-// oh * Wq + ow, and the im2col row of tap (c, i, j) is then one plane read
-// from a fixed offset: every B row is contiguous and packs at memcpy speed.
-// The Wq - OW extra columns per output row are computed and dropped.
-struct PaddedImage {
-  int64_t SH, SW, Hq, Wq;
-
-  explicit PaddedImage(const WindowGeometry& g)
-      : SH(g.strides[0]), SW(g.strides[1]),
-        Hq(g.out[0] + (g.kernel[0] - 1) * g.dilations[0] / g.strides[0] + 1),  // one spare row for the dropped columns
-        Wq(g.out[1] + (g.kernel[1] - 1) * g.dilations[1] / g.strides[1]) {}
-
-  int64_t planeSize() const { return Hq * Wq; }
-  int64_t floats(int64_t C) const { return C * SH * SW * planeSize(); }
-
-  // Whether some kernel tap reads phase (pr, pc).
-  bool phaseUsed(const WindowGeometry& g, int64_t pr, int64_t pc) const {
-    bool row = false, col = false;
-    for (int64_t i = 0; i < g.kernel[0] && !row; ++i) row = i * g.dilations[0] % SH == pr;
-    for (int64_t j = 0; j < g.kernel[1] && !col; ++j) col = j * g.dilations[1] % SW == pc;
-    return row && col;
-  }
-
-  // Offset of im2col row (c, i, j) from the start of the padded image.
-  int64_t rowOffset(const WindowGeometry& g, int64_t c, int64_t i, int64_t j) const {
-    const int64_t di = i * g.dilations[0], dj = j * g.dilations[1];
-    return ((c * SH + di % SH) * SW + dj % SW) * planeSize() + (di / SH) * Wq + dj / SW;
-  }
-
-  void fill(const float* x, int64_t C, int64_t H, int64_t W, const WindowGeometry& g, float* dst, const ParallelFor& parallel) const {
-    parallel(static_cast<size_t>(C * SH * SW), [&](size_t begin, size_t end) {
-      for (size_t p = begin; p < end; ++p) {
-        const int64_t c = static_cast<int64_t>(p) / (SH * SW), pr = static_cast<int64_t>(p) / SW % SH, pc = static_cast<int64_t>(p) % SW;
-        if (!phaseUsed(g, pr, pc)) continue;  // e.g. a strided 1x1 convolution reads one phase of four
-        float* plane = dst + static_cast<int64_t>(p) * planeSize();
-        // Plane column b holds input column b*SW + pc - pad_left.
-        const int64_t first = g.pad_begin[1] - pc, last = W - 1 + g.pad_begin[1] - pc;
-        const int64_t lo = std::min(Wq, first <= 0 ? 0 : (first + SW - 1) / SW);
-        const int64_t hi = std::max(lo, std::min(Wq, last < 0 ? 0 : last / SW + 1));
-        for (int64_t a = 0; a < Hq; ++a) {
-          float* row = plane + a * Wq;
-          const int64_t ih = a * SH + pr - g.pad_begin[0];
-          if (ih < 0 || ih >= H) { std::memset(row, 0, static_cast<size_t>(Wq) * sizeof(float)); continue; }
-          const float* src = x + (c * H + ih) * W + pc - g.pad_begin[1];
-          std::memset(row, 0, static_cast<size_t>(lo) * sizeof(float));
-          if (SW == 1) std::memcpy(row + lo, src + lo, static_cast<size_t>(hi - lo) * sizeof(float));
-          else
-            for (int64_t b = lo; b < hi; ++b) row[b] = src[b * SW];
-          std::memset(row + hi, 0, static_cast<size_t>(Wq - hi) * sizeof(float));
-        }
-      }
-    });
-  }
-};
-
+// A convolution as one GEMM over the padded input: each input channel is
+// copied once into PaddedPlanes (zero-padded, split by stride phase). Output
+// pixel (oh, ow) becomes GEMM column oh * Wq + ow, and the im2col row of tap
+// (c, i, j) is then one contiguous read at a fixed offset, packed at memcpy
+// speed; the Wq - OW extra columns per output row are computed and dropped.
 // B rows at base + offsets[k].
 class RowTablePacker : public BPacker {
  public:
@@ -220,17 +170,20 @@ class ConvOp : public X86Op {
         gemm(weights_, xp + n * C * H * W, P, P, yp + n * M * P, P, bias, act_, ctx_.parallel, residual ? residual + n * M * P : nullptr);
       return ZY_OK;
     }
-    const PaddedImage img(g);
-    const int64_t KH = w.dims[2], KW = w.dims[3], OH = g.out[0], OW = g.out[1], NQ = OH * img.Wq;
+    const PaddedPlanes img(g, H, W, 0);
+    const int64_t KH = w.dims[2], KW = w.dims[3], OH = g.out[0], OW = g.out[1], NQ = img.outputs();
     offsets_.resize(static_cast<size_t>(C * KH * KW));
     for (int64_t c = 0; c < C; ++c)
       for (int64_t i = 0; i < KH; ++i)
-        for (int64_t j = 0; j < KW; ++j) offsets_[static_cast<size_t>((c * KH + i) * KW + j)] = img.rowOffset(g, c, i, j);
+        for (int64_t j = 0; j < KW; ++j) offsets_[static_cast<size_t>((c * KH + i) * KW + j)] = c * img.floats() + img.tapOffset(i, j);
     Workspace& ws = *ctx_.workspace;
-    ws.image.resize(static_cast<size_t>(img.floats(C)));
+    ws.image.resize(static_cast<size_t>(C * img.floats()));
     ws.output.resize(static_cast<size_t>(M * NQ));
     for (int64_t n = 0; n < N; ++n) {
-      img.fill(xp + n * C * H * W, C, H, W, g, ws.image.data(), ctx_.parallel);
+      const float* image = xp + n * C * H * W;
+      ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
+        for (size_t c = begin; c < end; ++c) img.fill(image + static_cast<int64_t>(c) * H * W, 0.f, ws.image.data() + static_cast<int64_t>(c) * img.floats());
+      });
       // With a residual, it and the activation are applied while dropping the pad columns.
       gemm(weights_, RowTablePacker(ws.image.data(), offsets_), NQ, ws.output.data(), NQ, bias, residual ? FusedActivation{} : act_,
            ctx_.parallel);
