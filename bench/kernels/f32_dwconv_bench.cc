@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "kernels/f32_dwconv2d_cblock.h"
+#include "kernels/f32_window2d_cblock.h"
 #include "kernels/f32_window2d.h"
 #include "kernels/scratch.h"
 #include "machine_peak.h"

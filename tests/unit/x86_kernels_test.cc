@@ -268,7 +268,9 @@ TEST(X86Pool, MatchesReferenceOverASweep) {
                         {"MaxPool", 2, 9, 11, 2, 2, 0, 0, 0, 1},    {"MaxPool", 2, 10, 9, 3, 1, 1, 0, 0, 2},
                         {"MaxPool", 1, 5, 7, 5, 3, 2, 1, 0, 1},     {"AveragePool", 3, 14, 14, 3, 1, 1, 0, 0, 1},
                         {"AveragePool", 3, 14, 14, 3, 1, 1, 0, 1, 1}, {"AveragePool", 2, 11, 9, 3, 2, 1, 1, 1, 1},
-                        {"AveragePool", 2, 11, 9, 2, 2, 0, 1, 0, 1}, {"AveragePool", 1, 7, 7, 7, 1, 0, 0, 0, 1}};
+                        {"AveragePool", 2, 11, 9, 2, 2, 0, 1, 0, 1}, {"AveragePool", 1, 7, 7, 7, 1, 0, 0, 0, 1},
+                        // outputs above 56x56: MaxPool's per-plane kernel; 19 channels: a partial block
+                        {"MaxPool", 2, 130, 131, 3, 1, 1, 0, 0, 1}, {"MaxPool", 19, 27, 27, 3, 2, 0, 1, 0, 1}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});

@@ -11,7 +11,7 @@
 
 #include "core/backend_helpers.h"
 #include "kernels/f32_activation.h"
-#include "kernels/f32_dwconv2d_cblock.h"
+#include "kernels/f32_window2d_cblock.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/f32_gemv.h"
 #include "kernels/f32_window2d.h"

@@ -1,9 +1,11 @@
-// Pooling on x86: 2-D MaxPool and AveragePool with the sliding-window kernel
-// (one channel plane per task), GlobalAveragePool as a vector sum per plane.
+// Pooling on x86: 2-D MaxPool with the channel-blocked window kernel up to
+// 56x56 outputs, larger MaxPool and AveragePool with the per-plane one,
+// GlobalAveragePool as a vector sum per plane.
 #include <vector>
 
 #include "core/backend_helpers.h"
 #include "kernels/f32_window2d.h"
+#include "kernels/f32_window2d_cblock.h"
 #include "kernels/scratch.h"
 #include "ops/op_helpers.h"
 #include "x86_op.h"
@@ -38,6 +40,19 @@ class Pool2dOp : public X86Op {
     if (!max_) win.setAverageCounts(attrs_.getInt("count_include_pad", 0) != 0, g);
     const float* xp = static_cast<const float*>(x.data);
     float* yp = static_cast<float*>(y.data);
+    if (max_ && g.out[0] * g.out[1] <= kBlockedMaxPixels) {  // channel-blocked, as depthwise convolutions
+      const int64_t C = x.dims[1];
+      const MaxPoolChannelBlocked pool(C);
+      const int64_t blocks = pool.blocks();
+      ctx_.parallel(static_cast<size_t>(x.dims[0] * blocks), [&](size_t begin, size_t end) {
+        float* scratch = threadScratch(pool.scratchFloats(g));
+        for (size_t t = begin; t < end; ++t) {
+          const int64_t n = static_cast<int64_t>(t) / blocks;
+          pool.run(static_cast<int64_t>(t) % blocks, xp + n * C * H * W, H, W, g, yp + n * C * g.out[0] * g.out[1], scratch);
+        }
+      });
+      return ZY_OK;
+    }
     ctx_.parallel(static_cast<size_t>(NC), [&](size_t begin, size_t end) {
       float* scratch = threadScratch(win.scratchFloats());
       for (size_t p = begin; p < end; ++p) {
@@ -51,6 +66,9 @@ class Pool2dOp : public X86Op {
   }
 
  private:
+  // MaxPool outputs up to this many pixels take the channel-blocked kernel.
+  static constexpr int64_t kBlockedMaxPixels = 56 * 56;
+
   OpContext ctx_;
   Attributes attrs_;
   bool max_;

@@ -1,9 +1,10 @@
-#include "f32_dwconv2d_cblock.h"
+#include "f32_window2d_cblock.h"
 
 #include <immintrin.h>
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "cpu_features.h"
 #include "f32_activation.h"
@@ -22,8 +23,9 @@ struct BlockGeometry {
 };
 
 // U output pixels of one row at once: U independent accumulators hide the
-// FMA latency.
-template <class V, int U>
+// FMA latency. MAX: max pooling (init = -inf, w unused) instead of the
+// weighted sum.
+template <class V, int U, bool MAX = false>
 ZY_VEC_INLINE void pixels(const float* xb, const float* w, V bias, const WindowGeometry& g, const BlockGeometry& b,
                           const RegisterActivation<V>& activate, int64_t oh, int64_t ow, float* ob) {
   constexpr int L = lanes<V>();
@@ -34,10 +36,15 @@ ZY_VEC_INLINE void pixels(const float* xb, const float* w, V bias, const WindowG
   for (int64_t i = 0; i < KH; ++i) {
     const float* row = xb + ((oh * SH + i * DH) * b.Wp + ow * SW) * L;
     for (int64_t j = 0; j < KW; ++j) {
-      const V wv = vload<V>(w + (i * KW + j) * L);
       const float* src = row + j * DW * L;
+      if constexpr (MAX) {
 #pragma GCC unroll 8
-      for (int u = 0; u < U; ++u) acc[u] += wv * vload<V>(src + u * SW * L);
+        for (int u = 0; u < U; ++u) acc[u] = vmax(acc[u], vload<V>(src + u * SW * L));
+      } else {
+        const V wv = vload<V>(w + (i * KW + j) * L);
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) acc[u] += wv * vload<V>(src + u * SW * L);
+      }
     }
   }
 #pragma GCC unroll 8
@@ -71,11 +78,12 @@ ZY_VEC_INLINE void pixelsStride1(const float* xb, const float* w, V bias, const 
   for (int u = 0; u < U; ++u) vstore(ob + (oh * b.OW + ow + u) * L, activate(acc[u]));
 }
 
-// U pixels with the kernel for KW (0: the general one).
+// U pixels with the kernel for KW (0: the general one; -1: max pooling).
 template <class V, int U, int KW>
 ZY_VEC_INLINE void pixelBlock(const float* xb, const float* w, V bv, const WindowGeometry& g, const BlockGeometry& b,
                               const RegisterActivation<V>& act, int64_t oh, int64_t ow, float* ob) {
-  if constexpr (KW == 0) pixels<V, U>(xb, w, bv, g, b, act, oh, ow, ob);
+  if constexpr (KW == -1) pixels<V, U, true>(xb, w, bv, g, b, act, oh, ow, ob);
+  else if constexpr (KW == 0) pixels<V, U>(xb, w, bv, g, b, act, oh, ow, ob);
   else pixelsStride1<V, U, KW>(xb, w, bv, g, b, act, oh, ow, ob);
 }
 
@@ -88,6 +96,13 @@ ZY_VEC_INLINE void outputRow(const float* xb, const float* w, V bv, const Window
   if (ow + 4 <= b.OW) { pixelBlock<V, 4, KW>(xb, w, bv, g, b, act, oh, ow, ob); ow += 4; }
   if (ow + 2 <= b.OW) { pixelBlock<V, 2, KW>(xb, w, bv, g, b, act, oh, ow, ob); ow += 2; }
   if (ow < b.OW) pixelBlock<V, 1, KW>(xb, w, bv, g, b, act, oh, ow, ob);
+}
+
+template <class V>
+ZY_VEC_INLINE void computeMaxBlock(const float* xb, const WindowGeometry& g, const BlockGeometry& b, float* ob) {
+  const RegisterActivation<V> none{FusedActivation{}};
+  const V lowest = vsplat<V>(-std::numeric_limits<float>::infinity());
+  for (int64_t oh = 0; oh < b.OH; ++oh) outputRow<V, -1>(xb, nullptr, lowest, g, b, none, oh, ob);
 }
 
 template <class V>
@@ -110,6 +125,12 @@ __attribute__((target("avx512f"))) void computeAvx512(const float* xb, const flo
 __attribute__((target("avx2,fma"))) void computeAvx2(const float* xb, const float* w, const float* bias, const WindowGeometry& g,
                                                      const BlockGeometry& b, const FusedActivation& act, float* ob) {
   computeBlock<F32x8>(xb, w, bias, g, b, act, ob);
+}
+__attribute__((target("avx512f"))) void computeMaxAvx512(const float* xb, const WindowGeometry& g, const BlockGeometry& b, float* ob) {
+  computeMaxBlock<F32x16>(xb, g, b, ob);
+}
+__attribute__((target("avx2,fma"))) void computeMaxAvx2(const float* xb, const WindowGeometry& g, const BlockGeometry& b, float* ob) {
+  computeMaxBlock<F32x8>(xb, g, b, ob);
 }
 
 // r[i][j] <-> r[j][i] for a 16x16 block, as a butterfly: at distance k
@@ -194,44 +215,79 @@ DwconvChannelBlocked::DwconvChannelBlocked(const float* w, const float* bias, in
   }
 }
 
-size_t DwconvChannelBlocked::scratchFloats(const WindowGeometry& g) const {
-  const BlockGeometry b(g);
-  return static_cast<size_t>((b.Hp * b.Wp + b.OH * b.OW) * lanes_);
-}
 
-void DwconvChannelBlocked::run(int64_t block, const float* x, int64_t H, int64_t W, const WindowGeometry& g,
-                               const FusedActivation& act, float* y, float* scratch) const {
-  const BlockGeometry b(g);
-  const int64_t L = lanes_, c0 = block * L, n = std::min(L, C_ - c0), PT = g.pad_begin[0], PL = g.pad_begin[1];
-  float* xb = scratch;
-  float* ob = scratch + b.Hp * b.Wp * L;
-  // In: [channel][row][column] -> [row][column][channel], padding as zeros.
-  std::memset(xb, 0, static_cast<size_t>(b.Hp * b.Wp * L) * sizeof(float));
+namespace {
+
+// Channels [c0, c0 + n) of x [C][H][W] into xb [Hp][Wp][L], the padding (and
+// any window past the input, with ceil_mode) set to `fill`.
+void loadBlock(const float* x, int64_t c0, int64_t n, int64_t L, int64_t H, int64_t W, const WindowGeometry& g,
+               const BlockGeometry& b, float fill, float* xb) {
+  const int64_t PT = g.pad_begin[0], PL = g.pad_begin[1];
+  std::fill(xb, xb + b.Hp * b.Wp * L, fill);
   const int64_t h_lo = std::max<int64_t>(0, -PT), h_hi = std::min(H, b.Hp - PT);
   const int64_t w_lo = std::max<int64_t>(0, -PL), w_hi = std::min(W, b.Wp - PL);
   if (L == 16) {
     transposeInAvx512(x + c0 * H * W, n, H, W, h_lo, h_hi, w_lo, w_hi, b.Wp, PT, PL, xb);
-  } else {
-    for (int64_t l = 0; l < n; ++l) {
-      const float* xc = x + (c0 + l) * H * W;
-      for (int64_t h = h_lo; h < h_hi; ++h) {
-        float* dst = xb + ((h + PT) * b.Wp + PL) * L + l;
-        const float* src = xc + h * W;
-        for (int64_t w = w_lo; w < w_hi; ++w) dst[w * L] = src[w];
-      }
+    return;
+  }
+  for (int64_t l = 0; l < n; ++l) {
+    const float* xc = x + (c0 + l) * H * W;
+    for (int64_t h = h_lo; h < h_hi; ++h) {
+      float* dst = xb + ((h + PT) * b.Wp + PL) * L + l;
+      const float* src = xc + h * W;
+      for (int64_t w = w_lo; w < w_hi; ++w) dst[w * L] = src[w];
     }
   }
+}
+
+// ob [P][L] -> channels [c0, c0 + n) of y [C][P].
+void storeBlock(const float* ob, int64_t c0, int64_t n, int64_t L, int64_t P, float* y) {
+  if (L == 16) {
+    transposeOutAvx512(ob, n, P, y + c0 * P);
+    return;
+  }
+  for (int64_t l = 0; l < n; ++l)
+    for (int64_t p = 0; p < P; ++p) y[(c0 + l) * P + p] = ob[p * L + l];
+}
+
+size_t blockScratch(const WindowGeometry& g, int64_t lanes) {
+  const BlockGeometry b(g);
+  return static_cast<size_t>((b.Hp * b.Wp + b.OH * b.OW) * lanes);
+}
+
+}  // namespace
+
+size_t DwconvChannelBlocked::scratchFloats(const WindowGeometry& g) const { return blockScratch(g, lanes_); }
+
+void DwconvChannelBlocked::run(int64_t block, const float* x, int64_t H, int64_t W, const WindowGeometry& g,
+                               const FusedActivation& act, float* y, float* scratch) const {
+  const BlockGeometry b(g);
+  const int64_t L = lanes_, c0 = block * L, n = std::min(L, C_ - c0), P = b.OH * b.OW;
+  float* xb = scratch;
+  float* ob = scratch + b.Hp * b.Wp * L;
+  loadBlock(x, c0, n, L, H, W, g, b, 0.f, xb);
   const float* wb = weights_.data() + block * KH_ * KW_ * L;
   const float* bb = bias_.data() + block * L;
   if (L == 16) computeAvx512(xb, wb, bb, g, b, act, ob);
   else computeAvx2(xb, wb, bb, g, b, act, ob);
-  // Out: [pixel][channel] -> [channel][pixel].
-  const int64_t P = b.OH * b.OW;
-  if (L == 16) transposeOutAvx512(ob, n, P, y + c0 * P);
-  else
-    for (int64_t l = 0; l < n; ++l)
-      for (int64_t p = 0; p < P; ++p) y[(c0 + l) * P + p] = ob[p * L + l];
+  storeBlock(ob, c0, n, L, P, y);
   if (RegisterActivation<F32x16>::deferred(act)) applyActivation(y + c0 * P, n * P, act);
+}
+
+MaxPoolChannelBlocked::MaxPoolChannelBlocked(int64_t C) : C_(C), lanes_(cpuFeatures().avx512f ? 16 : 8) {}
+
+size_t MaxPoolChannelBlocked::scratchFloats(const WindowGeometry& g) const { return blockScratch(g, lanes_); }
+
+void MaxPoolChannelBlocked::run(int64_t block, const float* x, int64_t H, int64_t W, const WindowGeometry& g, float* y,
+                                float* scratch) const {
+  const BlockGeometry b(g);
+  const int64_t L = lanes_, c0 = block * L, n = std::min(L, C_ - c0);
+  float* xb = scratch;
+  float* ob = scratch + b.Hp * b.Wp * L;
+  loadBlock(x, c0, n, L, H, W, g, b, -std::numeric_limits<float>::infinity(), xb);
+  if (L == 16) computeMaxAvx512(xb, g, b, ob);
+  else computeMaxAvx2(xb, g, b, ob);
+  storeBlock(ob, c0, n, L, b.OH * b.OW, y);
 }
 
 }  // namespace x86
