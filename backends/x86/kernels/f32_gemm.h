@@ -1,8 +1,10 @@
-// f32 GEMM for the x86 backend: C[M,N] = act(A[M,K] * B[K,N] + bias[M]).
+// f32 GEMM for the x86 backend: C[M,N] = act(A[M,K] * B[K,N] + bias[M] + R).
 // A (the weights) is packed once into panels of MR rows; B is packed per
-// call into panels of NR columns, in blocks of KC x NC that stay in cache.
+// call into panels of NR columns, in blocks of KC x NC that stay in cache,
+// or read in place when it is a plain matrix and K fits one block.
 // Microkernels (named as XNNPACK names them: f32-gemm/<isa>-<MR>x<NR>):
-//   avx512-12x32, avx2-6x16; chosen at run time from the CPU's features.
+//   avx512-12x32, avx512-8x48, avx2-6x16, and bf16-gemm/avx512bf16-12x32 for
+//   the opt-in fast math; chosen at run time from the CPU's features.
 #pragma once
 #include <cstdint>
 #include <functional>
