@@ -184,12 +184,13 @@ TEST(X86Conv, WinogradMatchesReference) {
 }
 
 // The fused residual (Conv input 3) on every x86 convolution path: 1x1
-// GEMM, 1x1 on a 1x1 image, padded-image GEMM (strided 3x3) and Winograd.
+// GEMM, 1x1 on a 1x1 image, padded-image GEMM (strided 3x3; strided 1x1
+// without pad columns) and Winograd.
 TEST(X86Conv, FusedResidualMatchesReference) {
   std::mt19937 rng(37);
   struct Case { int64_t c, h, w, m, k, stride, pad; const char* act; };
   const Case cases[] = {{16, 9, 9, 24, 1, 1, 0, "Relu"}, {40, 1, 1, 20, 1, 1, 0, "Relu"}, {8, 17, 15, 12, 3, 2, 1, "Clip"},
-                        {64, 28, 28, 16, 3, 1, 1, "Relu"}, {12, 10, 10, 7, 3, 1, 1, ""}};
+                        {64, 28, 28, 16, 3, 1, 1, "Relu"}, {12, 10, 10, 7, 3, 1, 1, ""}, {16, 9, 9, 24, 1, 2, 0, "Relu"}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     const int64_t oh = (cs.h + 2 * cs.pad - cs.k) / cs.stride + 1, ow = (cs.w + 2 * cs.pad - cs.k) / cs.stride + 1;

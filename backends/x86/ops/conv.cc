@@ -178,17 +178,22 @@ class ConvOp : public X86Op {
         for (int64_t j = 0; j < KW; ++j) offsets_[static_cast<size_t>((c * KH + i) * KW + j)] = c * img.floats() + img.tapOffset(i, j);
     Workspace& ws = *ctx_.workspace;
     ws.image.resize(static_cast<size_t>(C * img.floats()));
-    ws.output.resize(static_cast<size_t>(M * NQ));
+    const bool no_pad_columns = img.Wq == OW;  // e.g. strided 1x1: the GEMM writes the output as it is
+    if (!no_pad_columns) ws.output.resize(static_cast<size_t>(M * NQ));
     for (int64_t n = 0; n < N; ++n) {
       const float* image = xp + n * C * H * W;
       ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
         for (size_t c = begin; c < end; ++c) img.fill(image + static_cast<int64_t>(c) * H * W, 0.f, ws.image.data() + static_cast<int64_t>(c) * img.floats());
       });
+      float* yn = yp + n * M * P;
+      const float* rn = residual ? residual + n * M * P : nullptr;
+      if (no_pad_columns) {
+        gemm(weights_, RowTablePacker(ws.image.data(), offsets_), P, yn, P, bias, act_, ctx_.parallel, rn);
+        continue;
+      }
       // With a residual, it and the activation are applied while dropping the pad columns.
       gemm(weights_, RowTablePacker(ws.image.data(), offsets_), NQ, ws.output.data(), NQ, bias, residual ? FusedActivation{} : act_,
            ctx_.parallel);
-      float* yn = yp + n * M * P;
-      const float* rn = residual ? residual + n * M * P : nullptr;
       ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
         for (size_t m = begin; m < end; ++m)
           for (int64_t oh = 0; oh < OH; ++oh) {
