@@ -18,7 +18,7 @@ namespace x86 {
 // Scratch buffers shared by the ops of one backend instance (one session):
 // a session runs one op at a time, so ops may borrow them for a run.
 struct Workspace {
-  std::vector<float> image, output;
+  std::vector<float> image, output, packed;
 };
 
 // What every op gets from the backend: the session's threads, the best GEMM

@@ -13,6 +13,7 @@ namespace x86 {
 void f32GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_8x48(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx2_6x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx512_7x48(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_12x32_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_8x48_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void bf16GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
@@ -24,6 +25,7 @@ namespace {
 const GemmKernel kAvx512 = {"f32-gemm/avx512-12x32", 12, 32, f32GemmAvx512_12x32, false, f32GemmAvx512_12x32_inplace};
 const GemmKernel kAvx512Wide = {"f32-gemm/avx512-8x48", 8, 48, f32GemmAvx512_8x48, false, f32GemmAvx512_8x48_inplace};
 const GemmKernel kAvx2 = {"f32-gemm/avx2-6x16", 6, 16, f32GemmAvx2_6x16};
+const GemmKernel kAvx512Pixels = {"f32-gemm/avx512-7x48", 7, 48, f32GemmAvx512_7x48};
 const GemmKernel kBf16 = {"bf16-gemm/avx512bf16-12x32", 12, 32, bf16GemmAvx512_12x32, true};
 
 // K is split into blocks of KC so that a packed B block (KC x 8 NR floats,
@@ -44,8 +46,11 @@ std::vector<const GemmKernel*> availableGemmKernels() {
   if (f.avx512f && f.fma) v.push_back(&kAvx512);
   if (f.avx512f && f.fma) v.push_back(&kAvx512Wide);
   if (f.avx2 && f.fma) v.push_back(&kAvx2);
+  if (f.avx512f && f.fma) v.push_back(&kAvx512Pixels);
   return v;
 }
+
+const GemmKernel* pixelMajorGemmKernel() { return cpuFeatures().avx512f && cpuFeatures().fma ? &kAvx512Pixels : nullptr; }
 
 const GemmKernel* bf16GemmKernel() {
   const CpuFeatures& f = cpuFeatures();
@@ -96,6 +101,40 @@ PackedA packAInto(const GemmKernel* kernel, const float* a, int64_t m, int64_t k
         d[(pi * k + kk) * mr + r] = row < m ? a[row * lda + kk] : 0.f;
       }
   return p;
+}
+
+PackedA packAColumns(const GemmKernel* kernel, const float* base, const int64_t* row_offsets, const int64_t* pixel, int64_t m,
+                     int64_t k, float* d) {
+  PackedA p;
+  p.kernel = kernel;
+  p.m = m;
+  p.k = k;
+  p.data = std::shared_ptr<float>(d, [](float*) {});
+  const int64_t mr = kernel->mr, panels = (m + mr - 1) / mr;
+  for (int64_t pi = 0; pi < panels; ++pi) {
+    const int64_t rows = std::min(mr, m - pi * mr);
+    const int64_t* px = pixel + pi * mr;
+    for (int64_t kk = 0; kk < k; ++kk) {
+      float* dst = d + (pi * k + kk) * mr;
+      const float* src = base + row_offsets[kk];
+      for (int64_t r = 0; r < rows; ++r) dst[r] = src[px[r]];
+      for (int64_t r = rows; r < mr; ++r) dst[r] = 0.f;
+    }
+  }
+  return p;
+}
+
+PrepackedB::PrepackedB(const float* b, int64_t k, int64_t n, int64_t nr) : k_(k), n_(n), nr_(nr) {
+  const int64_t panels = (n + nr - 1) / nr;
+  panels_.assign(static_cast<size_t>(panels * k * nr), 0.f);
+  for (int64_t j = 0; j < panels; ++j)
+    for (int64_t kk = 0; kk < k; ++kk)
+      for (int64_t c = 0; c < nr && j * nr + c < n; ++c) panels_[static_cast<size_t>((j * k + kk) * nr + c)] = b[kk * n + j * nr + c];
+}
+
+void PrepackedB::pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const {
+  for (int64_t j0 = 0; j0 < ncols; j0 += nr)
+    std::memcpy(dst + (j0 / nr) * kc * nr, prepackedPanel(n0 + j0, k0), static_cast<size_t>(kc * nr) * sizeof(float));
 }
 
 PackedA packA(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda) {
@@ -151,7 +190,8 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
         const int64_t kc = std::min(KC, k - k0);
         // Full panels of an in-place B skip packing; the last partial one is packed.
         const int64_t full = in_place ? ncols / nr * nr : 0;
-        if (full < ncols) packer.pack(k0, kc, n0 + full, ncols - full, nr, bp + (full / nr) * kc * nr);
+        const bool prepacked = !kern.bf16 && packer.prepackedPanel(n0, k0) != nullptr;
+        if (full < ncols && !prepacked) packer.pack(k0, kc, n0 + full, ncols - full, nr, bp + (full / nr) * kc * nr);
         const float* bblock = bp;
         const int64_t steps = kSteps(kern, kc), k_total = kSteps(kern, k), k_offset = kSteps(kern, k0);
         if (kern.bf16) {
@@ -177,8 +217,8 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
             e.residual = residual ? residual + m0 * ldc + n0 + j0 : nullptr;
             e.ldr = ldc;
             e.act = has_act ? &act : nullptr;
-            kern.run(steps, ap, bblock + (j0 / nr) * steps * nr, c + m0 * ldc + n0 + j0, ldc, rows, std::min(nr, ncols - j0), !first,
-                     last ? &e : nullptr);
+            const float* panel = prepacked ? packer.prepackedPanel(n0 + j0, k0) : bblock + (j0 / nr) * steps * nr;
+            kern.run(steps, ap, panel, c + m0 * ldc + n0 + j0, ldc, rows, std::min(nr, ncols - j0), !first, last ? &e : nullptr);
           }
         }
       }

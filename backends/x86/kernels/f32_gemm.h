@@ -49,6 +49,9 @@ const GemmKernel* bestGemmKernel();
 // The microkernel for an M x N output: with AVX-512, 8x48 for few rows and
 // many columns (measured faster there: zy-kernel-bench), else the best one.
 const GemmKernel* selectGemmKernel(int64_t m, int64_t n);
+// The pixel-major microkernel (f32-gemm/avx512-7x48): 7 rows fit 7x7 images
+// exactly; nullptr without AVX-512.
+const GemmKernel* pixelMajorGemmKernel();
 // Every f32 microkernel this CPU runs (for tests and benchmarks).
 std::vector<const GemmKernel*> availableGemmKernels();
 // The bf16 microkernel (AVX512-BF16), or nullptr when the CPU lacks it.
@@ -64,6 +67,11 @@ PackedA packA(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, in
 // The same into caller-owned memory of packedAFloats(kernel, m, k) floats,
 // 64-byte aligned (A that changes every run: MatMul of two activations).
 size_t packedAFloats(const GemmKernel* kernel, int64_t m, int64_t k);
+// A[i][kk] = base[row_offsets[kk] + pixel[i]]: A given by columns (the
+// im2col matrix, transposed; pixel maps rows to column positions), packed
+// into dst.
+PackedA packAColumns(const GemmKernel* kernel, const float* base, const int64_t* row_offsets, const int64_t* pixel, int64_t m,
+                     int64_t k, float* dst);
 PackedA packAInto(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda, float* dst);
 
 // Runs fn over [0, n) in parallel chunks (the session's threads).
@@ -79,6 +87,24 @@ class BPacker {
   virtual void pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const = 0;
   // B as a plain matrix (rows *ldb apart) that kernels may read in place; null if not.
   virtual const float* inPlace(int64_t* ldb) const { (void)ldb; return nullptr; }
+  // B packed once (constant weights): the panel of nr columns from column
+  // col0, [kc][nr] contiguous from row k0 on; null if B is packed per call.
+  virtual const float* prepackedPanel(int64_t col0, int64_t k0) const { (void)col0; (void)k0; return nullptr; }
+};
+
+// A constant B [K, N], packed once into panels of nr columns, [N/nr][K][nr]
+// (the weights when activations are the A side: pixel-major GEMM).
+class PrepackedB : public BPacker {
+ public:
+  PrepackedB(const float* b, int64_t k, int64_t n, int64_t nr);
+  void pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const override;
+  const float* prepackedPanel(int64_t col0, int64_t k0) const override {
+    return panels_.data() + (col0 / nr_) * k_ * nr_ + k0 * nr_;
+  }
+
+ private:
+  int64_t k_, n_, nr_;
+  std::vector<float> panels_;
 };
 
 // B as a [K, N] matrix with row stride ldb.

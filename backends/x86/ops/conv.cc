@@ -92,6 +92,11 @@ class ConvOp : public X86Op {
         winogradWeights(wp, m, c, u.data());
         for (int64_t xi = 0; xi < kWinogradPoints; ++xi) winograd_.push_back(packA(kernel, u.data() + xi * m * c, m, c, c));
       }
+    } else if (usePixelMajor(ctx, op, attrs_)) {  // weights as B [K][M], packed once
+      std::vector<float> wt(static_cast<size_t>(k * m));
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < k; ++j) wt[static_cast<size_t>(j * m + i)] = wp[i * k + j];
+      pixel_major_ = std::make_unique<PrepackedB>(wt.data(), k, m, pixelMajorGemmKernel()->nr);
     } else {  // packed ahead of time, or once per session, for the kernel that suits this output
       const zy_tensor_view_t& y = op->outputs[0];
       const int64_t p = y.rank == 4 && y.dims[2] > 0 && y.dims[3] > 0 ? y.dims[2] * y.dims[3] : 0;
@@ -151,9 +156,9 @@ class ConvOp : public X86Op {
       });
       return ZY_OK;
     }
-    const bool pointwise = w.dims[2] == 1 && w.dims[3] == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 &&
-                           g.pad_begin[1] == 0 && g.pad_end[0] == 0 && g.pad_end[1] == 0;
+    const bool pointwise = isPointwise(w.dims[2], w.dims[3], g);
     if (!winograd_.empty()) return runWinograd(xp, N, C, H, W, M, g, bias, residual, yp);
+    if (pixel_major_) return runPixelMajor(xp, N, C, H, W, M, w.dims[2], w.dims[3], g, bias, residual, yp);
     if (pointwise && P == 1 && !rows_.empty()) {  // squeeze-excite: one dot product per output channel
       for (int64_t n = 0; n < N; ++n) {
         ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
@@ -210,6 +215,71 @@ class ConvOp : public X86Op {
   }
 
  private:
+  static bool isPointwise(int64_t KH, int64_t KW, const WindowGeometry& g) {
+    return KH == 1 && KW == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 && g.pad_begin[1] == 0 &&
+           g.pad_end[0] == 0 && g.pad_end[1] == 0;
+  }
+
+  // Small images (ResNet's 7x7 stage): the GEMM with pixels as rows, 7 at a
+  // time (f32-gemm/avx512-7x48), and the weights as B, packed once. 49
+  // pixels fill 7 rows exactly, where the channel-major GEMM computes 64
+  // columns (63 with the padded image's extra ones) for them. Up to 64
+  // pixels and from 64 output channels; not in bf16 sessions.
+  static constexpr int64_t kPixelMajorMaxRows = 64;
+  static bool usePixelMajor(const OpContext& ctx, const zy_op_view_t* op, const Attributes& a) {
+    const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[1];
+    if (ctx.bf16 || !pixelMajorGemmKernel() || w.dims[0] < 64 || x.dims[2] <= 0 || x.dims[3] <= 0) return false;
+    WindowGeometry g;
+    if (!computeWindow(a, {x.dims[2], x.dims[3]}, {w.dims[2], w.dims[3]}, false, &g).ok()) return false;
+    const int64_t pixels = g.out[0] * g.out[1];
+    return pixels > 0 && pixels <= kPixelMajorMaxRows;
+  }
+
+  zy_status_code_t runPixelMajor(const float* xp, int64_t N, int64_t C, int64_t H, int64_t W, int64_t M, int64_t KH, int64_t KW,
+                                 const WindowGeometry& g, const float* bias, const float* residual, float* yp) {
+    const GemmKernel* kernel = pixelMajorGemmKernel();
+    const int64_t OH = g.out[0], OW = g.out[1], P = OH * OW, K = C * KH * KW;
+    const bool pointwise = isPointwise(KH, KW, g);
+    const PaddedPlanes img(g, H, W, 0);
+    // GEMM row p = oh * OW + ow reads its im2col values at pixel_[p] in each row.
+    pixel_.resize(static_cast<size_t>(P));
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) pixel_[static_cast<size_t>(oh * OW + ow)] = oh * (pointwise ? OW : img.Wq) + ow;
+    offsets_.resize(static_cast<size_t>(K));
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t i = 0; i < KH; ++i)
+        for (int64_t j = 0; j < KW; ++j)
+          offsets_[static_cast<size_t>((c * KH + i) * KW + j)] = pointwise ? c * P : c * img.floats() + img.tapOffset(i, j);
+    Workspace& ws = *ctx_.workspace;
+    if (!pointwise) ws.image.resize(static_cast<size_t>(C * img.floats()));
+    ws.packed.resize(packedAFloats(kernel, P, K));
+    ws.output.resize(static_cast<size_t>(P * M));
+    for (int64_t n = 0; n < N; ++n) {
+      const float* image = xp + n * C * H * W;
+      if (!pointwise)
+        ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
+          for (size_t c = begin; c < end; ++c) img.fill(image + static_cast<int64_t>(c) * H * W, 0.f, ws.image.data() + static_cast<int64_t>(c) * img.floats());
+        });
+      const PackedA a = packAColumns(kernel, pointwise ? image : ws.image.data(), offsets_.data(), pixel_.data(), P, K, ws.packed.data());
+      gemm(a, *pixel_major_, M, ws.output.data(), M, nullptr, FusedActivation{}, ctx_.parallel);
+      // [pixel][channel] -> [channel][pixel], with bias, residual and activation.
+      float* yn = yp + n * M * P;
+      const float* rn = residual ? residual + n * M * P : nullptr;
+      ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
+        for (size_t mu = begin; mu < end; ++mu) {
+          const int64_t m = static_cast<int64_t>(mu);
+          float* dst = yn + m * P;
+          const float b = bias ? bias[m] : 0.f;
+          for (int64_t p = 0; p < P; ++p) dst[p] = ws.output[static_cast<size_t>(p * M + m)] + b;
+          if (rn)
+            for (int64_t p = 0; p < P; ++p) dst[p] += rn[m * P + p];
+          applyActivation(dst, P, act_);
+        }
+      });
+    }
+    return ZY_OK;
+  }
+
   // Depthwise outputs up to this many pixels take the channel-blocked kernel,
   // larger ones the per-plane kernel: on MobileNetV2 the blocked kernel is
   // 1.1-2x faster up to 56x56 and even at 112x112.
@@ -282,12 +352,14 @@ class ConvOp : public X86Op {
   FusedActivation act_;
   bool depthwise_ = false;
   std::vector<PackedA> winograd_;  // Winograd: U for each of the 36 points, packed
+  std::unique_ptr<PrepackedB> pixel_major_;  // small images: the weights as B [K][M]
   std::vector<float> dw_weights_;  // depthwise: [C][KH*KW]
   std::unique_ptr<DwconvChannelBlocked> dw_blocked_;
   std::vector<float> rows_;        // 1x1 convolution of a 1x1 image: the weights as [M][C]
   PackedA weights_;
   std::vector<float> bias_;
   std::vector<int64_t> offsets_;  // per im2col row: where it starts in the padded image
+  std::vector<int64_t> pixel_;    // pixel-major: each output pixel's position in an im2col row
 };
 
 std::unique_ptr<X86Op> prepareConv(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<ConvOp>(ctx, op); }
