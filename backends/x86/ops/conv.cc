@@ -260,7 +260,17 @@ class ConvOp : public X86Op {
         ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
           for (size_t c = begin; c < end; ++c) img.fill(image + static_cast<int64_t>(c) * H * W, 0.f, ws.image.data() + static_cast<int64_t>(c) * img.floats());
         });
-      const PackedA a = packAColumns(kernel, pointwise ? image : ws.image.data(), offsets_.data(), pixel_.data(), P, K, ws.packed.data());
+      // Panels of 7 pixels, packed in parallel (their layout is [panel][K][7]).
+      const int64_t mr = kernel->mr, panels = (P + mr - 1) / mr;
+      ctx_.parallel(static_cast<size_t>(panels), [&](size_t begin, size_t end) {
+        const int64_t p0 = static_cast<int64_t>(begin) * mr, p1 = std::min(P, static_cast<int64_t>(end) * mr);
+        packAColumns(kernel, pointwise ? image : ws.image.data(), offsets_.data(), pixel_.data() + p0, p1 - p0, K, ws.packed.data() + p0 * K);
+      });
+      PackedA a;
+      a.kernel = kernel;
+      a.m = P;
+      a.k = K;
+      a.data = std::shared_ptr<float>(ws.packed.data(), [](float*) {});
       gemm(a, *pixel_major_, M, ws.output.data(), M, nullptr, FusedActivation{}, ctx_.parallel);
       // [pixel][channel] -> [channel][pixel], with bias, residual and activation.
       float* yn = yp + n * M * P;
