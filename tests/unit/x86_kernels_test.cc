@@ -130,7 +130,8 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
                         {1, 8, 16, 30, 12, 3, 2, 1, 1, "Relu", 1}, {1, 6, 9, 20, 10, 1, 2, 0, 1, "", 1},
                         // up to 64 pixels and 64+ channels: the pixel-major GEMM (7x7 stages)
                         {2, 40, 7, 7, 96, 3, 1, 1, 1, "Relu"}, {1, 48, 7, 7, 80, 1, 1, 0, 1, "HardSwish"},
-                        {1, 24, 14, 14, 64, 3, 2, 1, 1, ""}, {1, 16, 5, 9, 70, 3, 1, 0, 1, "Clip"}};
+                        {1, 24, 14, 14, 64, 3, 2, 1, 1, ""}, {1, 16, 5, 9, 70, 3, 1, 0, 1, "Clip"},
+                        {1, 48, 13, 13, 64, 3, 1, 1, 1, "Relu"}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {cs.n, cs.c, cs.h, cs.w});

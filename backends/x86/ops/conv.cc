@@ -223,16 +223,20 @@ class ConvOp : public X86Op {
   // Small images (ResNet's 7x7 stage): the GEMM with pixels as rows, 7 at a
   // time (f32-gemm/avx512-7x48), and the weights as B, packed once. 49
   // pixels fill 7 rows exactly, where the channel-major GEMM computes 64
-  // columns (63 with the padded image's extra ones) for them. Up to 64
-  // pixels and from 64 output channels; not in bf16 sessions.
-  static constexpr int64_t kPixelMajorMaxRows = 64;
+  // columns (63 with the padded image's extra ones) for them. Measured per
+  // layer (ResNet-18/50, SqueezeNet, MobileNetV2): it wins up to 64 pixels,
+  // and up to 196 (14x14) for convolutions that would go through the padded
+  // image; 1x1 convolutions on 14x14 stay channel-major, where B is read in
+  // place. From 64 output channels; not in bf16 sessions.
+  static constexpr int64_t kPixelMajorMaxPixels = 64, kPixelMajorMaxPaddedPixels = 196;
   static bool usePixelMajor(const OpContext& ctx, const zy_op_view_t* op, const Attributes& a) {
     const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[1];
     if (ctx.bf16 || !pixelMajorGemmKernel() || w.dims[0] < 64 || x.dims[2] <= 0 || x.dims[3] <= 0) return false;
     WindowGeometry g;
     if (!computeWindow(a, {x.dims[2], x.dims[3]}, {w.dims[2], w.dims[3]}, false, &g).ok()) return false;
     const int64_t pixels = g.out[0] * g.out[1];
-    return pixels > 0 && pixels <= kPixelMajorMaxRows;
+    const int64_t limit = isPointwise(w.dims[2], w.dims[3], g) ? kPixelMajorMaxPixels : kPixelMajorMaxPaddedPixels;
+    return pixels > 0 && pixels <= limit;
   }
 
   zy_status_code_t runPixelMajor(const float* xp, int64_t N, int64_t C, int64_t H, int64_t W, int64_t M, int64_t KH, int64_t KW,
