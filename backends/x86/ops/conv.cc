@@ -1,6 +1,7 @@
 // Conv on x86: 1x1 stride-1 convolutions as a GEMM on the input as it is,
-// 3x3 stride-1 ones with Winograd F(4x4, 3x3) where it pays, other
-// convolutions as one GEMM over the zero-padded input (PaddedPlanes), with the
+// 3x3 stride-1 ones with Winograd F(4x4, 3x3) where it pays, small images as
+// a pixel-major GEMM, other convolutions as one GEMM over the zero-padded
+// input (PaddedPlanes), with the
 // weights packed once per session or ahead of time (zy-compile --target x86);
 // depthwise convolutions with the channel-blocked or per-plane window kernel.
 // Bias, residual and the fused activation are applied in the store.
