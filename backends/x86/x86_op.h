@@ -3,7 +3,6 @@
 // per-session state (packed weights, buffers) that runs it.
 #pragma once
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>

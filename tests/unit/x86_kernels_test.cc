@@ -98,11 +98,22 @@ std::vector<float> runConv(const Model& m, const std::vector<float>& x, const st
 
 // Runs a one-node graph with ref and with x86 first; checks that x86 took it
 // and that the outputs agree.
+// A fused activation on a Conv; Clip gets the bounds [0, clip_max].
+void setActivation(Attributes& a, const char* act, float clip_max = 6.f) {
+  if (!*act) return;
+  a.set(Attribute::String("activation", act));
+  if (std::string(act) == "Clip") {
+    a.set(Attribute::Float("activation_alpha", 0.f));
+    a.set(Attribute::Float("activation_beta", clip_max));
+  }
+}
+
 // tol is relative to each value (at least 1), or with of_max to the largest |value|.
 void expectSameAsReference(GraphBuilder& g, const std::vector<float>& in, const std::string& what, float tol = 1e-5f,
                            bool of_max = false) {
   std::string used_ref, used_x86;
   std::vector<float> want = runConv(g.model(), in, "ref", &used_ref), got = runConv(g.model(), in, "x86", &used_x86);
+  EXPECT_EQ(used_ref, "ref") << what;
   EXPECT_EQ(used_x86, "x86") << what;
   ASSERT_EQ(got.size(), want.size()) << what;
   float top = 0.f;
@@ -142,18 +153,11 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
     int32_t bt = g.constant("B", Value::f32({cs.m}, b));
     Attributes a = attrs({Attribute::Ints("strides", {cs.stride, cs.stride_w ? cs.stride_w : cs.stride}),
                           Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad}), Attribute::Ints("dilations", {cs.dil, cs.dil})});
-    if (*cs.act) a.set(Attribute::String("activation", cs.act));
-    if (std::string(cs.act) == "Clip") { a.set(Attribute::Float("activation_alpha", 0.f)); a.set(Attribute::Float("activation_beta", 6.f)); }
+    setActivation(a, cs.act);
     g.output(g.node("Conv", {x, wt, bt}, a));
     std::vector<float> in(cs.n * cs.c * cs.h * cs.w);
     for (auto& v : in) v = u(rng);
-    std::string used_ref, used_x86;
-    std::vector<float> want = runConv(g.model(), in, "ref", &used_ref), got = runConv(g.model(), in, "x86", &used_x86);
-    EXPECT_EQ(used_ref, "ref");
-    EXPECT_EQ(used_x86, "x86");
-    ASSERT_EQ(got.size(), want.size());
-    for (size_t i = 0; i < got.size(); ++i)
-      ASSERT_NEAR(got[i], want[i], 1e-4f * std::max(1.f, std::fabs(want[i]))) << "case c=" << cs.c << " k=" << cs.k << " i=" << i;
+    expectSameAsReference(g, in, "case c=" + std::to_string(cs.c) + " k=" + std::to_string(cs.k), 1e-4f);
   }
 }
 
@@ -172,18 +176,11 @@ TEST(X86Conv, WinogradMatchesReference) {
     for (auto& v : w) v = u(rng);
     for (auto& v : b) v = u(rng);
     Attributes a = attrs({Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad})});
-    if (*cs.act) a.set(Attribute::String("activation", cs.act));
-    if (std::string(cs.act) == "Clip") { a.set(Attribute::Float("activation_alpha", 0.f)); a.set(Attribute::Float("activation_beta", 6.f)); }
+    setActivation(a, cs.act);
     g.output(g.node("Conv", {x, g.constant("W", Value::f32({cs.m, cs.c, 3, 3}, w)), g.constant("B", Value::f32({cs.m}, b))}, a));
     std::vector<float> in(cs.c * cs.h * cs.w);
     for (auto& v : in) v = u(rng);
-    std::string used_ref, used_x86;
-    std::vector<float> want = runConv(g.model(), in, "ref", &used_ref), got = runConv(g.model(), in, "x86", &used_x86);
-    EXPECT_EQ(used_x86, "x86");
-    ASSERT_EQ(got.size(), want.size());
-    float top = 0.f;
-    for (float v : want) top = std::max(top, std::fabs(v));
-    for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-4f * top) << "c=" << cs.c << " i=" << i;
+    expectSameAsReference(g, in, "Winograd c=" + std::to_string(cs.c), 1e-4f, true);
   }
 }
 
@@ -201,8 +198,7 @@ TEST(X86Conv, FusedResidualMatchesReference) {
     const int64_t oh = (cs.h + 2 * cs.pad - cs.k) / cs.stride + 1, ow = (cs.w + 2 * cs.pad - cs.k) / cs.stride + 1;
     int32_t x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});
     Attributes a = attrs({Attribute::Ints("strides", {cs.stride, cs.stride}), Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad})});
-    if (*cs.act) a.set(Attribute::String("activation", cs.act));
-    if (std::string(cs.act) == "Clip") { a.set(Attribute::Float("activation_alpha", 0.f)); a.set(Attribute::Float("activation_beta", 1.f)); }
+    setActivation(a, cs.act, 1.f);
     int32_t w = g.constant("W", Value::f32({cs.m, cs.c, cs.k, cs.k}, randomValues(cs.m * cs.c * cs.k * cs.k, rng)));
     int32_t b = g.constant("B", Value::f32({cs.m}, randomValues(cs.m, rng)));
     int32_t r = g.constant("R", Value::f32({1, cs.m, oh, ow}, randomValues(cs.m * oh * ow, rng)));
@@ -232,16 +228,11 @@ TEST(X86Conv, DepthwiseMatchesReference) {
     for (auto& v : b) v = u(rng);
     Attributes a = attrs({Attribute::Int("group", cs.c), Attribute::Ints("strides", {cs.stride, cs.stride_w ? cs.stride_w : cs.stride}),
                           Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad}), Attribute::Ints("dilations", {cs.dil, cs.dil})});
-    if (*cs.act) a.set(Attribute::String("activation", cs.act));
-    if (std::string(cs.act) == "Clip") { a.set(Attribute::Float("activation_alpha", 0.f)); a.set(Attribute::Float("activation_beta", 6.f)); }
+    setActivation(a, cs.act);
     g.output(g.node("Conv", {x, g.constant("W", Value::f32({cs.c, 1, cs.k, cs.k}, w)), g.constant("B", Value::f32({cs.c}, b))}, a));
     std::vector<float> in(cs.c * cs.h * cs.w);
     for (auto& v : in) v = u(rng);
-    std::string used_ref, used_x86;
-    std::vector<float> want = runConv(g.model(), in, "ref", &used_ref), got = runConv(g.model(), in, "x86", &used_x86);
-    EXPECT_EQ(used_x86, "x86");
-    ASSERT_EQ(got.size(), want.size());
-    for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-4f * std::max(1.f, std::fabs(want[i]))) << "c=" << cs.c << " i=" << i;
+    expectSameAsReference(g, in, "depthwise c=" + std::to_string(cs.c), 1e-4f);
   }
 }
 
@@ -259,11 +250,7 @@ TEST(X86Gemm, GemmOpMatchesReference) {
     g.output(g.node("Gemm", {a, bt, g.constant("C", Value::f32({n}, c))}, attrs({Attribute::Int("transB", tb), Attribute::String("activation", "Relu")})));
     std::vector<float> in(m * k);
     for (auto& v : in) v = u(rng);
-    std::string used_ref, used_x86;
-    std::vector<float> want = runConv(g.model(), in, "ref", &used_ref), got = runConv(g.model(), in, "x86", &used_x86);
-    EXPECT_EQ(used_x86, "x86");
-    ASSERT_EQ(got.size(), want.size());
-    for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-4f * std::max(1.f, std::fabs(want[i]))) << "m=" << m << " i=" << i;
+    expectSameAsReference(g, in, "Gemm m=" + std::to_string(m), 1e-4f);
   }
 }
 

@@ -76,11 +76,7 @@ size_t packedAFloats(const GemmKernel* kernel, int64_t m, int64_t k) {
 }
 
 PackedA packAInto(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda, float* d) {
-  PackedA p;
-  p.kernel = kernel;
-  p.m = m;
-  p.k = k;
-  p.data = std::shared_ptr<float>(d, [](float*) {});
+  const PackedA p = PackedA::borrowed(kernel, m, k, d);
   const int64_t mr = kernel->mr, panels = (m + mr - 1) / mr;
   if (kernel->bf16) {  // [panel][k-pair][row]: (bf16 a[row][2q], bf16 a[row][2q+1])
     const int64_t pairs = kSteps(*kernel, k);
@@ -105,11 +101,7 @@ PackedA packAInto(const GemmKernel* kernel, const float* a, int64_t m, int64_t k
 
 PackedA packAColumns(const GemmKernel* kernel, const float* base, const int64_t* row_offsets, const int64_t* pixel, int64_t m,
                      int64_t k, float* d) {
-  PackedA p;
-  p.kernel = kernel;
-  p.m = m;
-  p.k = k;
-  p.data = std::shared_ptr<float>(d, [](float*) {});
+  const PackedA p = PackedA::borrowed(kernel, m, k, d);
   const int64_t mr = kernel->mr, panels = (m + mr - 1) / mr;
   for (int64_t pi = 0; pi < panels; ++pi) {
     const int64_t rows = std::min(mr, m - pi * mr);

@@ -62,6 +62,11 @@ struct PackedA {
   const GemmKernel* kernel = nullptr;
   int64_t m = 0, k = 0;
   std::shared_ptr<float> data;
+
+  // Panels in memory someone else owns (a workspace, a mapped model).
+  static PackedA borrowed(const GemmKernel* kernel, int64_t m, int64_t k, float* data) {
+    return PackedA{kernel, m, k, std::shared_ptr<float>(data, [](float*) {})};
+  }
 };
 PackedA packA(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda);
 // The same into caller-owned memory of packedAFloats(kernel, m, k) floats,

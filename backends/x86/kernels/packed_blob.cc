@@ -49,14 +49,7 @@ bool viewPacked(const void* blob, size_t size, const GemmKernel* kernel, int64_t
     return false;
   float* base = reinterpret_cast<float*>(const_cast<uint8_t*>(static_cast<const uint8_t*>(blob) + sizeof h));
   out->clear();
-  for (size_t i = 0; i < count; ++i) {
-    PackedA p;
-    p.kernel = kernel;
-    p.m = m;
-    p.k = k;
-    p.data = std::shared_ptr<float>(base + i * stride, [](float*) {});  // the model owns it
-    out->push_back(std::move(p));
-  }
+  for (size_t i = 0; i < count; ++i) out->push_back(PackedA::borrowed(kernel, m, k, base + i * stride));  // the model owns it
   return true;
 }
 

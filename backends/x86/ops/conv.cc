@@ -177,20 +177,13 @@ class ConvOp : public X86Op {
       return ZY_OK;
     }
     const PaddedPlanes img(g, H, W, 0);
-    const int64_t KH = w.dims[2], KW = w.dims[3], OH = g.out[0], OW = g.out[1], NQ = img.outputs();
-    offsets_.resize(static_cast<size_t>(C * KH * KW));
-    for (int64_t c = 0; c < C; ++c)
-      for (int64_t i = 0; i < KH; ++i)
-        for (int64_t j = 0; j < KW; ++j) offsets_[static_cast<size_t>((c * KH + i) * KW + j)] = c * img.floats() + img.tapOffset(i, j);
+    const int64_t OH = g.out[0], OW = g.out[1], NQ = img.outputs();
+    setImageOffsets(img, C, w.dims[2], w.dims[3]);
     Workspace& ws = *ctx_.workspace;
-    ws.image.resize(static_cast<size_t>(C * img.floats()));
     const bool no_pad_columns = img.Wq == OW;  // e.g. strided 1x1: the GEMM writes the output as it is
     if (!no_pad_columns) ws.output.resize(static_cast<size_t>(M * NQ));
     for (int64_t n = 0; n < N; ++n) {
-      const float* image = xp + n * C * H * W;
-      ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
-        for (size_t c = begin; c < end; ++c) img.fill(image + static_cast<int64_t>(c) * H * W, 0.f, ws.image.data() + static_cast<int64_t>(c) * img.floats());
-      });
+      padImage(img, xp + n * C * H * W, C);
       float* yn = yp + n * M * P;
       const float* rn = residual ? residual + n * M * P : nullptr;
       if (no_pad_columns) {
@@ -216,6 +209,24 @@ class ConvOp : public X86Op {
   }
 
  private:
+  // The im2col rows of a padded image: row (c, i, j) starts at c * floats + tapOffset(i, j).
+  void setImageOffsets(const PaddedPlanes& img, int64_t C, int64_t KH, int64_t KW) {
+    offsets_.resize(static_cast<size_t>(C * KH * KW));
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t i = 0; i < KH; ++i)
+        for (int64_t j = 0; j < KW; ++j) offsets_[static_cast<size_t>((c * KH + i) * KW + j)] = c * img.floats() + img.tapOffset(i, j);
+  }
+
+  // One image's C channels into the workspace's padded planes, in parallel.
+  void padImage(const PaddedPlanes& img, const float* image, int64_t C) {
+    std::vector<float>& dst = ctx_.workspace->image;
+    dst.resize(static_cast<size_t>(C * img.floats()));
+    ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
+      for (size_t c = begin; c < end; ++c)
+        img.fill(image + static_cast<int64_t>(c) * img.H * img.W, 0.f, dst.data() + static_cast<int64_t>(c) * img.floats());
+    });
+  }
+
   static bool isPointwise(int64_t KH, int64_t KW, const WindowGeometry& g) {
     return KH == 1 && KW == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 && g.pad_begin[1] == 0 &&
            g.pad_end[0] == 0 && g.pad_end[1] == 0;
@@ -250,32 +261,25 @@ class ConvOp : public X86Op {
     pixel_.resize(static_cast<size_t>(P));
     for (int64_t oh = 0; oh < OH; ++oh)
       for (int64_t ow = 0; ow < OW; ++ow) pixel_[static_cast<size_t>(oh * OW + ow)] = oh * (pointwise ? OW : img.Wq) + ow;
-    offsets_.resize(static_cast<size_t>(K));
-    for (int64_t c = 0; c < C; ++c)
-      for (int64_t i = 0; i < KH; ++i)
-        for (int64_t j = 0; j < KW; ++j)
-          offsets_[static_cast<size_t>((c * KH + i) * KW + j)] = pointwise ? c * P : c * img.floats() + img.tapOffset(i, j);
+    if (pointwise) {
+      offsets_.resize(static_cast<size_t>(K));
+      for (int64_t c = 0; c < C; ++c) offsets_[static_cast<size_t>(c)] = c * P;
+    } else {
+      setImageOffsets(img, C, KH, KW);
+    }
     Workspace& ws = *ctx_.workspace;
-    if (!pointwise) ws.image.resize(static_cast<size_t>(C * img.floats()));
     ws.packed.resize(packedAFloats(kernel, P, K));
     ws.output.resize(static_cast<size_t>(P * M));
     for (int64_t n = 0; n < N; ++n) {
       const float* image = xp + n * C * H * W;
-      if (!pointwise)
-        ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
-          for (size_t c = begin; c < end; ++c) img.fill(image + static_cast<int64_t>(c) * H * W, 0.f, ws.image.data() + static_cast<int64_t>(c) * img.floats());
-        });
+      if (!pointwise) padImage(img, image, C);
       // Panels of 7 pixels, packed in parallel (their layout is [panel][K][7]).
       const int64_t mr = kernel->mr, panels = (P + mr - 1) / mr;
       ctx_.parallel(static_cast<size_t>(panels), [&](size_t begin, size_t end) {
         const int64_t p0 = static_cast<int64_t>(begin) * mr, p1 = std::min(P, static_cast<int64_t>(end) * mr);
         packAColumns(kernel, pointwise ? image : ws.image.data(), offsets_.data(), pixel_.data() + p0, p1 - p0, K, ws.packed.data() + p0 * K);
       });
-      PackedA a;
-      a.kernel = kernel;
-      a.m = P;
-      a.k = K;
-      a.data = std::shared_ptr<float>(ws.packed.data(), [](float*) {});
+      const PackedA a = PackedA::borrowed(kernel, P, K, ws.packed.data());
       gemm(a, *pixel_major_, M, ws.output.data(), M, nullptr, FusedActivation{}, ctx_.parallel);
       // [pixel][channel] -> [channel][pixel], with bias, residual and activation.
       float* yn = yp + n * M * P;
