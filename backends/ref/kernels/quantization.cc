@@ -1,6 +1,9 @@
-// ONNX's quantization ops with ONNX's own arithmetic (float scales, rounding
-// half to even): QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear,
-// MatMulInteger, ConvInteger, QLinearMatMul, QLinearConv.
+// Quantization ops. QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear,
+// MatMulInteger and ConvInteger follow ONNX's arithmetic (f32 scales, ties to
+// even); the ops with an int8 output after an integer sum (QLinearConv,
+// QLinearMatMul and the com.microsoft QGemm, QLinearAdd, QLinearMul,
+// QLinearGlobalAveragePool, QLinearConcat) follow the int8 spec
+// (docs/int8.md, ops/requantize.h), which every backend matches to the bit.
 #include <cmath>
 #include <limits>
 
@@ -8,6 +11,7 @@
 #include "dispatch.h"
 #include "kernel_context.h"
 #include "ops/op_helpers.h"
+#include "ops/requantize.h"
 
 namespace zy {
 namespace ref {
@@ -131,20 +135,60 @@ Status matMulInteger(KernelContext& c) {
   return Status::OK();
 }
 
+// Requantizes int64 sums (wrapped to int32, as every int8 kernel accumulates)
+// plus bias to y, per the int8 spec: one Requantizer per output channel.
+// scale_a is per tensor; scale_b per tensor or per channel (`channel(i)`).
+template <typename ChannelOf>
+Status requantizeTo(const KernelContext& c, const std::vector<int64_t>& acc, const TensorArg& scale_a, const TensorArg& scale_b,
+                    const TensorArg& scale_y, const TensorArg& zp_y, const TensorArg* bias, ChannelOf channel) {
+  const TensorArg& y = c.output(0);
+  const float ys = static_cast<float>(AxisParam::readFloatTensorAt(scale_y, 0));
+  const int32_t yzp = zp_y.present() ? static_cast<int32_t>(intAt(zp_y, 0)) : 0;
+  QuantRange range;
+  ZY_RETURN_IF_ERROR(outputRange(c.attrs(), y.dtype, ys, yzp, &range));
+  const int64_t channels = std::max<int64_t>(scale_b.size(), bias && bias->present() ? bias->size() : 1);
+  std::vector<Requantizer> rq(static_cast<size_t>(channels));
+  for (int64_t m = 0; m < channels; ++m) {
+    const double r = AxisParam::readFloatTensorAt(scale_a, 0) * AxisParam::readFloatTensorAt(scale_b, scale_b.size() > 1 ? m : 0) / ys;
+    ZY_RETURN_IF_ERROR(Requantizer::fromReal(r, &rq[m]));
+  }
+  for (size_t i = 0; i < acc.size(); ++i) {
+    const int64_t m = channel(static_cast<int64_t>(i));
+    uint32_t a = static_cast<uint32_t>(acc[i]);
+    if (bias && bias->present()) a += static_cast<uint32_t>(bias->as<int32_t>()[m]);
+    storeInt(y, static_cast<int64_t>(i), clampTo(yzp + rq[channels > 1 ? m : 0].apply(static_cast<int32_t>(a)), range));
+  }
+  return Status::OK();
+}
+
 Status qlinearMatMul(KernelContext& c) {
   const TensorArg& y = c.output(0);
   std::vector<int64_t> acc;
   integerMatMul(c.input(0), &c.input(2), c.input(3), &c.input(5), y.shape, &acc);
   const int64_t N = y.shape.empty() ? 1 : y.shape.back();
-  const double ys = AxisParam::readFloatTensorAt(c.input(6), 0);
-  const int64_t yzp = intAt(c.input(7), 0);
-  for (size_t i = 0; i < acc.size(); ++i) {
-    const int64_t n = static_cast<int64_t>(i) % N;
-    const double as = AxisParam::readFloatTensorAt(c.input(1), 0);
-    const double bs = AxisParam::readFloatTensorAt(c.input(4), c.input(4).size() > 1 ? n : 0);
-    storeInt(y, static_cast<int64_t>(i), saturate(std::nearbyint(static_cast<double>(acc[i]) * as * bs / ys) + yzp, y.dtype));
-  }
-  return Status::OK();
+  return requantizeTo(c, acc, c.input(1), c.input(4), c.input(6), c.input(7), nullptr, [N](int64_t i) { return i % N; });
+}
+
+// QGemm (com.microsoft, int8 output): Y = A' * B' + C, A' and B' optionally
+// transposed 2-D matrices, C an int32 bias per output column (or absent).
+Status qgemm(KernelContext& c) {
+  const TensorArg &A = c.input(0), &B = c.input(3), &y = c.output(0);
+  const bool ta = c.attrs().getInt("transA", 0) != 0, tb = c.attrs().getInt("transB", 0) != 0;
+  const int64_t M = y.shape[0], N = y.shape[1], K = ta ? A.shape[0] : A.shape[1];
+  const int64_t za = c.hasInput(2) ? intAt(c.input(2), 0) : 0;
+  std::vector<int64_t> acc(static_cast<size_t>(M * N), 0);
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t n = 0; n < N; ++n) {
+      const int64_t zb = c.hasInput(5) ? intAt(c.input(5), c.input(5).size() > 1 ? n : 0) : 0;
+      int64_t s = 0;
+      for (int64_t k = 0; k < K; ++k)
+        s += (intAt(A, ta ? k * M + m : m * K + k) - za) * (intAt(B, tb ? n * K + k : k * N + n) - zb);
+      acc[m * N + n] = s;
+    }
+  const TensorArg& C = c.input(6);
+  if (C.present() && C.size() != N && C.size() != 1) return invalidArgument("QGemm: C must hold one int32 per output column");
+  return requantizeTo(c, acc, c.input(1), c.input(4), c.input(7), c.input(8), C.present() && C.size() == N ? &C : nullptr,
+                      [N](int64_t i) { return i % N; });
 }
 
 // acc[n, m, p] = sum (x - x_zp) * (w[m] - w_zp[m]) over the window, as Conv
@@ -199,13 +243,83 @@ Status qlinearConv(KernelContext& c) {
   std::vector<int64_t> acc;
   ZY_RETURN_IF_ERROR(integerConv(c, c.input(0), &c.input(2), c.input(3), &c.input(5), y.shape, &acc));
   const int64_t M = y.shape[1], P = y.size() / std::max<int64_t>(1, y.shape[0] * M);
-  const double xs = AxisParam::readFloatTensorAt(c.input(1), 0), ys = AxisParam::readFloatTensorAt(c.input(6), 0);
-  const int64_t yzp = intAt(c.input(7), 0);
-  for (size_t i = 0; i < acc.size(); ++i) {
-    const int64_t m = (static_cast<int64_t>(i) / P) % M;
-    const double ws = AxisParam::readFloatTensorAt(c.input(4), c.input(4).size() > 1 ? m : 0);
-    const int64_t bias = c.hasInput(8) ? c.input(8).as<int32_t>()[m] : 0;
-    storeInt(y, static_cast<int64_t>(i), saturate(std::nearbyint(static_cast<double>(acc[i] + bias) * xs * ws / ys) + yzp, y.dtype));
+  return requantizeTo(c, acc, c.input(1), c.input(4), c.input(6), c.input(7), &c.input(8), [M, P](int64_t i) { return (i / P) % M; });
+}
+
+// QLinearAdd / QLinearMul (com.microsoft): A, A_scale, A_zp, B, B_scale,
+// B_zp, C_scale, C_zp, numpy broadcasting. Add rounds once over both scaled
+// terms (ScaledSum); Mul requantizes the product of the centred inputs.
+template <bool kMul>
+Status qlinearBinary(KernelContext& c) {
+  const TensorArg &A = c.input(0), &B = c.input(3), &y = c.output(0);
+  const double as = AxisParam::readFloatTensorAt(c.input(1), 0), bs = AxisParam::readFloatTensorAt(c.input(4), 0);
+  const float ys = static_cast<float>(AxisParam::readFloatTensorAt(c.input(6), 0));
+  const int32_t za = c.hasInput(2) ? static_cast<int32_t>(intAt(c.input(2), 0)) : 0;
+  const int32_t zb = c.hasInput(5) ? static_cast<int32_t>(intAt(c.input(5), 0)) : 0;
+  const int32_t zy = c.hasInput(7) ? static_cast<int32_t>(intAt(c.input(7), 0)) : 0;
+  QuantRange range;
+  ZY_RETURN_IF_ERROR(outputRange(c.attrs(), y.dtype, ys, zy, &range));
+  Requantizer rq;
+  ScaledSum sum;
+  if (kMul) {
+    ZY_RETURN_IF_ERROR(Requantizer::fromReal(as * bs / ys, &rq));
+  } else {
+    const double r[2] = {as / ys, bs / ys};
+    ZY_RETURN_IF_ERROR(ScaledSum::fromReals(r, 2, &sum));
+  }
+  std::vector<std::vector<int64_t>> st = {broadcastStrides(A.shape, y.shape), broadcastStrides(B.shape, y.shape)};
+  broadcastLoop(y.shape, st, [&](int64_t o, const int64_t* off) {
+    const int32_t a = static_cast<int32_t>(intAt(A, off[0])) - za, b = static_cast<int32_t>(intAt(B, off[1])) - zb;
+    storeInt(y, o, clampTo(zy + (kMul ? rq.apply(a * b) : sum.apply2(a, b)), range));
+  });
+  return Status::OK();
+}
+
+// QLinearGlobalAveragePool (com.microsoft): X, x_scale, x_zp, y_scale, y_zp;
+// NCHW, or NHWC with channels_last = 1. The mean's 1/HW goes into the
+// requantization factor, so the sum is rounded once.
+Status qlinearGlobalAveragePool(KernelContext& c) {
+  const TensorArg &x = c.input(0), &y = c.output(0);
+  const bool last = c.attrs().getInt("channels_last", 0) != 0;
+  const int64_t N = x.shape[0], C = last ? x.shape.back() : x.shape[1], HW = x.size() / std::max<int64_t>(1, N * C);
+  const int32_t zx = c.hasInput(2) ? static_cast<int32_t>(intAt(c.input(2), 0)) : 0;
+  const float ys = static_cast<float>(AxisParam::readFloatTensorAt(c.input(3), 0));
+  const int32_t zy = c.hasInput(4) ? static_cast<int32_t>(intAt(c.input(4), 0)) : 0;
+  Requantizer rq;
+  ZY_RETURN_IF_ERROR(Requantizer::fromReal(AxisParam::readFloatTensorAt(c.input(1), 0) / ys / static_cast<double>(HW), &rq));
+  const QuantRange range = dtypeRange(y.dtype);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t ch = 0; ch < C; ++ch) {
+      int64_t s = 0;
+      for (int64_t p = 0; p < HW; ++p) s += intAt(x, last ? (n * HW + p) * C + ch : (n * C + ch) * HW + p) - zx;
+      storeInt(y, n * C + ch, clampTo(zy + rq.apply(static_cast<int32_t>(s)), range));
+    }
+  return Status::OK();
+}
+
+// QLinearConcat (com.microsoft): Y_scale, Y_zp, then (X, X_scale, X_zp) per
+// input; each input is requantized to Y's parameters (exact copy when equal).
+Status qlinearConcat(KernelContext& c) {
+  const TensorArg& y = c.output(0);
+  const float ys = static_cast<float>(AxisParam::readFloatTensorAt(c.input(0), 0));
+  const int32_t zy = c.hasInput(1) ? static_cast<int32_t>(intAt(c.input(1), 0)) : 0;
+  int64_t axis = 0;
+  ZY_RETURN_IF_ERROR(normalizeAxis(c.attrs().getInt("axis", 0), y.rank(), &axis));
+  int64_t outer, inner;
+  outerInner(y.shape, axis, &outer, &inner);
+  const int64_t y_row = y.shape[axis] * inner;
+  const QuantRange range = dtypeRange(y.dtype);
+  int64_t base = 0;
+  for (size_t k = 2; k + 1 < c.numInputs(); k += 3) {
+    const TensorArg& x = c.input(k);
+    const int32_t zx = c.hasInput(k + 2) ? static_cast<int32_t>(intAt(c.input(k + 2), 0)) : 0;
+    Requantizer rq;
+    ZY_RETURN_IF_ERROR(Requantizer::fromReal(AxisParam::readFloatTensorAt(c.input(k + 1), 0) / ys, &rq));
+    const int64_t row = x.shape[axis] * inner;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t i = 0; i < row; ++i)
+        storeInt(y, o * y_row + base + i, clampTo(zy + rq.apply(static_cast<int32_t>(intAt(x, o * row + i)) - zx), range));
+    base += row;
   }
   return Status::OK();
 }
@@ -220,6 +334,11 @@ void registerQuantizationKernels(KernelRegistry& r) {
   r["QLinearMatMul"] = {qlinearMatMul, {}};
   r["ConvInteger"] = {convInteger, {}};
   r["QLinearConv"] = {qlinearConv, {}};
+  r["QGemm"] = {qgemm, {}};
+  r["QLinearAdd"] = {qlinearBinary<false>, {}};
+  r["QLinearMul"] = {qlinearBinary<true>, {}};
+  r["QLinearGlobalAveragePool"] = {qlinearGlobalAveragePool, {}};
+  r["QLinearConcat"] = {qlinearConcat, {}};
 }
 
 }  // namespace ref

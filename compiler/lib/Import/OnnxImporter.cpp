@@ -35,6 +35,10 @@ bool parseShape(const std::string& text, std::vector<int64_t>* out) {
 }
 
 bool isImportableOp(const std::string& domain, const std::string& type) {
+  // ONNX Runtime's QOperator contrib ops; their names are unique, so they
+  // become zy ops of the same name (docs/int8.md gives their arithmetic).
+  static const std::set<std::string> microsoft = {"QGemm", "QLinearAdd", "QLinearMul", "QLinearGlobalAveragePool", "QLinearConcat"};
+  if (domain == "com.microsoft") return microsoft.count(type) != 0;
   if (!domain.empty() && domain != "ai.onnx") return false;
   static const std::set<std::string> rewritten = {"Constant", "Upsample", "Scatter", "If", "Loop"};
   return ::zy::isSupportedOpType(type) || rewritten.count(type) != 0;

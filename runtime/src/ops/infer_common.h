@@ -15,6 +15,7 @@ using InferRegistry = std::map<std::string, InferFn>;
 // Families register their ops (shape_inference_math.cc, shape_inference_tensor.cc).
 void registerMathInference(InferRegistry& r);
 void registerTensorInference(InferRegistry& r);
+void registerQuantInference(InferRegistry& r);
 
 namespace infer {
 
@@ -27,6 +28,9 @@ Status sameAsInput(const Attributes&, const std::vector<ValueInfo>& i, std::vect
 Status floatUnary(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o);
 // Output 0 = all inputs broadcast together (same dtype required).
 Status broadcastN(const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o, bool numeric);
+
+// Concat's output (also for QLinearConcat's X inputs).
+Status inferConcat(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o);
 
 // Conv's output shape (also for ConvInteger and QLinearConv).
 Status convOutputShape(const Attributes& a, const Shape& x, const Shape& w, const ValueInfo& bias, Shape* out);

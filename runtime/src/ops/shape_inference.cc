@@ -501,6 +501,7 @@ const InferRegistry& registry() {
     };
     registerMathInference(r);
     registerTensorInference(r);
+    registerQuantInference(r);
     return r;
   }();
   return r;
@@ -539,5 +540,9 @@ std::vector<std::string> supportedOpTypes() {
 bool isValueNotKnown(const Status& s) {
   return !s.ok() && s.message().find("not known at compile time") != std::string::npos;
 }
+
+namespace infer {
+Status inferConcat(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) { return concat(a, i, o); }
+}  // namespace infer
 
 }  // namespace zy

@@ -171,72 +171,6 @@ Status einsumInfer(const Attributes& a, const std::vector<ValueInfo>& i, std::ve
   return Status::OK();
 }
 
-// ONNX's own quantization ops (QuantizeLinear, DequantizeLinear,
-// DynamicQuantizeLinear, ConvInteger, MatMulInteger, QLinearMatMul, QLinearConv).
-Status quantizeLinear(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
-  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
-  const DType t = in(i, 2).present() ? i[2].dtype : DType::U8;
-  if (t != DType::U8 && t != DType::I8) return unsupported(std::string("QuantizeLinear to ") + dtypeName(t) + " is not supported");
-  o[0] = {t, i[0].shape};
-  return Status::OK();
-}
-
-Status dequantizeLinear(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
-  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
-  if (i[0].dtype != DType::U8 && i[0].dtype != DType::I8 && i[0].dtype != DType::I32)
-    return unsupported(std::string("DequantizeLinear from ") + dtypeName(i[0].dtype) + " is not supported");
-  o[0] = {i[1].dtype, i[0].shape};
-  return Status::OK();
-}
-
-Status dynamicQuantizeLinear(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
-  ZY_RETURN_IF_ERROR(requireInputs(i, 1));
-  ZY_RETURN_IF_ERROR(requireFloat(i[0], "x"));
-  o[0] = {DType::U8, i[0].shape};
-  if (o.size() > 1) o[1] = {DType::F32, {}};
-  if (o.size() > 2) o[2] = {DType::U8, {}};
-  return Status::OK();
-}
-
-Status matmulInteger(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o, size_t a_idx, size_t b_idx,
-                     DType out) {
-  ZY_RETURN_IF_ERROR(requireInputs(i, std::max(a_idx, b_idx) + 1));
-  Shape A = i[a_idx].shape, B = i[b_idx].shape;
-  if (A.empty() || B.empty()) return invalidArgument("inputs must not be scalars");
-  const bool a1 = A.size() == 1, b1 = B.size() == 1;
-  if (a1) A.insert(A.begin(), 1);
-  if (b1) B.push_back(1);
-  if (A.back() != B[B.size() - 2]) return invalidArgument("inner dimensions differ");
-  Shape batch;
-  ZY_RETURN_IF_ERROR(broadcastShapes(Shape(A.begin(), A.end() - 2), Shape(B.begin(), B.end() - 2), &batch));
-  if (!a1) batch.push_back(A[A.size() - 2]);
-  if (!b1) batch.push_back(B.back());
-  o[0] = {out, batch};
-  return Status::OK();
-}
-
-Status matMulIntegerInfer(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
-  return matmulInteger(a, i, o, 0, 1, DType::I32);
-}
-
-Status qlinearMatMul(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
-  ZY_RETURN_IF_ERROR(requireInputs(i, 8));
-  return matmulInteger(a, i, o, 0, 3, i[7].dtype);
-}
-
-Status convInteger(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
-  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
-  o[0].dtype = DType::I32;
-  return convOutputShape(a, i[0].shape, i[1].shape, ValueInfo{}, &o[0].shape);
-}
-
-// QLinearConv: x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, [B int32].
-Status qlinearConv(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
-  ZY_RETURN_IF_ERROR(requireInputs(i, 8));
-  o[0].dtype = i[7].dtype;
-  return convOutputShape(a, i[0].shape, i[3].shape, in(i, 8), &o[0].shape);
-}
-
 // Fail: an If branch the compiler found cannot run for the compiled input
 // sizes; reaching it is an error with the compiler's reason.
 Status failOp(const Attributes& a, const std::vector<ValueInfo>&, std::vector<ValueInfo>&) {
@@ -247,13 +181,6 @@ Status failOp(const Attributes& a, const std::vector<ValueInfo>&, std::vector<Va
 
 void registerMathInference(InferRegistry& r) {
   r["Fail"] = failOp;
-  r["ConvInteger"] = convInteger;
-  r["QLinearConv"] = qlinearConv;
-  r["QuantizeLinear"] = quantizeLinear;
-  r["DequantizeLinear"] = dequantizeLinear;
-  r["DynamicQuantizeLinear"] = dynamicQuantizeLinear;
-  r["MatMulInteger"] = matMulIntegerInfer;
-  r["QLinearMatMul"] = qlinearMatMul;
   r["CastLike"] = castLike;
   r["BitShift"] = bitShift;
   r["Det"] = det;

@@ -88,9 +88,11 @@ foreach opName = [
     "NonZero", "Unique", "NonMaxSuppression",
     // Recurrent.
     "RNN", "GRU", "LSTM",
-    // ONNX's quantization ops (ONNX arithmetic; issue 5 adds the int8 spec).
+    // Quantization: ONNX's ops, and ONNX Runtime's com.microsoft QOperator ops
+    // (imported by name). Ops with an int8 output follow docs/int8.md.
     "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "QLinearMatMul",
-    "ConvInteger", "QLinearConv",
+    "ConvInteger", "QLinearConv", "QGemm", "QLinearAdd", "QLinearMul", "QLinearGlobalAveragePool",
+    "QLinearConcat",
     // Signal and sampling.
     "HannWindow", "HammingWindow", "BlackmanWindow", "GridSample",
     // A branch that cannot run for the compiled input sizes (see zy-shape-inference).
