@@ -40,6 +40,7 @@ struct FoldConstantsPass : impl::FoldConstantsBase<FoldConstantsPass> {
         for (Region& r : op.getRegions()) foldBlock(r.front(), b, failed);
         continue;
       }
+      if (keepDequantize && onnxOpType(&op) == "DequantizeLinear") continue;
       FoldResult r = foldToConstants(&op, b, maxElements);
       if (r == FoldResult::Folded) op.erase();
       *failed |= r == FoldResult::Error;

@@ -6,6 +6,13 @@ namespace zy {
 void buildDefaultPipeline(OpPassManager& pm) {
   OpPassManager& f = pm.nest<func::FuncOp>();
   f.addPass(createShapeInference());
+  // Scales, zero points and biases of the QDQ form may be computed (PyTorch
+  // builds them with ConstantOfShape + Cast): fold those first, but keep
+  // DQ(weights) for zy-fold-qdq.
+  FoldConstantsOptions keep_dq;
+  keep_dq.keepDequantize = true;
+  f.addPass(createFoldConstants(keep_dq));
+  f.addPass(createFoldQdq());
   f.addPass(createFoldConstants());
   f.addPass(createDeadCodeElimination());
   f.addPass(createFoldBatchNorm());

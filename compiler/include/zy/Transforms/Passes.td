@@ -13,6 +13,17 @@ def ShapeInference : Pass<"zy-shape-inference", "func::FuncOp"> {
   }];
 }
 
+def FoldQdq : Pass<"zy-fold-qdq", "func::FuncOp"> {
+  let summary = "Fold QuantizeLinear/DequantizeLinear around float ops into int8 ops";
+  let description = [{
+    Rewrites the QDQ form (what PyTorch and ONNX Runtime's quantizer export,
+    and what zy-quantize inserts) into QLinearConv, QGemm, QLinearMatMul,
+    QLinearAdd, QLinearMul, QLinearGlobalAveragePool, QLinearConcat and
+    data-movement ops on int8, with Relu/Clip fused as clamps. Runs before
+    zy-fold-constants, which would otherwise turn DQ(weights) into floats.
+  }];
+}
+
 def FoldConstants : Pass<"zy-fold-constants", "func::FuncOp"> {
   let summary = "Evaluate ops whose inputs are all constants";
   let description = [{
@@ -21,7 +32,9 @@ def FoldConstants : Pass<"zy-fold-constants", "func::FuncOp"> {
   }];
   let options = [
     Option<"maxElements", "max-elements", "int64_t", "1 << 24",
-           "Do not fold results larger than this many elements">
+           "Do not fold results larger than this many elements">,
+    Option<"keepDequantize", "keep-dequantize", "bool", "false",
+           "Leave DequantizeLinear of constants for zy-fold-qdq">
   ];
 }
 
