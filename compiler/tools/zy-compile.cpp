@@ -12,6 +12,7 @@
 #include "zy/Dialect/ZyDialect.h"
 #include "zy/Export/ModelBuilder.h"
 #include "zy/Import/OnnxImporter.h"
+#include "zy/Quantize/Quantize.h"
 #include "zy/Transforms/Passes.h"
 
 namespace cl = llvm::cl;
@@ -25,18 +26,58 @@ static cl::opt<std::string> target("target",
                                    cl::desc("Compile for this backend ahead of time: x86 packs the weights for this CPU's "
                                             "kernels into the file (sessions on another CPU repack them)"),
                                    cl::value_desc("x86"), cl::cat(category));
+static cl::OptionCategory quantCategory("zy-compile int8 quantization (docs/int8.md)");
+static cl::opt<std::string> quantize("quantize", cl::desc("Post-training quantization: int8"), cl::value_desc("int8"),
+                                     cl::cat(quantCategory));
+static cl::opt<std::string> calibration("calibration",
+                                        cl::desc("Folder of calibration inputs: FILE.npy per sample (one-input models) "
+                                                 "or SAMPLE/INPUT_NAME.npy"),
+                                        cl::value_desc("DIR"), cl::cat(quantCategory));
+static cl::opt<int> calibrationRandom("calibration-random", cl::desc("Calibrate on N seeded standard-normal inputs instead"),
+                                      cl::value_desc("N"), cl::init(0), cl::cat(quantCategory));
+static cl::opt<std::string> calibrator("calibrator", cl::desc("Activation ranges: minmax (default), percentile=P or entropy"),
+                                       cl::value_desc("minmax|percentile=P|entropy"), cl::init("minmax"), cl::cat(quantCategory));
+static cl::opt<bool> quantizeReport("quantize-report",
+                                    cl::desc("Print each int8 layer's error against float (cosine, SNR) over the calibration inputs"),
+                                    cl::cat(quantCategory));
+static cl::opt<std::string> accuracyTarget("accuracy-target",
+                                           cl::desc("Keep the most sensitive layers in float until the outputs reach this "
+                                                    "cosine similarity with the float model, e.g. cosine=0.99"),
+                                           cl::value_desc("cosine=C"), cl::cat(quantCategory));
 static cl::opt<bool> emitMlir("emit-mlir", cl::desc("Print the optimized zy IR to stdout"), cl::cat(category));
 static cl::opt<bool> emitImported("emit-imported-mlir", cl::desc("Print the IR right after import, before any pass"), cl::cat(category));
 
 int main(int argc, char** argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &quantCategory});
   cl::ParseCommandLineOptions(argc, argv, "Zhongyuan compiler: ONNX (opsets 7-18) to .zym\n");
   auto fail = [](const std::string& msg) {
     llvm::errs() << "zy-compile: error: " << msg << "\n";
     return 1;
   };
   if (outputFile.empty() && !emitMlir && !emitImported) return fail("no output: give -o MODEL.zym and/or --emit-mlir");
+
+  mlir::zy::QuantizeOptions qopts;
+  const bool quantizing = !quantize.empty();
+  if (quantizing) {
+    if (quantize != "int8") return fail("--quantize supports int8, got '" + quantize + "'");
+    if (calibration.empty() == (calibrationRandom <= 0))
+      return fail("--quantize int8 needs calibration inputs: --calibration DIR or --calibration-random N (one of them)");
+    if (!mlir::zy::CalibratorSpec::parse(calibrator, &qopts.calibrator))
+      return fail("--calibrator expects minmax, percentile=P (50 < P <= 100) or entropy, got '" + calibrator + "'");
+    qopts.calibration_dir = calibration;
+    qopts.random_samples = calibrationRandom;
+    if (!accuracyTarget.empty()) {
+      char* end = nullptr;
+      const std::string v = accuracyTarget.rfind("cosine=", 0) == 0 ? accuracyTarget.substr(7) : "";
+      qopts.target_cosine = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end != '\0' || !(qopts.target_cosine > 0 && qopts.target_cosine <= 1))
+        return fail("--accuracy-target expects cosine=C with 0 < C <= 1, got '" + accuracyTarget + "'");
+    }
+  } else if (!calibration.empty() || calibrationRandom > 0 || quantizeReport || !accuracyTarget.empty() ||
+             calibrator.getNumOccurrences() > 0) {
+    return fail("--calibration, --calibration-random, --calibrator, --quantize-report and --accuracy-target need --quantize int8");
+  }
 
   mlir::zy::ImportOptions options;
   for (const std::string& s : inputShapes) {
@@ -59,9 +100,16 @@ int main(int argc, char** argv) {
   auto module = mlir::zy::importOnnxFile(&ctx, inputFile, options, &error);
   if (!module) return fail(error);
   if (emitImported) module->print(llvm::outs());
-  mlir::PassManager pm(&ctx);
-  mlir::zy::buildDefaultPipeline(pm);
-  if (mlir::failed(pm.run(*module))) return had_error ? 1 : fail("compilation failed");
+  mlir::PassManager front(&ctx), back(&ctx);
+  mlir::zy::buildFrontPipeline(front);
+  mlir::zy::buildBackPipeline(back);
+  if (mlir::failed(front.run(*module))) return had_error ? 1 : fail("compilation failed");
+  if (quantizing) {
+    std::string report;
+    if (mlir::failed(mlir::zy::quantizeInt8(*module, qopts, &report, &error))) return fail("quantization: " + error);
+    if (quantizeReport) llvm::errs() << report;
+  }
+  if (mlir::failed(back.run(*module))) return had_error ? 1 : fail("compilation failed");
   if (emitMlir) module->print(llvm::outs());
   int compiled = 0;
   if (!outputFile.empty() && mlir::failed(mlir::zy::exportZym(*module, outputFile, &error, target, &compiled))) return fail(error);

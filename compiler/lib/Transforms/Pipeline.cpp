@@ -3,7 +3,7 @@
 namespace mlir {
 namespace zy {
 
-void buildDefaultPipeline(OpPassManager& pm) {
+void buildFrontPipeline(OpPassManager& pm) {
   OpPassManager& f = pm.nest<func::FuncOp>();
   f.addPass(createShapeInference());
   // Scales, zero points and biases of the QDQ form may be computed (PyTorch
@@ -17,9 +17,19 @@ void buildDefaultPipeline(OpPassManager& pm) {
   f.addPass(createDeadCodeElimination());
   f.addPass(createFoldBatchNorm());
   f.addPass(createFuseLayerNorm());
+  f.addPass(createDeadCodeElimination());
+}
+
+void buildBackPipeline(OpPassManager& pm) {
+  OpPassManager& f = pm.nest<func::FuncOp>();
   f.addPass(createFuseOps());
   f.addPass(createDeadCodeElimination());
   f.addPass(createPlanMemory());
+}
+
+void buildDefaultPipeline(OpPassManager& pm) {
+  buildFrontPipeline(pm);
+  buildBackPipeline(pm);
 }
 
 }  // namespace zy

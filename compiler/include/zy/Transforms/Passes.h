@@ -17,7 +17,12 @@ namespace zy {
 #include "zy/Transforms/Passes.h.inc"
 
 // The default pipeline of zy-compile: shape inference, constant folding,
-// BatchNorm folding, fusion, dead-code elimination, memory planning.
+// QDQ folding, BatchNorm folding, fusion, dead-code elimination, memory
+// planning. Post-training quantization (zy/Quantize) runs between its front
+// (graph simplification, the float weights final) and its back (fusion of
+// what stays float, memory planning).
+void buildFrontPipeline(OpPassManager& pm);
+void buildBackPipeline(OpPassManager& pm);
 void buildDefaultPipeline(OpPassManager& pm);
 
 }  // namespace zy
