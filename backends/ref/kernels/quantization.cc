@@ -192,7 +192,10 @@ Status qgemm(KernelContext& c) {
 }
 
 // acc[n, m, p] = sum (x - x_zp) * (w[m] - w_zp[m]) over the window, as Conv
-// defines the window (pads, strides, dilations, groups, auto_pad).
+// defines the window (pads, strides, dilations, groups, auto_pad). Summed in
+// int64 and returned as such; callers wrap to int32 as the int8 spec says.
+// im2col of the centred input (padding is the zero point: 0 once centred),
+// then one integer GEMM per group.
 Status integerConv(KernelContext& c, const TensorArg& x, const TensorArg* xzp, const TensorArg& w, const TensorArg* wzp,
                    const Shape& out, std::vector<int64_t>* acc) {
   const Attributes& a = c.attrs();
@@ -201,33 +204,58 @@ Status integerConv(KernelContext& c, const TensorArg& x, const TensorArg* xzp, c
   WindowGeometry g;
   ZY_RETURN_IF_ERROR(computeWindow(a, in_sp, k_sp, false, &g));
   const size_t nd = in_sp.size();
-  const int64_t K = numElements(k_sp), P = numElements(g.out), IS = numElements(in_sp);
+  const int64_t K = numElements(k_sp), P = numElements(g.out), IS = numElements(in_sp), rows = Cg * K;
   const int64_t zx = xzp && xzp->present() ? intAt(*xzp, 0) : 0;
+  // Centred weights, [M, Cg*K].
+  std::vector<int32_t> wc(static_cast<size_t>(M * rows));
+  for (int64_t m = 0; m < M; ++m) {
+    const int64_t zw = wzp && wzp->present() ? intAt(*wzp, wzp->size() > 1 ? m : 0) : 0;
+    for (int64_t r = 0; r < rows; ++r) wc[m * rows + r] = static_cast<int32_t>(intAt(w, m * rows + r) - zw);
+  }
+  // Input offset of each (kernel position, output position), -1 in the padding.
+  std::vector<int64_t> offset(static_cast<size_t>(K * P));
+  std::vector<int64_t> qi(nd), pi(nd);
+  for (int64_t q = 0; q < K; ++q) {
+    unravel(q, k_sp, qi.data());
+    for (int64_t p = 0; p < P; ++p) {
+      unravel(p, g.out, pi.data());
+      int64_t off = 0;
+      bool inside = true;
+      for (size_t d = 0; d < nd && inside; ++d) {
+        const int64_t pos = pi[d] * g.strides[d] - g.pad_begin[d] + qi[d] * g.dilations[d];
+        inside = pos >= 0 && pos < in_sp[d];
+        off = off * in_sp[d] + pos;
+      }
+      offset[q * P + p] = inside ? off : -1;
+    }
+  }
   acc->assign(static_cast<size_t>(numElements(out)), 0);
-  std::vector<int64_t> pi(nd), qi(nd);
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t m = 0; m < M; ++m) {
-      const int64_t grp = m / Mg;
-      const int64_t zw = wzp && wzp->present() ? intAt(*wzp, wzp->size() > 1 ? m : 0) : 0;
-      for (int64_t p = 0; p < P; ++p) {
-        unravel(p, g.out, pi.data());
-        int64_t s = 0;
-        for (int64_t q = 0; q < K; ++q) {
-          unravel(q, k_sp, qi.data());
-          int64_t off = 0;
-          bool inside = true;
-          for (size_t d = 0; d < nd && inside; ++d) {
-            const int64_t pos = pi[d] * g.strides[d] - g.pad_begin[d] + qi[d] * g.dilations[d];
-            inside = pos >= 0 && pos < in_sp[d];
-            off = off * in_sp[d] + pos;
+  c.parallelFor(static_cast<size_t>(N * G), 1, [&](size_t b, size_t e) {
+    std::vector<int32_t> col(static_cast<size_t>(rows * P)), sum(static_cast<size_t>(P));
+    for (size_t t = b; t < e; ++t) {
+      const int64_t n = static_cast<int64_t>(t) / G, grp = static_cast<int64_t>(t) % G;
+      for (int64_t ci = 0; ci < Cg; ++ci) {
+        const int64_t base = (n * C + grp * Cg + ci) * IS;
+        for (int64_t q = 0; q < K; ++q)
+          for (int64_t p = 0; p < P; ++p) {
+            const int64_t off = offset[q * P + p];
+            col[(ci * K + q) * P + p] = off < 0 ? 0 : static_cast<int32_t>(intAt(x, base + off) - zx);
           }
-          if (!inside) continue;  // padding holds the zero point: contributes 0
-          for (int64_t ci = 0; ci < Cg; ++ci)
-            s += (intAt(x, (n * C + grp * Cg + ci) * IS + off) - zx) * (intAt(w, (m * Cg + ci) * K + q) - zw);
+      }
+      for (int64_t m = grp * Mg; m < (grp + 1) * Mg; ++m) {
+        // 8-bit products fit int32; their sum wraps in uint32 (defined), as an int32 accumulator would.
+        std::fill(sum.begin(), sum.end(), 0);
+        const int32_t* wrow = wc.data() + m * rows;
+        for (int64_t r = 0; r < rows; ++r) {
+          const uint32_t wv = static_cast<uint32_t>(wrow[r]);
+          const int32_t* crow = col.data() + r * P;
+          uint32_t* srow = reinterpret_cast<uint32_t*>(sum.data());
+          for (int64_t p = 0; p < P; ++p) srow[p] += wv * static_cast<uint32_t>(crow[p]);
         }
-        (*acc)[(n * M + m) * P + p] = s;
+        for (int64_t p = 0; p < P; ++p) (*acc)[(n * M + m) * P + p] = sum[p];
       }
     }
+  });
   return Status::OK();
 }
 
