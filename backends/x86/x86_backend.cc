@@ -28,7 +28,8 @@ struct OpTable {
 const OpKind* findKind(const char* type) {
   static const OpTable tables[] = {
       {kConvOps, kNumConvOps}, {kGemmOps, kNumGemmOps}, {kPoolOps, kNumPoolOps}, {kElementwiseOps, kNumElementwiseOps},
-      {kNormalizationOps, kNumNormalizationOps}, {kMatMulOps, kNumMatMulOps}};
+      {kNormalizationOps, kNumNormalizationOps}, {kMatMulOps, kNumMatMulOps}, {kQuantizedOps, kNumQuantizedOps},
+      {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps}};
   for (const OpTable& t : tables)
     for (size_t i = 0; i < t.count; ++i)
       if (std::strcmp(t.kinds[i].type, type) == 0) return &t.kinds[i];

@@ -18,6 +18,7 @@ namespace x86 {
 // a session runs one op at a time, so ops may borrow them for a run.
 struct Workspace {
   std::vector<float> image, output, packed;
+  std::vector<uint8_t> bytes;  // 8-bit im2col
 };
 
 // What every op gets from the backend: the session's threads, the best GEMM
@@ -48,8 +49,10 @@ struct OpKind {
 };
 
 // The op kinds of each ops/*.cc file, in one table (x86_backend.cc).
-extern const OpKind kConvOps[], kGemmOps[], kPoolOps[], kElementwiseOps[], kNormalizationOps[], kMatMulOps[];
-extern const size_t kNumConvOps, kNumGemmOps, kNumPoolOps, kNumElementwiseOps, kNumNormalizationOps, kNumMatMulOps;
+extern const OpKind kConvOps[], kGemmOps[], kPoolOps[], kElementwiseOps[], kNormalizationOps[], kMatMulOps[], kQuantizedOps[],
+    kQuantizedElementwiseOps[];
+extern const size_t kNumConvOps, kNumGemmOps, kNumPoolOps, kNumElementwiseOps, kNumNormalizationOps, kNumMatMulOps,
+    kNumQuantizedOps, kNumQuantizedElementwiseOps;
 
 // Shared capability checks.
 inline bool allF32(const zy_op_view_t* op) {

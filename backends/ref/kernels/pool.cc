@@ -2,6 +2,7 @@
 // (count_include_pad, ceil_mode), GlobalAveragePool, GlobalMaxPool.
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 
 #include "broadcast.h"
 #include "dispatch.h"
@@ -30,6 +31,12 @@ void pool2d(const T* xp, T* yp, int64_t* ip, int64_t NC, int64_t H, int64_t W, c
           const int64_t ws = std::max<int64_t>(w0, 0), we = std::min(w0 + KW, W);
           T best = std::numeric_limits<T>::lowest(), sum = T(0);
           int64_t best_idx = -1;
+          if (std::is_integral<T>::value && kMax && !ip && hs < he && ws < we) {  // integers without Indices: a branch-free max
+            for (int64_t h = hs; h < he; ++h)
+              for (int64_t w = ws; w < we; ++w) best = std::max(best, xc[h * W + w]);
+            yp[(nc * OH + oh) * OW + ow] = best;
+            continue;
+          }
           for (int64_t h = hs; h < he; ++h)
             for (int64_t w = ws; w < we; ++w) {
               const T v = xc[h * W + w];

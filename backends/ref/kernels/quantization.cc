@@ -149,7 +149,8 @@ Status requantizeTo(const KernelContext& c, const std::vector<int64_t>& acc, con
   const int64_t channels = std::max<int64_t>(scale_b.size(), bias && bias->present() ? bias->size() : 1);
   std::vector<Requantizer> rq(static_cast<size_t>(channels));
   for (int64_t m = 0; m < channels; ++m) {
-    const double r = AxisParam::readFloatTensorAt(scale_a, 0) * AxisParam::readFloatTensorAt(scale_b, scale_b.size() > 1 ? m : 0) / ys;
+    const double r = productScale(static_cast<float>(AxisParam::readFloatTensorAt(scale_a, 0)),
+                                  static_cast<float>(AxisParam::readFloatTensorAt(scale_b, scale_b.size() > 1 ? m : 0)), ys);
     ZY_RETURN_IF_ERROR(Requantizer::fromReal(r, &rq[m]));
   }
   for (size_t i = 0; i < acc.size(); ++i) {

@@ -19,6 +19,12 @@ inline int64_t roundingShiftRight(int64_t p, int n) {
   return p >= 0 ? (p + half) >> n : -((-p + half) >> n);
 }
 
+// The real factor of an integer product: a_scale * b_scale / y_scale, in
+// double from the f32 scales, in this order (every backend computes it so).
+inline double productScale(float a_scale, float b_scale, float y_scale) {
+  return static_cast<double>(a_scale) * static_cast<double>(b_scale) / static_cast<double>(y_scale);
+}
+
 // A real factor r > 0 as multiplier * 2^-shift, the multiplier a Q31 value in
 // [2^30, 2^31). Applied to an int32 accumulator in one int64 product and one
 // rounding shift: exact, and the same on every ISA.

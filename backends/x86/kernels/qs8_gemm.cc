@@ -1,0 +1,146 @@
+// qs8-gemm/avx512vnni-8x48: 8 output channels x up to 3 zmm of 16 pixels,
+// 24 int32 accumulators; per group of 4 K: 3 loads, 8 broadcasts, 24 vpdpbusd.
+// The tile is requantized in registers (qs8-requantize: Q31 multiplier,
+// one rounding shift with ties away from zero, zero point, clamp) and stored
+// as bytes: no int32 round trip through memory.
+#include "qs8_gemm.h"
+
+#include <emmintrin.h>
+#include <immintrin.h>
+
+#include <algorithm>
+
+#include "cpu_features.h"
+
+namespace zy {
+namespace x86 {
+
+Qs8PackedWeights packQs8Weights(const int8_t* w, int64_t m, int64_t k) {
+  Qs8PackedWeights p;
+  p.m = m;
+  p.k = k;
+  p.kgroups = (k + 3) / 4;
+  const int64_t panels = (m + kQs8Mr - 1) / kQs8Mr;
+  p.data.assign(static_cast<size_t>(panels * p.kgroups * kQs8Mr * 4), 0);
+  p.row_sums.assign(static_cast<size_t>(m), 0);
+  for (int64_t r = 0; r < m; ++r) {
+    int8_t* panel = p.data.data() + (r / kQs8Mr) * p.kgroups * kQs8Mr * 4;
+    for (int64_t c = 0; c < k; ++c) {
+      panel[((c / 4) * kQs8Mr + r % kQs8Mr) * 4 + c % 4] = w[r * k + c];
+      p.row_sums[r] += w[r * k + c];
+    }
+  }
+  return p;
+}
+
+void packQs8Activations(const uint8_t* x, int64_t ld, int64_t k, int64_t p0, int64_t np, uint8_t pad, uint8_t flip, uint8_t* out) {
+  const __m128i f = _mm_set1_epi8(static_cast<char>(flip));
+  const int64_t NP = (np + kQs8Lanes - 1) / kQs8Lanes * kQs8Lanes, kgroups = (k + 3) / 4;
+  for (int64_t g = 0; g < kgroups; ++g) {
+    uint8_t* o = out + g * NP * 4;
+    const bool full = 4 * g + 3 < k;
+    const uint8_t* r0 = x + (4 * g) * ld + p0;
+    int64_t p = 0;
+    if (full) {
+      // 16 pixels x 4 rows -> 16 x (4 bytes): two rounds of byte/word interleaving.
+      for (; p + 16 <= np; p += 16) {
+        const __m128i a = _mm_xor_si128(f, _mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + p)));
+        const __m128i b = _mm_xor_si128(f, _mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + ld + p)));
+        const __m128i c = _mm_xor_si128(f, _mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + 2 * ld + p)));
+        const __m128i d = _mm_xor_si128(f, _mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + 3 * ld + p)));
+        const __m128i ab_lo = _mm_unpacklo_epi8(a, b), ab_hi = _mm_unpackhi_epi8(a, b);
+        const __m128i cd_lo = _mm_unpacklo_epi8(c, d), cd_hi = _mm_unpackhi_epi8(c, d);
+        __m128i* dst = reinterpret_cast<__m128i*>(o + p * 4);
+        _mm_storeu_si128(dst + 0, _mm_unpacklo_epi16(ab_lo, cd_lo));
+        _mm_storeu_si128(dst + 1, _mm_unpackhi_epi16(ab_lo, cd_lo));
+        _mm_storeu_si128(dst + 2, _mm_unpacklo_epi16(ab_hi, cd_hi));
+        _mm_storeu_si128(dst + 3, _mm_unpackhi_epi16(ab_hi, cd_hi));
+      }
+    }
+    for (; p < NP; ++p)
+      for (int64_t j = 0; j < 4; ++j) {
+        const int64_t row = 4 * g + j;
+        o[p * 4 + j] = static_cast<uint8_t>((p >= np ? pad : row < k ? x[row * ld + p0 + p] : 0) ^ flip);
+      }
+  }
+}
+
+namespace {
+
+#define ZY_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+
+// round(p / 2^shift), ties away from zero, on int64 lanes (|p| < 2^62).
+ZY_VNNI inline __m512i roundingShift(__m512i p, __m512i half, __m128i shift) {
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i mag = _mm512_srl_epi64(_mm512_add_epi64(_mm512_abs_epi64(p), half), shift);
+  return _mm512_mask_sub_epi64(mag, _mm512_cmplt_epi64_mask(p, zero), zero, mag);
+}
+
+// Requantizes 16 int32 sums of one channel and stores `n` bytes.
+ZY_VNNI inline void storeRow(__m512i acc, int32_t bias, int32_t multiplier, int32_t shift, const Qs8Requant& rq, uint8_t* y, int n) {
+  acc = _mm512_add_epi32(acc, _mm512_set1_epi32(bias));
+  const __m512i m = _mm512_set1_epi32(multiplier);
+  const __m512i half = _mm512_set1_epi64(int64_t{1} << (shift - 1));
+  const __m128i s = _mm_cvtsi32_si128(shift);
+  const __m512i even = roundingShift(_mm512_mul_epi32(acc, m), half, s);
+  const __m512i odd = roundingShift(_mm512_mul_epi32(_mm512_srli_epi64(acc, 32), m), half, s);
+  __m512i r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+  r = _mm512_add_epi32(r, _mm512_set1_epi32(rq.zero_point));
+  r = _mm512_min_epi32(_mm512_max_epi32(r, _mm512_set1_epi32(rq.lo)), _mm512_set1_epi32(rq.hi));
+  _mm512_mask_cvtepi32_storeu_epi8(y, static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1), r);
+}
+
+template <int V>
+ZY_VNNI inline void panelTiles(const Qs8PackedWeights& w, const uint8_t* b, int64_t np, const Qs8Requant& rq, uint8_t* y,
+                               int64_t ldy) {
+  constexpr int64_t NP = kQs8Lanes * V;
+  const int64_t kg = w.kgroups;
+  for (int64_t m0 = 0; m0 < w.m; m0 += kQs8Mr) {
+    const int32_t* a = reinterpret_cast<const int32_t*>(w.data.data() + (m0 / kQs8Mr) * kg * kQs8Mr * 4);
+    __m512i acc[kQs8Mr][V];
+#pragma GCC unroll 8
+    for (int i = 0; i < kQs8Mr; ++i)
+#pragma GCC unroll 3
+      for (int v = 0; v < V; ++v) acc[i][v] = _mm512_setzero_si512();
+    for (int64_t g = 0; g < kg; ++g) {
+      __m512i bv[V];
+#pragma GCC unroll 3
+      for (int v = 0; v < V; ++v) bv[v] = _mm512_loadu_si512(b + (g * NP + kQs8Lanes * v) * 4);
+#pragma GCC unroll 8
+      for (int i = 0; i < kQs8Mr; ++i) {
+        const __m512i ai = _mm512_set1_epi32(a[g * kQs8Mr + i]);
+#pragma GCC unroll 3
+        for (int v = 0; v < V; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], bv[v], ai);
+      }
+    }
+    // Constant indices only: a runtime index would send the accumulators to the stack.
+    const int64_t rows = std::min<int64_t>(kQs8Mr, w.m - m0);
+#pragma GCC unroll 8
+    for (int i = 0; i < kQs8Mr; ++i) {
+      if (i >= rows) break;
+      const int64_t m = m0 + i;
+#pragma GCC unroll 3
+      for (int v = 0; v < V; ++v) {
+        const int64_t p = kQs8Lanes * v;
+        if (p < np) storeRow(acc[i][v], rq.bias[m], rq.multiplier[m], rq.shift[m], rq, y + m * ldy + p, static_cast<int>(np - p));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+ZY_VNNI void qs8GemmPanel(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y,
+                          int64_t ldy) {
+  if (np <= 16) panelTiles<1>(w, packed_x, np, rq, y, ldy);
+  else if (np <= 32) panelTiles<2>(w, packed_x, np, rq, y, ldy);
+  else panelTiles<3>(w, packed_x, np, rq, y, ldy);
+}
+
+bool qs8GemmAvailable() {
+  const CpuFeatures& f = cpuFeatures();
+  return f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
+}
+
+}  // namespace x86
+}  // namespace zy

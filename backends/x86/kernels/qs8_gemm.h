@@ -1,0 +1,52 @@
+// qs8-gemm: the int8 GEMM of the int8 spec (docs/int8.md) on x86.
+//   acc[m, p] = sum_k w[m, k] * x[k, p]      (int32, exact)
+// with w signed int8 weights (symmetric: zero point 0) and x unsigned 8-bit
+// activations. int8 activations enter as x ^ 0x80 (x + 128); the zero point
+// moves into a per-channel bias, so that the GEMM needs no centring:
+//   sum_k w (x - zx) = sum_k w x_u8 - (zx + 128 for int8) * sum_k w.
+// Both operands are packed in groups of 4 along K, the unit of vpdpbusd
+// (u8 x s8, four products into one int32 lane).
+// Then each tile is requantized (qs8-requantize) straight into the output.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "kernels/f32_gemm.h"  // ParallelFor
+
+namespace zy {
+namespace x86 {
+
+constexpr int kQs8Mr = 8;    // output channels per tile
+constexpr int kQs8Lanes = 16;  // pixels per accumulator (one zmm of int32)
+
+// Weights as [M/MR][K/4][MR][4] bytes (rows past M and K past k are 0), with
+// each row's sum for the zero-point correction.
+struct Qs8PackedWeights {
+  int64_t m = 0, k = 0, kgroups = 0;
+  std::vector<int8_t> data;
+  std::vector<int32_t> row_sums;
+};
+Qs8PackedWeights packQs8Weights(const int8_t* w, int64_t m, int64_t k);
+
+// Per-output-channel requantization, folded to what the store needs.
+struct Qs8Requant {
+  std::vector<int32_t> bias;        // bias - x_zero_point_u8 * row_sum
+  std::vector<int32_t> multiplier;  // Q31, per channel
+  std::vector<int32_t> shift;       // right shift, per channel
+  int32_t zero_point = 0, lo = -128, hi = 127;
+};
+
+// Activations [k][p] (rows `ld` apart) packed for pixels [p0, p0 + np): as
+// [K/4][NP][4] bytes, NP = np rounded up to 16 (the extra pixels hold `pad`).
+// Every byte is XORed with `flip`: 0x80 turns int8 into the u8 the GEMM takes.
+void packQs8Activations(const uint8_t* x, int64_t ld, int64_t k, int64_t p0, int64_t np, uint8_t pad, uint8_t flip, uint8_t* out);
+
+// One output panel: all M channels for the packed pixels [p0, p0 + np) of
+// an [M][P] output with P = ldy, bytes as int8 or uint8 per rq's range.
+void qs8GemmPanel(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y, int64_t ldy);
+
+// Whether this CPU runs qs8-gemm (AVX-512 VNNI).
+bool qs8GemmAvailable();
+
+}  // namespace x86
+}  // namespace zy

@@ -1,0 +1,234 @@
+// Element-wise int8 ops on x86 (AVX-512), bit-exact with backends/ref:
+//   QuantizeLinear    f32 -> int8/uint8: x / scale in f32, ties to even, + zp
+//   DequantizeLinear  int8/uint8 -> f32: (q - zp) * scale (one f32 product
+//                     is the double product rounded, as ref computes it)
+//   QLinearAdd        same-shape inputs: round(a' * Ma + b' * Mb) / 2^K
+//                     (the spec's ScaledSum) in int64 lanes
+// Per-tensor scales and zero points only; anything else goes to ref.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/backend_helpers.h"
+#include "cpu_features.h"
+#include "ops/requantize.h"
+#include "x86_op.h"
+
+namespace zy {
+namespace x86 {
+namespace {
+
+#define ZY_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
+
+bool isByte(zy_dtype_t t) { return t == ZY_DTYPE_U8 || t == ZY_DTYPE_I8; }
+bool avx512() {
+  const CpuFeatures& f = cpuFeatures();
+  return f.avx512f && f.avx512bw && f.avx512dq && f.avx512vl;
+}
+
+// A constant per-tensor scale (f32) and zero point (8-bit or absent) at inputs s, s + 1.
+bool perTensor(const zy_op_view_t* op, size_t s, float* scale, int32_t* zp) {
+  if (s >= op->num_inputs) return false;
+  const zy_tensor_view_t& sv = op->inputs[s];
+  if (!sv.is_constant || sv.dtype != ZY_DTYPE_F32 || elementCount(sv) != 1) return false;
+  *scale = *static_cast<const float*>(sv.data);
+  *zp = 0;
+  if (s + 1 >= op->num_inputs || op->inputs[s + 1].dtype == ZY_DTYPE_UNDEFINED) return true;
+  const zy_tensor_view_t& z = op->inputs[s + 1];
+  if (!z.is_constant || !isByte(z.dtype) || elementCount(z) != 1) return false;
+  *zp = z.dtype == ZY_DTYPE_U8 ? *static_cast<const uint8_t*>(z.data) : *static_cast<const int8_t*>(z.data);
+  return true;
+}
+
+bool sameShape(const zy_tensor_view_t& a, const zy_tensor_view_t& b) {
+  return a.rank == b.rank && std::equal(a.dims, a.dims + a.rank, b.dims);
+}
+
+// 16 bytes (int8 or uint8 per `is_u8`) as int32 lanes.
+ZY_AVX512 inline __m512i loadBytes(const uint8_t* p, bool is_u8, __mmask16 m) {
+  const __m128i v = _mm_maskz_loadu_epi8(m, p);
+  return is_u8 ? _mm512_cvtepu8_epi32(v) : _mm512_cvtepi8_epi32(v);
+}
+
+ZY_AVX512 inline void storeBytes(uint8_t* p, __m512i v, int32_t lo, int32_t hi, __mmask16 m) {
+  v = _mm512_min_epi32(_mm512_max_epi32(v, _mm512_set1_epi32(lo)), _mm512_set1_epi32(hi));
+  _mm512_mask_cvtepi32_storeu_epi8(p, m, v);
+}
+
+inline __mmask16 tailMask(int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1); }
+
+// Splits n elements over the session's threads in chunks of whole vectors.
+template <typename F>
+void forChunks(const OpContext& ctx, int64_t n, F&& body) {
+  const int64_t chunk = 16 * 1024, tasks = (n + chunk - 1) / chunk;
+  ctx.parallel(static_cast<size_t>(tasks), [&](size_t b, size_t e) {
+    for (size_t t = b; t < e; ++t) body(static_cast<int64_t>(t) * chunk, std::min(n, static_cast<int64_t>(t + 1) * chunk));
+  });
+}
+
+// ---- QuantizeLinear ----
+
+bool quantizeSupported(const zy_op_view_t* op, std::string* why) {
+  float s;
+  int32_t z;
+  if (!avx512() || op->inputs[0].dtype != ZY_DTYPE_F32 || !isByte(op->outputs[0].dtype) || !perTensor(op, 1, &s, &z)) {
+    *why = "x86 QuantizeLinear takes f32 with a constant per-tensor scale and zero point (AVX-512)";
+    return false;
+  }
+  return true;
+}
+
+class QuantizeOp : public X86Op {
+ public:
+  QuantizeOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx) { perTensor(op, 1, &scale_, &zp_); }
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string*) override {
+    const float* x = static_cast<const float*>(op->inputs[0].data);
+    uint8_t* y = static_cast<uint8_t*>(op->outputs[0].data);
+    const QuantRange r = dtypeRange(op->outputs[0].dtype == ZY_DTYPE_U8 ? DType::U8 : DType::I8);
+    forChunks(ctx_, elementCount(op->inputs[0]), [&](int64_t b, int64_t e) { quantize(x, y, b, e, r); });
+    return ZY_OK;
+  }
+
+ private:
+  ZY_AVX512 void quantize(const float* x, uint8_t* y, int64_t b, int64_t e, QuantRange r) const {
+    const __m512 s = _mm512_set1_ps(scale_);
+    const __m512i z = _mm512_set1_epi32(zp_);
+    for (int64_t i = b; i < e; i += 16) {
+      const __mmask16 m = tailMask(e - i);
+      const __m512 q = _mm512_roundscale_ps(_mm512_div_ps(_mm512_maskz_loadu_ps(m, x + i), s), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      // Saturate in float first: outside int32 the conversion would wrap.
+      // (min first: a NaN becomes the top, as ref's saturation makes it.)
+      const __m512 c = _mm512_max_ps(_mm512_min_ps(q, _mm512_set1_ps(1024.f)), _mm512_set1_ps(-1024.f));
+      storeBytes(y + i, _mm512_add_epi32(_mm512_cvtps_epi32(c), z), r.lo, r.hi, m);
+    }
+  }
+
+  OpContext ctx_;
+  float scale_ = 1.f;
+  int32_t zp_ = 0;
+};
+
+// ---- DequantizeLinear ----
+
+bool dequantizeSupported(const zy_op_view_t* op, std::string* why) {
+  float s;
+  int32_t z;
+  if (!avx512() || !isByte(op->inputs[0].dtype) || op->outputs[0].dtype != ZY_DTYPE_F32 || !perTensor(op, 1, &s, &z)) {
+    *why = "x86 DequantizeLinear takes 8-bit input with a constant per-tensor scale and zero point (AVX-512)";
+    return false;
+  }
+  return true;
+}
+
+class DequantizeOp : public X86Op {
+ public:
+  DequantizeOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx) { perTensor(op, 1, &scale_, &zp_); }
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string*) override {
+    const uint8_t* x = static_cast<const uint8_t*>(op->inputs[0].data);
+    float* y = static_cast<float*>(op->outputs[0].data);
+    const bool u8 = op->inputs[0].dtype == ZY_DTYPE_U8;
+    forChunks(ctx_, elementCount(op->inputs[0]), [&](int64_t b, int64_t e) { dequantize(x, y, b, e, u8); });
+    return ZY_OK;
+  }
+
+ private:
+  ZY_AVX512 void dequantize(const uint8_t* x, float* y, int64_t b, int64_t e, bool u8) const {
+    const __m512 s = _mm512_set1_ps(scale_);
+    const __m512i z = _mm512_set1_epi32(zp_);
+    for (int64_t i = b; i < e; i += 16) {
+      const __mmask16 m = tailMask(e - i);
+      const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(loadBytes(x + i, u8, m), z));
+      _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(v, s));
+    }
+  }
+
+  OpContext ctx_;
+  float scale_ = 1.f;
+  int32_t zp_ = 0;
+};
+
+// ---- QLinearAdd ----
+
+bool addSupported(const zy_op_view_t* op, std::string* why) {
+  float s;
+  int32_t z;
+  if (!avx512() || op->num_inputs < 7 || !isByte(op->inputs[0].dtype) || op->inputs[3].dtype != op->inputs[0].dtype ||
+      !isByte(op->outputs[0].dtype) || !sameShape(op->inputs[0], op->inputs[3]) || !sameShape(op->inputs[0], op->outputs[0]) ||
+      !perTensor(op, 1, &s, &z) || !perTensor(op, 4, &s, &z) || !perTensor(op, 6, &s, &z)) {
+    *why = "x86 QLinearAdd takes same-shape 8-bit inputs with constant per-tensor parameters (AVX-512)";
+    return false;
+  }
+  QuantRange r;
+  if (!outputRange(attributesFromView(op), DType::I8, 1.f, 0, &r).ok()) { *why = "only Relu and Clip fuse into QLinearAdd"; return false; }
+  return true;
+}
+
+class AddOp : public X86Op {
+ public:
+  AddOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx) {
+    float as, bs, ys;
+    perTensor(op, 1, &as, &za_);
+    perTensor(op, 4, &bs, &zb_);
+    perTensor(op, 6, &ys, &zy_);
+    const double r[2] = {static_cast<double>(as) / ys, static_cast<double>(bs) / ys};
+    status_ = ScaledSum::fromReals(r, 2, &sum_);
+    if (status_.ok())
+      status_ = outputRange(attributesFromView(op), op->outputs[0].dtype == ZY_DTYPE_U8 ? DType::U8 : DType::I8, ys, zy_, &range_);
+  }
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    if (!status_.ok()) { *err = status_.message(); return ZY_INVALID_ARGUMENT; }
+    const uint8_t* a = static_cast<const uint8_t*>(op->inputs[0].data);
+    const uint8_t* b = static_cast<const uint8_t*>(op->inputs[3].data);
+    uint8_t* y = static_cast<uint8_t*>(op->outputs[0].data);
+    const bool u8 = op->inputs[0].dtype == ZY_DTYPE_U8;
+    forChunks(ctx_, elementCount(op->outputs[0]), [&](int64_t s, int64_t e) { add(a, b, y, s, e, u8); });
+    return ZY_OK;
+  }
+
+ private:
+  // Eight lanes of int32 terms -> int64 products, summed and rounded once.
+  ZY_AVX512 static __m512i half8(__m256i a, __m256i b, __m512i ma, __m512i mb, __m512i half, __m128i shift) {
+    const __m512i p = _mm512_add_epi64(_mm512_mullo_epi64(_mm512_cvtepi32_epi64(a), ma), _mm512_mullo_epi64(_mm512_cvtepi32_epi64(b), mb));
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i mag = _mm512_srl_epi64(_mm512_add_epi64(_mm512_abs_epi64(p), half), shift);
+    return _mm512_mask_sub_epi64(mag, _mm512_cmplt_epi64_mask(p, zero), zero, mag);
+  }
+
+  ZY_AVX512 void add(const uint8_t* a, const uint8_t* b, uint8_t* y, int64_t s, int64_t e, bool u8) const {
+    const __m512i ma = _mm512_set1_epi64(sum_.multiplier[0]), mb = _mm512_set1_epi64(sum_.multiplier[1]);
+    const __m512i half = _mm512_set1_epi64(int64_t{1} << (sum_.shift - 1));
+    const __m128i shift = _mm_cvtsi32_si128(sum_.shift);
+    const __m512i za = _mm512_set1_epi32(za_), zb = _mm512_set1_epi32(zb_), zy = _mm512_set1_epi32(zy_);
+    for (int64_t i = s; i < e; i += 16) {
+      const __mmask16 m = tailMask(e - i);
+      const __m512i da = _mm512_sub_epi32(loadBytes(a + i, u8, m), za), db = _mm512_sub_epi32(loadBytes(b + i, u8, m), zb);
+      const __m512i lo = half8(_mm512_castsi512_si256(da), _mm512_castsi512_si256(db), ma, mb, half, shift);
+      const __m512i hi = half8(_mm512_extracti64x4_epi64(da, 1), _mm512_extracti64x4_epi64(db, 1), ma, mb, half, shift);
+      const __m512i r = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(lo)), _mm512_cvtepi64_epi32(hi), 1);
+      storeBytes(y + i, _mm512_add_epi32(r, zy), range_.lo, range_.hi, m);
+    }
+  }
+
+  OpContext ctx_;
+  Status status_;
+  int32_t za_ = 0, zb_ = 0, zy_ = 0;
+  ScaledSum sum_;
+  QuantRange range_;
+};
+
+template <typename T>
+std::unique_ptr<X86Op> prepare(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<T>(ctx, op); }
+
+}  // namespace
+
+const OpKind kQuantizedElementwiseOps[] = {{"QuantizeLinear", quantizeSupported, prepare<QuantizeOp>},
+                                           {"DequantizeLinear", dequantizeSupported, prepare<DequantizeOp>},
+                                           {"QLinearAdd", addSupported, prepare<AddOp>}};
+const size_t kNumQuantizedElementwiseOps = sizeof(kQuantizedElementwiseOps) / sizeof(kQuantizedElementwiseOps[0]);
+
+}  // namespace x86
+}  // namespace zy
