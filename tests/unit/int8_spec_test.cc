@@ -9,18 +9,11 @@ namespace zy {
 namespace test {
 namespace {
 
-template <typename T>
-Value ints(DType t, Shape s, const std::vector<T>& v) {
-  Value x{t, std::move(s), std::vector<uint8_t>(v.size() * sizeof(T))};
-  if (!v.empty()) std::memcpy(x.bytes.data(), v.data(), x.bytes.size());
-  return x;
-}
-Value i8(Shape s, const std::vector<int8_t>& v) { return ints(DType::I8, std::move(s), v); }
-Value u8(Shape s, const std::vector<uint8_t>& v) { return ints(DType::U8, std::move(s), v); }
-Value i32(Shape s, const std::vector<int32_t>& v) { return ints(DType::I32, std::move(s), v); }
+Value i8(Shape s, const std::vector<int8_t>& v) { return Value::of(DType::I8, std::move(s), v); }
+Value u8(Shape s, const std::vector<uint8_t>& v) { return Value::of(DType::U8, std::move(s), v); }
+Value i32(Shape s, const std::vector<int32_t>& v) { return Value::of(DType::I32, std::move(s), v); }
 Value scalarF(float f) { return Value::f32({}, {f}); }
 Value scalarI8(int8_t v) { return i8({}, {v}); }
-Value absent() { return Value{DType::Undefined, {}, {}}; }
 
 std::vector<int> run8(const std::string& type, const Attributes& a, const std::vector<Value>& in) {
   std::vector<Value> out;

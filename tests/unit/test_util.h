@@ -25,8 +25,11 @@ struct Value {
     if (!v.empty()) std::memcpy(x.bytes.data(), v.data(), x.bytes.size());
     return x;
   }
-  static Value i64(Shape s, const std::vector<int64_t>& v) {
-    Value x{DType::I64, std::move(s), std::vector<uint8_t>(v.size() * 8)};
+  static Value i64(Shape s, const std::vector<int64_t>& v) { return of(DType::I64, std::move(s), v); }
+  // Any element type: v's bytes as a tensor of dtype t.
+  template <typename T>
+  static Value of(DType t, Shape s, const std::vector<T>& v) {
+    Value x{t, std::move(s), std::vector<uint8_t>(v.size() * sizeof(T))};
     if (!v.empty()) std::memcpy(x.bytes.data(), v.data(), x.bytes.size());
     return x;
   }

@@ -1,0 +1,164 @@
+// x86 int8 kernels against backends/ref, bit for bit (docs/int8.md): the
+// int8 convolution over a sweep of shapes, strides, pads, dilations, odd
+// sizes, int8 and uint8 activations, per-channel scales, biases and fused
+// Relu/Clip; QuantizeLinear, DequantizeLinear and QLinearAdd over lengths
+// that leave vector tails. Without AVX-512 VNNI the ops must fall back to ref
+// and still give ref's bytes.
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "exec/session.h"
+#include "test_util.h"
+#include "cpu_features.h"
+
+namespace zy {
+namespace test {
+namespace {
+
+bool haveVnni() {
+  const x86::CpuFeatures& f = x86::cpuFeatures();
+  return f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
+}
+
+// Runs the model's op 0 with one backend order; returns output 0's bytes.
+std::vector<uint8_t> runModel(const Model& m, const std::vector<uint8_t>& in, bool x86_first, std::string* used) {
+  std::unique_ptr<Session> s;
+  SessionOptions o;
+  o.num_threads = 2;
+  o.backend_order = x86_first ? std::vector<std::string>{"x86", "ref"} : std::vector<std::string>{"ref"};
+  Status st = Session::create(m, o, &s);
+  EXPECT_TRUE(st.ok()) << st.message();
+  if (!st.ok()) return {};
+  *used = s->opBackend(0);
+  const Tensor& t = m.tensors[m.graph.inputs[0]];
+  EXPECT_TRUE(s->setInput(0, t.dtype, t.shape.data(), static_cast<int32_t>(t.shape.size()), in.data(), in.size()).ok());
+  st = s->run();
+  EXPECT_TRUE(st.ok()) << st.message();
+  const int32_t y = m.graph.outputs[0];
+  const uint8_t* p = static_cast<const uint8_t*>(s->tensorData(y));
+  return std::vector<uint8_t>(p, p + numElements(s->tensorShape(y)) * dtypeSize(m.tensors[y].dtype));
+}
+
+// x86 (where the CPU allows) and ref give the same bytes.
+void expectBitExact(GraphBuilder& g, const std::vector<uint8_t>& in, const std::string& what) {
+  g.output(g.model().graph.nodes.back().outputs[0]);
+  std::string used_ref, used_x86;
+  const std::vector<uint8_t> want = runModel(g.model(), in, false, &used_ref), got = runModel(g.model(), in, true, &used_x86);
+  EXPECT_EQ(used_x86, haveVnni() ? "x86" : "ref") << what;
+  ASSERT_EQ(got.size(), want.size()) << what;
+  size_t diff = 0;
+  for (size_t i = 0; i < got.size(); ++i) diff += got[i] != want[i];
+  EXPECT_EQ(diff, 0u) << what << ": " << diff << " of " << got.size() << " bytes differ";
+}
+
+std::vector<uint8_t> randomBytes(std::mt19937& rng, size_t n) {
+  std::uniform_int_distribution<int> d(0, 255);
+  std::vector<uint8_t> v(n);
+  for (auto& b : v) b = static_cast<uint8_t>(d(rng));
+  return v;
+}
+
+Value scalarF(float f) { return Value::f32({}, {f}); }
+Value zeroPoint(DType t, int v) { return t == DType::U8 ? Value::of(DType::U8, {}, std::vector<uint8_t>{static_cast<uint8_t>(v)}) : Value::of(DType::I8, {}, std::vector<int8_t>{static_cast<int8_t>(v)}); }
+
+struct ConvCase {
+  int64_t c, m, h, w, k, stride, pad, dilation;
+};
+
+TEST(X86Int8, ConvMatchesReferenceBitForBit) {
+  std::mt19937 rng(2026);
+  std::uniform_real_distribution<float> scale(0.5f, 2.f);
+  const std::vector<ConvCase> cases = {
+      {3, 8, 9, 11, 3, 1, 1, 1},    {16, 24, 14, 14, 1, 1, 0, 1}, {5, 13, 7, 7, 3, 2, 1, 1},  {32, 64, 8, 8, 3, 1, 1, 1},
+      {7, 9, 10, 6, 5, 1, 2, 1},    {8, 17, 12, 12, 3, 1, 2, 2},  {64, 40, 5, 5, 1, 2, 0, 1}, {1, 1, 1, 1, 1, 1, 0, 1},
+      {3, 16, 23, 23, 7, 2, 3, 1},  {48, 33, 3, 50, 3, 1, 1, 1},  {130, 12, 6, 6, 3, 1, 0, 1}};
+  int index = 0;
+  for (const ConvCase& cc : cases)
+    for (DType xt : {DType::U8, DType::I8})
+      for (const char* act : {"", "Relu", "Clip"}) {
+        ++index;
+        GraphBuilder g;
+        const int x = g.input("x", xt, {1, cc.c, cc.h, cc.w});
+        const int64_t kk = cc.c * cc.k * cc.k;
+        std::vector<int8_t> w(static_cast<size_t>(cc.m * kk));
+        for (auto& v : w) v = static_cast<int8_t>(std::uniform_int_distribution<int>(-127, 127)(rng));
+        // Every third case has power-of-two scales: the requantization factor is
+        // then 2^-k and ties (exactly .5) are frequent, which the spec rounds away from zero.
+        const bool ties = index % 3 == 0;
+        std::vector<float> ws(static_cast<size_t>(cc.m));
+        for (size_t i = 0; i < ws.size(); ++i) ws[i] = ties ? std::ldexp(1.f, -8 - static_cast<int>(i % 4)) : scale(rng) / 256.f;
+        std::vector<int32_t> bias(static_cast<size_t>(cc.m));
+        for (auto& b : bias) b = std::uniform_int_distribution<int>(-3000, 3000)(rng);
+        const int xzp = xt == DType::U8 ? 100 + index % 50 : -20 + index % 40;
+        Attributes a = attrs({Attribute::Ints("kernel_shape", {cc.k, cc.k}), Attribute::Ints("strides", {cc.stride, cc.stride}),
+                              Attribute::Ints("pads", {cc.pad, cc.pad, cc.pad, cc.pad}),
+                              Attribute::Ints("dilations", {cc.dilation, cc.dilation})});
+        if (*act) a.set(Attribute::String("activation", act));
+        if (std::string(act) == "Clip") {
+          a.set(Attribute::Float("activation_alpha", -0.5f));
+          a.set(Attribute::Float("activation_beta", 2.f));
+        }
+        const float xs = ties ? 1.f / 16 : 0.02f * scale(rng), ys = ties ? 1.f / 512 : 0.05f * scale(rng);
+        std::vector<int> ins = {x, g.constant("xs", scalarF(xs)), g.constant("xz", zeroPoint(xt, xzp)),
+                                g.constant("w", Value::of(DType::I8, {cc.m, cc.c, cc.k, cc.k}, w)), g.constant("ws", Value::f32({cc.m}, ws)),
+                                g.constant("wz", Value::of(DType::I8, {cc.m}, std::vector<int8_t>(static_cast<size_t>(cc.m), 0))),
+                                g.constant("ys", scalarF(ys)), g.constant("yz", zeroPoint(xt, xt == DType::U8 ? 128 : -3))};
+        if (index % 2) ins.push_back(g.constant("b", Value::of(DType::I32, {cc.m}, bias)));
+        g.node("QLinearConv", ins, a);
+        expectBitExact(g, randomBytes(rng, static_cast<size_t>(cc.c * cc.h * cc.w)),
+                       "conv c=" + std::to_string(cc.c) + " m=" + std::to_string(cc.m) + " " + std::to_string(cc.h) + "x" +
+                           std::to_string(cc.w) + " k=" + std::to_string(cc.k) + " s=" + std::to_string(cc.stride) + " " +
+                           dtypeName(xt) + " " + act);
+      }
+}
+
+TEST(X86Int8, QuantizeAndDequantizeMatchReference) {
+  std::mt19937 rng(7);
+  std::normal_distribution<float> n(0.f, 3.f);
+  for (int64_t len : {1, 15, 16, 17, 1000, 20001})
+    for (DType t : {DType::U8, DType::I8}) {
+      std::vector<float> x(static_cast<size_t>(len));
+      for (auto& v : x) v = n(rng);
+      x[0] = 0.25f;  // exactly halfway at scale 0.5: ties to even
+      {
+        GraphBuilder g;
+        const int in = g.input("x", DType::F32, {len});
+        g.node("QuantizeLinear", {in, g.constant("s", scalarF(0.5f)), g.constant("z", zeroPoint(t, t == DType::U8 ? 128 : 5))});
+        std::vector<uint8_t> bytes(x.size() * 4);
+        std::memcpy(bytes.data(), x.data(), bytes.size());
+        expectBitExact(g, bytes, "QuantizeLinear len " + std::to_string(len) + " " + dtypeName(t));
+      }
+      GraphBuilder g;
+      const int in = g.input("q", t, {len});
+      g.node("DequantizeLinear", {in, g.constant("s", scalarF(0.0371f)), g.constant("z", zeroPoint(t, t == DType::U8 ? 131 : -7))});
+      expectBitExact(g, randomBytes(rng, static_cast<size_t>(len)), "DequantizeLinear len " + std::to_string(len) + " " + dtypeName(t));
+    }
+}
+
+TEST(X86Int8, AddMatchesReference) {
+  std::mt19937 rng(11);
+  // Scale pairs include exact ties (0.5 and 0.25 of the output scale) and ratios far apart.
+  const std::vector<std::array<float, 3>> scales = {{0.5f, 0.25f, 1.f}, {0.02f, 0.03f, 0.05f}, {1e-3f, 0.3f, 0.2f}, {0.1f, 0.1f, 0.1f}};
+  for (int64_t len : {1, 31, 4096, 9999})
+    for (DType t : {DType::U8, DType::I8})
+      for (size_t k = 0; k < scales.size(); ++k)
+        for (const char* act : {"", "Relu"}) {
+          GraphBuilder g;
+          const int a = g.input("a", t, {2, len});
+          const int b = g.constant("b", Value::of(t == DType::U8 ? DType::U8 : DType::I8, {2, len}, randomBytes(rng, static_cast<size_t>(2 * len))));
+          Attributes at;
+          if (*act) at.set(Attribute::String("activation", act));
+          g.node("QLinearAdd", {a, g.constant("as", scalarF(scales[k][0])), g.constant("az", zeroPoint(t, t == DType::U8 ? 120 : 3)), b,
+                                g.constant("bs", scalarF(scales[k][1])), g.constant("bz", zeroPoint(t, t == DType::U8 ? 140 : -9)),
+                                g.constant("ys", scalarF(scales[k][2])), g.constant("yz", zeroPoint(t, t == DType::U8 ? 128 : 0))},
+                 at);
+          expectBitExact(g, randomBytes(rng, static_cast<size_t>(2 * len)),
+                         "QLinearAdd len " + std::to_string(len) + " " + dtypeName(t) + " scales " + std::to_string(k) + " " + act);
+        }
+}
+
+}  // namespace
+}  // namespace test
+}  // namespace zy
