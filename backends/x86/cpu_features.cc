@@ -33,6 +33,7 @@ CpuFeatures detect() {
   f.avx512bw = zmm && (b & (1u << 30));
   f.avx512vl = zmm && (b & (1u << 31));
   f.avx512vnni = zmm && (c & (1u << 11));
+  f.avx512vbmi = zmm && (c & (1u << 1));
   f.amx_bf16 = tiles && (d & (1u << 22));
   f.amx_tile = tiles && (d & (1u << 24));
   f.amx_int8 = tiles && (d & (1u << 25));
@@ -49,7 +50,7 @@ CpuFeatures detect() {
 CpuFeatures limitedByEnvironment(CpuFeatures f) {
   const char* isa = std::getenv("ZY_X86_ISA");
   if (isa && std::strcmp(isa, "avx2") == 0) {
-    f.avx512f = f.avx512bw = f.avx512vl = f.avx512dq = f.avx512vnni = f.avx512bf16 = false;
+    f.avx512f = f.avx512bw = f.avx512vl = f.avx512dq = f.avx512vnni = f.avx512vbmi = f.avx512bf16 = false;
     f.amx_tile = f.amx_int8 = f.amx_bf16 = false;
   }
   return f;

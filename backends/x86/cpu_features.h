@@ -8,7 +8,7 @@ namespace x86 {
 struct CpuFeatures {
   bool avx2 = false, fma = false;
   bool avx512f = false, avx512bw = false, avx512vl = false, avx512dq = false;
-  bool avx512vnni = false, avx512bf16 = false, avx_vnni = false;
+  bool avx512vnni = false, avx512vbmi = false, avx512bf16 = false, avx_vnni = false;
   bool amx_tile = false, amx_int8 = false, amx_bf16 = false;
 };
 

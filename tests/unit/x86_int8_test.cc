@@ -65,6 +65,7 @@ Value zeroPoint(DType t, int v) { return t == DType::U8 ? Value::of(DType::U8, {
 
 struct ConvCase {
   int64_t c, m, h, w, k, stride, pad, dilation;
+  bool depthwise = false;  // group = c = m
 };
 
 TEST(X86Int8, ConvMatchesReferenceBitForBit) {
@@ -73,7 +74,10 @@ TEST(X86Int8, ConvMatchesReferenceBitForBit) {
   const std::vector<ConvCase> cases = {
       {3, 8, 9, 11, 3, 1, 1, 1},    {16, 24, 14, 14, 1, 1, 0, 1}, {5, 13, 7, 7, 3, 2, 1, 1},  {32, 64, 8, 8, 3, 1, 1, 1},
       {7, 9, 10, 6, 5, 1, 2, 1},    {8, 17, 12, 12, 3, 1, 2, 2},  {64, 40, 5, 5, 1, 2, 0, 1}, {1, 1, 1, 1, 1, 1, 0, 1},
-      {3, 16, 23, 23, 7, 2, 3, 1},  {48, 33, 3, 50, 3, 1, 1, 1},  {130, 12, 6, 6, 3, 1, 0, 1}};
+      {3, 16, 23, 23, 7, 2, 3, 1},  {48, 33, 3, 50, 3, 1, 1, 1},  {130, 12, 6, 6, 3, 1, 0, 1},
+      // Depthwise: stride 1 and 2, 3x3 and 5x5, pads 0 to 2, widths around 16.
+      {16, 16, 13, 13, 3, 1, 1, 1, true}, {24, 24, 14, 14, 3, 2, 1, 1, true}, {8, 8, 7, 9, 5, 1, 2, 1, true},
+      {32, 32, 28, 28, 5, 2, 2, 1, true}, {5, 5, 17, 3, 3, 2, 0, 1, true},   {3, 3, 33, 35, 3, 1, 1, 1, true}};
   int index = 0;
   for (const ConvCase& cc : cases)
     for (DType xt : {DType::U8, DType::I8})
@@ -81,7 +85,7 @@ TEST(X86Int8, ConvMatchesReferenceBitForBit) {
         ++index;
         GraphBuilder g;
         const int x = g.input("x", xt, {1, cc.c, cc.h, cc.w});
-        const int64_t kk = cc.c * cc.k * cc.k;
+        const int64_t cg = cc.depthwise ? 1 : cc.c, kk = cg * cc.k * cc.k;
         std::vector<int8_t> w(static_cast<size_t>(cc.m * kk));
         for (auto& v : w) v = static_cast<int8_t>(std::uniform_int_distribution<int>(-127, 127)(rng));
         // Every third case has power-of-two scales: the requantization factor is
@@ -94,7 +98,7 @@ TEST(X86Int8, ConvMatchesReferenceBitForBit) {
         const int xzp = xt == DType::U8 ? 100 + index % 50 : -20 + index % 40;
         Attributes a = attrs({Attribute::Ints("kernel_shape", {cc.k, cc.k}), Attribute::Ints("strides", {cc.stride, cc.stride}),
                               Attribute::Ints("pads", {cc.pad, cc.pad, cc.pad, cc.pad}),
-                              Attribute::Ints("dilations", {cc.dilation, cc.dilation})});
+                              Attribute::Ints("dilations", {cc.dilation, cc.dilation}), Attribute::Int("group", cc.depthwise ? cc.c : 1)});
         if (*act) a.set(Attribute::String("activation", act));
         if (std::string(act) == "Clip") {
           a.set(Attribute::Float("activation_alpha", -0.5f));
@@ -102,13 +106,13 @@ TEST(X86Int8, ConvMatchesReferenceBitForBit) {
         }
         const float xs = ties ? 1.f / 16 : 0.02f * scale(rng), ys = ties ? 1.f / 512 : 0.05f * scale(rng);
         std::vector<int> ins = {x, g.constant("xs", scalarF(xs)), g.constant("xz", zeroPoint(xt, xzp)),
-                                g.constant("w", Value::of(DType::I8, {cc.m, cc.c, cc.k, cc.k}, w)), g.constant("ws", Value::f32({cc.m}, ws)),
+                                g.constant("w", Value::of(DType::I8, {cc.m, cg, cc.k, cc.k}, w)), g.constant("ws", Value::f32({cc.m}, ws)),
                                 g.constant("wz", Value::of(DType::I8, {cc.m}, std::vector<int8_t>(static_cast<size_t>(cc.m), 0))),
                                 g.constant("ys", scalarF(ys)), g.constant("yz", zeroPoint(xt, xt == DType::U8 ? 128 : -3))};
         if (index % 2) ins.push_back(g.constant("b", Value::of(DType::I32, {cc.m}, bias)));
         g.node("QLinearConv", ins, a);
         expectBitExact(g, randomBytes(rng, static_cast<size_t>(cc.c * cc.h * cc.w)),
-                       "conv c=" + std::to_string(cc.c) + " m=" + std::to_string(cc.m) + " " + std::to_string(cc.h) + "x" +
+                       std::string(cc.depthwise ? "depthwise" : "conv") + " c=" + std::to_string(cc.c) + " m=" + std::to_string(cc.m) + " " + std::to_string(cc.h) + "x" +
                            std::to_string(cc.w) + " k=" + std::to_string(cc.k) + " s=" + std::to_string(cc.stride) + " " +
                            dtypeName(xt) + " " + act);
       }

@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "cpu_features.h"
+#include "qs8_requantize_avx512.h"
 
 namespace zy {
 namespace x86 {
@@ -67,28 +68,7 @@ void packQs8Activations(const uint8_t* x, int64_t ld, int64_t k, int64_t p0, int
 
 namespace {
 
-#define ZY_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
-
-// round(p / 2^shift), ties away from zero, on int64 lanes (|p| < 2^62).
-ZY_VNNI inline __m512i roundingShift(__m512i p, __m512i half, __m128i shift) {
-  const __m512i zero = _mm512_setzero_si512();
-  const __m512i mag = _mm512_srl_epi64(_mm512_add_epi64(_mm512_abs_epi64(p), half), shift);
-  return _mm512_mask_sub_epi64(mag, _mm512_cmplt_epi64_mask(p, zero), zero, mag);
-}
-
-// Requantizes 16 int32 sums of one channel and stores `n` bytes.
-ZY_VNNI inline void storeRow(__m512i acc, int32_t bias, int32_t multiplier, int32_t shift, const Qs8Requant& rq, uint8_t* y, int n) {
-  acc = _mm512_add_epi32(acc, _mm512_set1_epi32(bias));
-  const __m512i m = _mm512_set1_epi32(multiplier);
-  const __m512i half = _mm512_set1_epi64(int64_t{1} << (shift - 1));
-  const __m128i s = _mm_cvtsi32_si128(shift);
-  const __m512i even = roundingShift(_mm512_mul_epi32(acc, m), half, s);
-  const __m512i odd = roundingShift(_mm512_mul_epi32(_mm512_srli_epi64(acc, 32), m), half, s);
-  __m512i r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
-  r = _mm512_add_epi32(r, _mm512_set1_epi32(rq.zero_point));
-  r = _mm512_min_epi32(_mm512_max_epi32(r, _mm512_set1_epi32(rq.lo)), _mm512_set1_epi32(rq.hi));
-  _mm512_mask_cvtepi32_storeu_epi8(y, static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1), r);
-}
+#define ZY_VNNI ZY_QS8_AVX512
 
 template <int V>
 ZY_VNNI inline void panelTiles(const Qs8PackedWeights& w, const uint8_t* b, int64_t np, const Qs8Requant& rq, uint8_t* y,
@@ -122,7 +102,7 @@ ZY_VNNI inline void panelTiles(const Qs8PackedWeights& w, const uint8_t* b, int6
 #pragma GCC unroll 3
       for (int v = 0; v < V; ++v) {
         const int64_t p = kQs8Lanes * v;
-        if (p < np) storeRow(acc[i][v], rq.bias[m], rq.multiplier[m], rq.shift[m], rq, y + m * ldy + p, static_cast<int>(np - p));
+        if (p < np) qs8StoreRow(acc[i][v], rq, m, y + m * ldy + p, static_cast<int>(np - p));
       }
     }
   }
@@ -139,7 +119,7 @@ ZY_VNNI void qs8GemmPanel(const Qs8PackedWeights& w, const uint8_t* packed_x, in
 
 bool qs8GemmAvailable() {
   const CpuFeatures& f = cpuFeatures();
-  return f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
+  return f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq && f.avx512vnni;
 }
 
 }  // namespace x86

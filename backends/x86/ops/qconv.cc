@@ -1,13 +1,14 @@
 // QLinearConv on x86, bit-exact with backends/ref (docs/int8.md): the
 // qs8-gemm over an 8-bit im2col of the input (the input as it is for 1x1
 // stride-1 convolutions), weights packed once per session, requantized in the
-// GEMM's store. Groups other than 1, weight zero points other than 0, and
-// CPUs without AVX-512 VNNI go to the next backend.
+// GEMM's store; depthwise convolutions on qs8-dwconv2d. Other groups, weight
+// zero points other than 0, and CPUs without AVX-512 VNNI go to the next backend.
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "core/backend_helpers.h"
+#include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm.h"
 #include "kernels/scratch.h"
 #include "ops/op_helpers.h"
@@ -36,6 +37,17 @@ const zy_tensor_view_t& inputOrAbsent(const zy_op_view_t* op, size_t i) {
   return i < op->num_inputs ? op->inputs[i] : absent;
 }
 
+// One filter per channel, a window of up to 7x7, stride 1 or 2, no dilation.
+bool isDepthwise(const zy_op_view_t* op, const Attributes& a) {
+  const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[3];
+  const int64_t group = a.getInt("group", 1);
+  std::vector<int64_t> strides = a.getInts("strides"), dilations = a.getInts("dilations");
+  if (strides.empty()) strides = {1, 1};
+  return qs8DwConvAvailable() && group == x.dims[1] && w.dims[0] == group && w.dims[1] == 1 && w.dims[2] <= 7 && w.dims[3] <= 7 &&
+         strides.size() == 2 && strides[0] == strides[1] && (strides[0] == 1 || strides[0] == 2) &&
+         std::all_of(dilations.begin(), dilations.end(), [](int64_t d) { return d == 1; });
+}
+
 bool qconvSupported(const zy_op_view_t* op, std::string* why) {
   if (!qs8GemmAvailable()) { *why = "int8 convolution on x86 needs AVX-512 VNNI"; return false; }
   if (op->num_inputs < 8) { *why = "QLinearConv needs its 8 quantization inputs"; return false; }
@@ -46,7 +58,11 @@ bool qconvSupported(const zy_op_view_t* op, std::string* why) {
   }
   if (!w.is_constant) { *why = "weights must be constants"; return false; }
   const Attributes a = attributesFromView(op);
-  if (a.getInt("group", 1) != 1) { *why = "grouped int8 convolutions are not implemented for x86 yet"; return false; }
+  const int64_t group = a.getInt("group", 1);
+  if (group != 1 && !isDepthwise(op, a)) {
+    *why = "grouped int8 convolutions other than depthwise (up to 7x7, stride 1 or 2, no dilation, AVX512-VBMI) are not implemented for x86 yet";
+    return false;
+  }
   for (size_t i : {1, 4, 6})
     if (!op->inputs[i].is_constant || op->inputs[i].dtype != ZY_DTYPE_F32) { *why = "scales must be f32 constants"; return false; }
   int32_t zp = 0;
@@ -76,44 +92,60 @@ bool qconvSupported(const zy_op_view_t* op, std::string* why) {
   return true;
 }
 
-class QConvOp : public X86Op {
- public:
-  QConvOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx), attrs_(attributesFromView(op)) {
-    const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[3], &y = op->outputs[0];
-    M_ = w.dims[0];
-    kh_ = w.dims[2];
-    kw_ = w.dims[3];
-    const int64_t k = w.dims[1] * kh_ * kw_;
-    weights_ = packQs8Weights(static_cast<const int8_t*>(w.data), M_, k);
+// What both int8 convolutions share: the requantization of each output
+// channel, with the input zero point folded into the bias, and how the input
+// bytes become the GEMM's u8 (flip) and what pads them (the zero point).
+struct QConvQuant {
+  Status status;
+  Qs8Requant rq;
+  uint8_t pad = 0, flip = 0;
+
+  // Inputs 0-5 are x, its scale and zero point, w, its scales and zero
+  // point; `ys` and `ys + 1` the output's scale and zero point.
+  QConvQuant(const zy_op_view_t* op, const Attributes& a, const std::vector<int32_t>& row_sums, size_t ys_index = 6,
+             size_t bias_index = 8) {
+    const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0], &ws = op->inputs[4], &bias = inputOrAbsent(op, bias_index);
     int32_t xzp = 0, yzp = 0;
     constantZeroPoint(op->inputs[2], &xzp);
-    constantZeroPoint(inputOrAbsent(op, 7), &yzp);
-    flip_ = x.dtype == ZY_DTYPE_I8 ? 0x80 : 0;
-    pad_ = static_cast<uint8_t>(xzp);  // the zero point's bits, in the input's own encoding
-    const int32_t xzp_u8 = xzp + (flip_ ? 128 : 0);
-    const float xs = *static_cast<const float*>(op->inputs[1].data), ys = *static_cast<const float*>(op->inputs[6].data);
-    const zy_tensor_view_t &ws = op->inputs[4], &bias = inputOrAbsent(op, 8);
+    constantZeroPoint(inputOrAbsent(op, ys_index + 1), &yzp);
+    flip = x.dtype == ZY_DTYPE_I8 ? 0x80 : 0;
+    pad = static_cast<uint8_t>(xzp);  // the zero point's bits, in the input's own encoding
+    const uint32_t xzp_u8 = static_cast<uint32_t>(xzp + (flip ? 128 : 0));
+    const float xs = *static_cast<const float*>(op->inputs[1].data), ys = *static_cast<const float*>(op->inputs[ys_index].data);
     const float* wsp = static_cast<const float*>(ws.data);
     QuantRange range;
-    status_ = outputRange(attrs_, y.dtype == ZY_DTYPE_U8 ? DType::U8 : DType::I8, ys, yzp, &range);
-    rq_.zero_point = yzp;
-    rq_.lo = range.lo;
-    rq_.hi = range.hi;
-    rq_.bias.resize(static_cast<size_t>(M_));
-    rq_.multiplier.resize(static_cast<size_t>(M_));
-    rq_.shift.resize(static_cast<size_t>(M_));
-    for (int64_t m = 0; m < M_ && status_.ok(); ++m) {
+    status = outputRange(a, y.dtype == ZY_DTYPE_U8 ? DType::U8 : DType::I8, ys, yzp, &range);
+    rq.zero_point = yzp;
+    rq.lo = range.lo;
+    rq.hi = range.hi;
+    const size_t M = row_sums.size();
+    rq.bias.resize(M);
+    rq.multiplier.resize(M);
+    rq.shift.resize(M);
+    for (size_t m = 0; m < M && status.ok(); ++m) {
       Requantizer r;
-      status_ = Requantizer::fromReal(productScale(xs, wsp[elementCount(ws) > 1 ? m : 0], ys), &r);
+      status = Requantizer::fromReal(productScale(xs, wsp[elementCount(ws) > 1 ? m : 0], ys), &r);
       const uint32_t b = bias.dtype != ZY_DTYPE_UNDEFINED ? static_cast<uint32_t>(static_cast<const int32_t*>(bias.data)[m]) : 0u;
-      rq_.bias[m] = static_cast<int32_t>(b - static_cast<uint32_t>(xzp_u8) * static_cast<uint32_t>(weights_.row_sums[m]));
-      rq_.multiplier[m] = r.multiplier;
-      rq_.shift[m] = r.shift;
+      rq.bias[m] = static_cast<int32_t>(b - xzp_u8 * static_cast<uint32_t>(row_sums[m]));
+      rq.multiplier[m] = r.multiplier;
+      rq.shift[m] = r.shift;
     }
   }
+};
+
+class QConvOp : public X86Op {
+ public:
+  QConvOp(const OpContext& ctx, const zy_op_view_t* op)
+      : ctx_(ctx),
+        attrs_(attributesFromView(op)),
+        M_(op->inputs[3].dims[0]),
+        kh_(op->inputs[3].dims[2]),
+        kw_(op->inputs[3].dims[3]),
+        weights_(packQs8Weights(static_cast<const int8_t*>(op->inputs[3].data), M_, op->inputs[3].dims[1] * kh_ * kw_)),
+        quant_(op, attrs_, weights_.row_sums) {}
 
   zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
-    if (!status_.ok()) { *err = status_.message(); return ZY_INVALID_ARGUMENT; }
+    if (!quant_.status.ok()) { *err = quant_.status.message(); return ZY_INVALID_ARGUMENT; }
     const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
     const int64_t N = x.dims[0], C = x.dims[1], H = x.dims[2], W = x.dims[3];
     WindowGeometry g;
@@ -137,8 +169,8 @@ class QConvOp : public X86Op {
         uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(kgroups * kPanel)));
         for (size_t t = b; t < e; ++t) {
           const int64_t p0 = static_cast<int64_t>(t) * kPanel, np = std::min(kPanel, P - p0);
-          packQs8Activations(src, P, K, p0, np, pad_, flip_, packed);
-          qs8GemmPanel(weights_, packed, np, rq_, yn + p0, P);
+          packQs8Activations(src, P, K, p0, np, quant_.pad, quant_.flip, packed);
+          qs8GemmPanel(weights_, packed, np, quant_.rq, yn + p0, P);
         }
       });
     }
@@ -159,29 +191,175 @@ class QConvOp : public X86Op {
     ow_lo = std::min(ow_lo, ow_hi);
     for (int64_t oh = 0; oh < OH; ++oh, out += OW) {
       const int64_t ih = oh * sh + dy;
-      if (ih < 0 || ih >= H) { std::memset(out, pad_, static_cast<size_t>(OW)); continue; }
+      if (ih < 0 || ih >= H) { std::memset(out, quant_.pad, static_cast<size_t>(OW)); continue; }
       const uint8_t* row = x + (c * H + ih) * W + dx;
-      std::memset(out, pad_, static_cast<size_t>(ow_lo));
+      std::memset(out, quant_.pad, static_cast<size_t>(ow_lo));
       if (sw == 1) std::memcpy(out + ow_lo, row + ow_lo, static_cast<size_t>(ow_hi - ow_lo));
       else for (int64_t ow = ow_lo; ow < ow_hi; ++ow) out[ow] = row[ow * sw];
-      std::memset(out + ow_hi, pad_, static_cast<size_t>(OW - ow_hi));
+      std::memset(out + ow_hi, quant_.pad, static_cast<size_t>(OW - ow_hi));
     }
   }
 
   OpContext ctx_;
   Attributes attrs_;
-  Status status_;
-  int64_t M_ = 0, kh_ = 1, kw_ = 1;
-  uint8_t pad_ = 0, flip_ = 0;
+  int64_t M_, kh_, kw_;
   Qs8PackedWeights weights_;
-  Qs8Requant rq_;
+  QConvQuant quant_;
 };
 
-std::unique_ptr<X86Op> prepareQConv(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<QConvOp>(ctx, op); }
+
+// Depthwise: each channel's plane padded with the zero point in thread
+// scratch, then qs8-dwconv2d over it.
+class QDwConvOp : public X86Op {
+ public:
+  QDwConvOp(const OpContext& ctx, const zy_op_view_t* op)
+      : ctx_(ctx), attrs_(attributesFromView(op)), kh_(op->inputs[3].dims[2]), kw_(op->inputs[3].dims[3]), quant_(op, attrs_, rowSums(op)) {
+    const int8_t* w = static_cast<const int8_t*>(op->inputs[3].data);
+    for (int64_t c = 0; c < op->inputs[3].dims[0]; ++c) {
+      const std::vector<int32_t> p = packQs8DwWeights(w + c * kh_ * kw_, static_cast<int>(kh_), static_cast<int>(kw_));
+      weights_.insert(weights_.end(), p.begin(), p.end());
+    }
+  }
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    if (!quant_.status.ok()) { *err = quant_.status.message(); return ZY_INVALID_ARGUMENT; }
+    const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
+    const int64_t N = x.dims[0], C = x.dims[1], H = x.dims[2], W = x.dims[3];
+    WindowGeometry g;
+    Status s = computeWindow(attrs_, {H, W}, {kh_, kw_}, false, &g);
+    if (!s.ok()) { *err = s.message(); return ZY_INVALID_ARGUMENT; }
+    const int64_t OH = g.out[0], OW = g.out[1], stride = g.strides[0];
+    // Rows the windows touch, and a pitch wide enough for whole 16-pixel vectors.
+    const int64_t rows = (OH - 1) * stride + kh_, pitch = ((OW + 15) / 16 * 16) * stride + kw_ + 64;
+    const uint8_t fill = static_cast<uint8_t>(quant_.pad ^ quant_.flip);
+    ctx_.parallel(static_cast<size_t>(N * C), [&](size_t b, size_t e) {
+      uint8_t* plane = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>((rows * pitch + 3) / 4)));
+      for (size_t t = b; t < e; ++t) {
+        const int64_t c = static_cast<int64_t>(t) % C;
+        const uint8_t* src = static_cast<const uint8_t*>(x.data) + static_cast<int64_t>(t) * H * W;
+        std::memset(plane, fill, static_cast<size_t>(rows * pitch));
+        for (int64_t ih = 0; ih < H; ++ih) {
+          const int64_t r = ih + g.pad_begin[0];
+          if (r < 0 || r >= rows) continue;
+          qs8CopyFlipped(plane + r * pitch + g.pad_begin[1], src + ih * W, std::min(W, pitch - g.pad_begin[1]), quant_.flip);
+        }
+        qs8DwConvPlane({plane, pitch}, weights_.data() + c * kh_ * ((kw_ + 3) / 4), static_cast<int>(kh_), static_cast<int>(kw_),
+                       static_cast<int>(stride), OH, OW, quant_.rq, c, static_cast<uint8_t*>(y.data) + static_cast<int64_t>(t) * OH * OW);
+      }
+    });
+    return ZY_OK;
+  }
+
+ private:
+  static std::vector<int32_t> rowSums(const zy_op_view_t* op) {
+    const zy_tensor_view_t& w = op->inputs[3];
+    const int64_t taps = w.dims[2] * w.dims[3];
+    std::vector<int32_t> sums(static_cast<size_t>(w.dims[0]), 0);
+    const int8_t* p = static_cast<const int8_t*>(w.data);
+    for (int64_t i = 0; i < elementCount(w); ++i) sums[i / taps] += p[i];
+    return sums;
+  }
+
+  OpContext ctx_;
+  Attributes attrs_;
+  int64_t kh_, kw_;
+  QConvQuant quant_;
+  std::vector<int32_t> weights_;
+};
+
+// ---- QGemm: Y = A * op(B) + C, as a 1x1 convolution of A's rows ----
+
+bool qgemmSupported(const zy_op_view_t* op, std::string* why) {
+  if (!qs8GemmAvailable()) { *why = "int8 GEMM on x86 needs AVX-512 VNNI"; return false; }
+  const Attributes a = attributesFromView(op);
+  if (op->num_inputs < 9 || op->inputs[7].dtype != ZY_DTYPE_F32 || !op->inputs[7].is_constant || a.getInt("transA", 0) != 0) {
+    *why = "x86 QGemm needs an int8 output (y_scale) and A not transposed";
+    return false;
+  }
+  const zy_tensor_view_t &A = op->inputs[0], &B = op->inputs[3], &C = op->inputs[6];
+  if (!isByte(A.dtype) || A.rank != 2 || B.dtype != ZY_DTYPE_I8 || !B.is_constant || B.rank != 2) {
+    *why = "A must be 8-bit and B a constant int8 matrix";
+    return false;
+  }
+  for (size_t i : {1, 4})
+    if (!op->inputs[i].is_constant || op->inputs[i].dtype != ZY_DTYPE_F32) { *why = "scales must be f32 constants"; return false; }
+  int32_t zp = 0;
+  if (!constantZeroPoint(op->inputs[2], &zp) || !constantZeroPoint(op->inputs[8], &zp)) { *why = "zero points must be constant scalars"; return false; }
+  const zy_tensor_view_t& bzp = op->inputs[5];
+  if (bzp.dtype != ZY_DTYPE_UNDEFINED) {
+    const int8_t* z = static_cast<const int8_t*>(bzp.data);
+    if (!bzp.is_constant || std::any_of(z, z + elementCount(bzp), [](int8_t v) { return v != 0; })) {
+      *why = "B with a nonzero zero point (the int8 spec's weights are symmetric)";
+      return false;
+    }
+  }
+  const int64_t n = a.getInt("transB", 0) ? B.dims[0] : B.dims[1];
+  if (C.dtype != ZY_DTYPE_UNDEFINED && (!C.is_constant || C.dtype != ZY_DTYPE_I32 || elementCount(C) != n)) {
+    *why = "C must be an int32 constant with one value per column";
+    return false;
+  }
+  QuantRange range;
+  if (!outputRange(a, DType::I8, 1.f, 0, &range).ok()) { *why = "only Relu and Clip fuse into int8 GEMMs"; return false; }
+  return true;
+}
+
+class QGemmOp : public X86Op {
+ public:
+  QGemmOp(const OpContext& ctx, const zy_op_view_t* op)
+      : ctx_(ctx), weights_(packRows(op)), quant_(op, attributesFromView(op), weights_.row_sums, 7, 6) {}
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    if (!quant_.status.ok()) { *err = quant_.status.message(); return ZY_INVALID_ARGUMENT; }
+    const zy_tensor_view_t &A = op->inputs[0], &y = op->outputs[0];
+    const int64_t rows = A.dims[0], K = A.dims[1], N = weights_.m;
+    // A's rows are the "pixels": as [K][rows] bytes; the product comes out as [N][rows].
+    std::vector<uint8_t>& t = ctx_.workspace->bytes;
+    t.resize(static_cast<size_t>(K * rows + (rows > 1 ? N * rows : 0)));
+    const uint8_t* a = static_cast<const uint8_t*>(A.data);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t k = 0; k < K; ++k) t[k * rows + r] = a[r * K + k];
+    uint8_t* out = rows > 1 ? t.data() + K * rows : static_cast<uint8_t*>(y.data);
+    const int64_t panels = (rows + kPanel - 1) / kPanel, kgroups = (K + 3) / 4;
+    for (int64_t p = 0; p < panels; ++p) {
+      const int64_t p0 = p * kPanel, np = std::min(kPanel, rows - p0);
+      uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(kgroups * kPanel)));
+      packQs8Activations(t.data(), rows, K, p0, np, quant_.pad, quant_.flip, packed);
+      qs8GemmPanel(weights_, packed, np, quant_.rq, out + p0, rows);
+    }
+    if (rows > 1)
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t n = 0; n < N; ++n) static_cast<uint8_t*>(y.data)[r * N + n] = out[n * rows + r];
+    return ZY_OK;
+  }
+
+ private:
+  // B as N rows of K (transposed once when it is [K, N]).
+  static Qs8PackedWeights packRows(const zy_op_view_t* op) {
+    const zy_tensor_view_t& B = op->inputs[3];
+    const int8_t* b = static_cast<const int8_t*>(B.data);
+    if (attributesFromView(op).getInt("transB", 0)) return packQs8Weights(b, B.dims[0], B.dims[1]);
+    const int64_t K = B.dims[0], N = B.dims[1];
+    std::vector<int8_t> rows(static_cast<size_t>(K * N));
+    for (int64_t k = 0; k < K; ++k)
+      for (int64_t n = 0; n < N; ++n) rows[n * K + k] = b[k * N + n];
+    return packQs8Weights(rows.data(), N, K);
+  }
+
+  OpContext ctx_;
+  Qs8PackedWeights weights_;
+  QConvQuant quant_;
+};
+
+std::unique_ptr<X86Op> prepareQGemm(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<QGemmOp>(ctx, op); }
+
+std::unique_ptr<X86Op> prepareQConv(const OpContext& ctx, const zy_op_view_t* op) {
+  if (attributesFromView(op).getInt("group", 1) != 1) return std::make_unique<QDwConvOp>(ctx, op);
+  return std::make_unique<QConvOp>(ctx, op);
+}
 
 }  // namespace
 
-const OpKind kQuantizedOps[] = {{"QLinearConv", qconvSupported, prepareQConv}};
+const OpKind kQuantizedOps[] = {{"QLinearConv", qconvSupported, prepareQConv}, {"QGemm", qgemmSupported, prepareQGemm}};
 const size_t kNumQuantizedOps = sizeof(kQuantizedOps) / sizeof(kQuantizedOps[0]);
 
 }  // namespace x86

@@ -1,0 +1,38 @@
+// qs8-dwconv2d/avx512vbmi: depthwise int8 convolution of one channel plane,
+// any KH x KW window up to 8 wide, stride 1 or 2 (dilation 1), 16 output
+// pixels per vector. For each window row, one vpermb turns a 64-byte load
+// into 16 lanes of 4 consecutive taps, and one vpdpbusd multiplies them with
+// the row's 4 weights: 3 permutes and 3 dot products per 16 outputs of a 3x3.
+// The plane comes zero-point padded (and as u8: int8 inputs XOR 0x80), so
+// windows never leave it; the per-channel bias already holds
+// -zero_point * sum(weights) (see qs8_gemm.h).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "qs8_gemm.h"
+
+namespace zy {
+namespace x86 {
+
+struct Qs8Plane {
+  const uint8_t* data;  // padded plane: rows of `pitch` bytes, 64 readable bytes past each window
+  int64_t pitch;
+};
+
+// Weights of one channel as the kernel takes them: per window row, groups of
+// 4 taps as one int32 (zeros past the window's width).
+std::vector<int32_t> packQs8DwWeights(const int8_t* w, int kh, int kw);
+
+// y[oh, ow] for channel m = requantized sum over the window of plane[oh*s + i, ow*s + j] * w[i, j].
+void qs8DwConvPlane(Qs8Plane x, const int32_t* packed_w, int kh, int kw, int stride, int64_t oh_count, int64_t ow_count,
+                    const Qs8Requant& rq, int64_t m, uint8_t* y);
+
+// dst[i] = src[i] ^ flip for n bytes (int8 -> u8 when flip is 0x80).
+void qs8CopyFlipped(uint8_t* dst, const uint8_t* src, int64_t n, uint8_t flip);
+
+// Whether this CPU runs qs8-dwconv2d (AVX-512 VNNI and VBMI).
+bool qs8DwConvAvailable();
+
+}  // namespace x86
+}  // namespace zy

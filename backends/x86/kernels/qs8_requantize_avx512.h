@@ -1,0 +1,40 @@
+// qs8-requantize/avx512: 16 int32 sums of one output channel to bytes, as
+// the int8 spec defines it (ops/requantize.h): + bias, x Q31 multiplier in
+// int64, one rounding shift with ties away from zero, + zero point, clamp.
+// Shared by the int8 kernels; include only from AVX-512 translation units.
+#pragma once
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "qs8_gemm.h"
+
+namespace zy {
+namespace x86 {
+
+#define ZY_QS8_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
+
+// round(p / 2^shift), ties away from zero, on int64 lanes (|p| < 2^62).
+ZY_QS8_AVX512 inline __m512i qs8RoundingShift(__m512i p, __m512i half, __m128i shift) {
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i mag = _mm512_srl_epi64(_mm512_add_epi64(_mm512_abs_epi64(p), half), shift);
+  return _mm512_mask_sub_epi64(mag, _mm512_cmplt_epi64_mask(p, zero), zero, mag);
+}
+
+// Requantizes 16 sums of channel m and stores the first n bytes at y.
+ZY_QS8_AVX512 inline void qs8StoreRow(__m512i acc, const Qs8Requant& rq, int64_t m, uint8_t* y, int n) {
+  const int32_t shift = rq.shift[m];
+  acc = _mm512_add_epi32(acc, _mm512_set1_epi32(rq.bias[m]));
+  const __m512i mul = _mm512_set1_epi32(rq.multiplier[m]);
+  const __m512i half = _mm512_set1_epi64(int64_t{1} << (shift - 1));
+  const __m128i s = _mm_cvtsi32_si128(shift);
+  const __m512i even = qs8RoundingShift(_mm512_mul_epi32(acc, mul), half, s);
+  const __m512i odd = qs8RoundingShift(_mm512_mul_epi32(_mm512_srli_epi64(acc, 32), mul), half, s);
+  __m512i r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+  r = _mm512_add_epi32(r, _mm512_set1_epi32(rq.zero_point));
+  r = _mm512_min_epi32(_mm512_max_epi32(r, _mm512_set1_epi32(rq.lo)), _mm512_set1_epi32(rq.hi));
+  _mm512_mask_cvtepi32_storeu_epi8(y, static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1), r);
+}
+
+}  // namespace x86
+}  // namespace zy
