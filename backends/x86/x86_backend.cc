@@ -25,14 +25,21 @@ struct OpTable {
   size_t count;
 };
 
-const OpKind* findKind(const char* type) {
+// The first op kind of this type that takes the op (an op type may have
+// kinds per dtype, e.g. f32 and int8 MaxPool); why says what the last refused.
+const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
   static const OpTable tables[] = {
       {kConvOps, kNumConvOps}, {kGemmOps, kNumGemmOps}, {kPoolOps, kNumPoolOps}, {kElementwiseOps, kNumElementwiseOps},
       {kNormalizationOps, kNumNormalizationOps}, {kMatMulOps, kNumMatMulOps}, {kQuantizedOps, kNumQuantizedOps},
-      {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps}};
+      {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps}, {kQuantizedPoolOps, kNumQuantizedPoolOps}};
+  bool known = false;
   for (const OpTable& t : tables)
     for (size_t i = 0; i < t.count; ++i)
-      if (std::strcmp(t.kinds[i].type, type) == 0) return &t.kinds[i];
+      if (std::strcmp(t.kinds[i].type, op->type) == 0) {
+        known = true;
+        if (t.kinds[i].supported(op, why)) return &t.kinds[i];
+      }
+  if (!known) *why = std::string(op->type) + " is not implemented for x86 yet";
   return nullptr;
 }
 
@@ -52,9 +59,7 @@ bool disabledByEnvironment(const char* type) {
 bool supported(const zy_op_view_t* op, std::string* why) {
   if (op->domain && *op->domain) { *why = std::string("domain ") + op->domain + " is not implemented for x86"; return false; }
   if (disabledByEnvironment(op->type)) { *why = std::string(op->type) + " is disabled by ZY_X86_DISABLE"; return false; }
-  const OpKind* kind = findKind(op->type);
-  if (!kind) { *why = std::string(op->type) + " is not implemented for x86 yet"; return false; }
-  return kind->supported(op, why);
+  return findKind(op, why) != nullptr;
 }
 
 zy_status_code_t create(const zy_host_t* host, void** out, char* err, size_t len) {
@@ -84,9 +89,10 @@ int supportsOp(void*, const zy_op_view_t* op, char* reason, size_t len) {
 
 zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_state, char* err, size_t len) {
   std::string why;
-  if (!supported(op, &why)) { message(err, len, why); return ZY_UNSUPPORTED; }
+  const OpKind* kind = supported(op, &why) ? findKind(op, &why) : nullptr;
+  if (!kind) { message(err, len, why); return ZY_UNSUPPORTED; }
   try {
-    *out_state = findKind(op->type)->prepare(static_cast<Backend*>(backend)->ctx, op).release();
+    *out_state = kind->prepare(static_cast<Backend*>(backend)->ctx, op).release();
     return ZY_OK;
   } catch (const std::bad_alloc&) {
     message(err, len, "out of memory");

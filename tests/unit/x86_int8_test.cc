@@ -2,12 +2,14 @@
 // int8 convolution over a sweep of shapes, strides, pads, dilations, odd
 // sizes, int8 and uint8 activations, per-channel scales, biases and fused
 // Relu/Clip; QuantizeLinear, DequantizeLinear and QLinearAdd over lengths
-// that leave vector tails. Without AVX-512 VNNI the ops must fall back to ref
+// that leave vector tails; MaxPool, QLinearGlobalAveragePool, QLinearConcat
+// and QGemm. Without AVX-512 VNNI the ops must fall back to ref
 // and still give ref's bytes.
 #include <array>
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <tuple>
 
 #include "exec/session.h"
 #include "test_util.h"
@@ -161,6 +163,52 @@ TEST(X86Int8, AddMatchesReference) {
           expectBitExact(g, randomBytes(rng, static_cast<size_t>(2 * len)),
                          "QLinearAdd len " + std::to_string(len) + " " + dtypeName(t) + " scales " + std::to_string(k) + " " + act);
         }
+}
+
+TEST(X86Int8, MaxPoolGlobalAveragePoolConcatAndGemmMatchReference) {
+  std::mt19937 rng(13);
+  for (DType t : {DType::U8, DType::I8}) {
+    const std::string d = dtypeName(t);
+    for (auto [h, w, k, s, p, ceil] : std::vector<std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t>>{
+             {112, 112, 3, 2, 1, 0}, {13, 17, 3, 2, 0, 1}, {8, 8, 2, 2, 0, 0}, {5, 9, 3, 1, 1, 0}, {7, 7, 5, 3, 2, 1}}) {
+      GraphBuilder g;
+      const int x = g.input("x", t, {1, 3, h, w});
+      g.node("MaxPool", {x}, attrs({Attribute::Ints("kernel_shape", {k, k}), Attribute::Ints("strides", {s, s}),
+                                    Attribute::Ints("pads", {p, p, p, p}), Attribute::Int("ceil_mode", ceil)}));
+      expectBitExact(g, randomBytes(rng, static_cast<size_t>(3 * h * w)), "MaxPool " + d + " " + std::to_string(h) + "x" + std::to_string(w));
+    }
+    for (int64_t hw : {1, 49, 196}) {
+      GraphBuilder g;
+      const int x = g.input("x", t, {2, 5, hw, 1});
+      g.node("QLinearGlobalAveragePool", {x, g.constant("xs", scalarF(0.1f)), g.constant("xz", zeroPoint(t, 7)),
+                                          g.constant("ys", scalarF(hw == 49 ? 0.1f : 0.07f)), g.constant("yz", zeroPoint(t, 1))});
+      expectBitExact(g, randomBytes(rng, static_cast<size_t>(10 * hw)), "QLinearGlobalAveragePool " + d + " hw " + std::to_string(hw));
+    }
+    {
+      // Input 1 shares the output's parameters (a copy), input 2 does not.
+      GraphBuilder g;
+      const int x = g.input("x", t, {1, 3, 5, 7});
+      const int c = g.constant("c", Value::of(t, {1, 2, 5, 7}, randomBytes(rng, 70)));
+      g.node("QLinearConcat", {g.constant("ys", scalarF(0.05f)), g.constant("yz", zeroPoint(t, 2)), x, g.constant("s1", scalarF(0.05f)),
+                               g.constant("z1", zeroPoint(t, 2)), c, g.constant("s2", scalarF(0.025f)), g.constant("z2", zeroPoint(t, -1))},
+             attrs({Attribute::Int("axis", 1)}));
+      expectBitExact(g, randomBytes(rng, 105), "QLinearConcat " + d);
+    }
+    for (int64_t rows : {1, 3, 50}) {
+      GraphBuilder g;
+      const int64_t K = 37, N = 21;
+      const int a = g.input("a", t, {rows, K});
+      std::vector<int8_t> b(static_cast<size_t>(N * K));
+      for (auto& v : b) v = static_cast<int8_t>(std::uniform_int_distribution<int>(-127, 127)(rng));
+      std::vector<int32_t> bias(static_cast<size_t>(N));
+      for (auto& v : bias) v = std::uniform_int_distribution<int>(-500, 500)(rng);
+      g.node("QGemm", {a, g.constant("as", scalarF(0.02f)), g.constant("az", zeroPoint(t, 3)), g.constant("b", Value::of(DType::I8, {N, K}, b)),
+                       g.constant("bs", scalarF(0.01f)), g.constant("bz", Value::of(DType::I8, {}, std::vector<int8_t>{0})),
+                       g.constant("c", Value::of(DType::I32, {N}, bias)), g.constant("ys", scalarF(0.03f)), g.constant("yz", zeroPoint(t, 0))},
+             attrs({Attribute::Int("transB", 1)}));
+      expectBitExact(g, randomBytes(rng, static_cast<size_t>(rows * K)), "QGemm " + d + " rows " + std::to_string(rows));
+    }
+  }
 }
 
 }  // namespace

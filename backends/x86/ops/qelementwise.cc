@@ -4,11 +4,13 @@
 //                     is the double product rounded, as ref computes it)
 //   QLinearAdd        same-shape inputs: round(a' * Ma + b' * Mb) / 2^K
 //                     (the spec's ScaledSum) in int64 lanes
+//   QLinearConcat     a copy per input, or its requantization
 // Per-tensor scales and zero points only; anything else goes to ref.
 #include <immintrin.h>
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "core/backend_helpers.h"
 #include "cpu_features.h"
@@ -54,6 +56,13 @@ ZY_AVX512 inline __m512i loadBytes(const uint8_t* p, bool is_u8, __mmask16 m) {
 ZY_AVX512 inline void storeBytes(uint8_t* p, __m512i v, int32_t lo, int32_t hi, __mmask16 m) {
   v = _mm512_min_epi32(_mm512_max_epi32(v, _mm512_set1_epi32(lo)), _mm512_set1_epi32(hi));
   _mm512_mask_cvtepi32_storeu_epi8(p, m, v);
+}
+
+// round(p / 2^shift), ties away from zero, on int64 lanes (|p| < 2^62).
+ZY_AVX512 inline __m512i roundingShift(__m512i p, __m512i half, __m128i shift) {
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i mag = _mm512_srl_epi64(_mm512_add_epi64(_mm512_abs_epi64(p), half), shift);
+  return _mm512_mask_sub_epi64(mag, _mm512_cmplt_epi64_mask(p, zero), zero, mag);
 }
 
 inline __mmask16 tailMask(int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1); }
@@ -192,10 +201,8 @@ class AddOp : public X86Op {
  private:
   // Eight lanes of int32 terms -> int64 products, summed and rounded once.
   ZY_AVX512 static __m512i half8(__m256i a, __m256i b, __m512i ma, __m512i mb, __m512i half, __m128i shift) {
-    const __m512i p = _mm512_add_epi64(_mm512_mullo_epi64(_mm512_cvtepi32_epi64(a), ma), _mm512_mullo_epi64(_mm512_cvtepi32_epi64(b), mb));
-    const __m512i zero = _mm512_setzero_si512();
-    const __m512i mag = _mm512_srl_epi64(_mm512_add_epi64(_mm512_abs_epi64(p), half), shift);
-    return _mm512_mask_sub_epi64(mag, _mm512_cmplt_epi64_mask(p, zero), zero, mag);
+    return roundingShift(_mm512_add_epi64(_mm512_mullo_epi64(_mm512_cvtepi32_epi64(a), ma), _mm512_mullo_epi64(_mm512_cvtepi32_epi64(b), mb)),
+                         half, shift);
   }
 
   ZY_AVX512 void add(const uint8_t* a, const uint8_t* b, uint8_t* y, int64_t s, int64_t e, bool u8) const {
@@ -220,6 +227,90 @@ class AddOp : public X86Op {
   QuantRange range_;
 };
 
+// ---- QLinearConcat ----
+// Y_scale, Y_zp, then (X, X_scale, X_zp) per input: each input is copied when
+// its parameters are Y's, else requantized (a Q31 factor on the centred value).
+
+bool concatSupported(const zy_op_view_t* op, std::string* why) {
+  float s;
+  int32_t z;
+  bool ok = avx512() && op->num_inputs >= 5 && (op->num_inputs - 2) % 3 == 0 && isByte(op->outputs[0].dtype) && perTensor(op, 0, &s, &z);
+  for (size_t k = 2; ok && k < op->num_inputs; k += 3) ok = op->inputs[k].dtype == op->outputs[0].dtype && perTensor(op, k + 1, &s, &z);
+  if (!ok) *why = "x86 QLinearConcat takes 8-bit inputs of the output's dtype with constant per-tensor parameters (AVX-512)";
+  return ok;
+}
+
+class ConcatOp : public X86Op {
+ public:
+  ConcatOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx), axis_(attributesFromView(op).getInt("axis", 0)) {
+    float ys;
+    perTensor(op, 0, &ys, &zy_);
+    for (size_t k = 2; k < op->num_inputs; k += 3) {
+      Input in;
+      float xs;
+      perTensor(op, k + 1, &xs, &in.zp);
+      in.copy = xs == ys && in.zp == zy_;
+      if (status_.ok()) status_ = Requantizer::fromReal(static_cast<double>(xs) / ys, &in.rq);
+      inputs_.push_back(in);
+    }
+  }
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    if (!status_.ok()) { *err = status_.message(); return ZY_INVALID_ARGUMENT; }
+    const zy_tensor_view_t& y = op->outputs[0];
+    const int64_t axis = axis_ < 0 ? axis_ + y.rank : axis_;
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < axis; ++d) outer *= y.dims[d];
+    for (int64_t d = axis + 1; d < y.rank; ++d) inner *= y.dims[d];
+    const int64_t y_row = y.dims[axis] * inner;
+    const QuantRange range = dtypeRange(y.dtype == ZY_DTYPE_U8 ? DType::U8 : DType::I8);
+    const bool u8 = y.dtype == ZY_DTYPE_U8;
+    int64_t base = 0;
+    for (size_t i = 0; i < inputs_.size(); ++i) {
+      const zy_tensor_view_t& x = op->inputs[2 + 3 * i];
+      const int64_t row = x.dims[axis] * inner;
+      const uint8_t* xp = static_cast<const uint8_t*>(x.data);
+      uint8_t* yp = static_cast<uint8_t*>(y.data) + base;
+      const Input& in = inputs_[i];
+      ctx_.parallel(static_cast<size_t>(outer), [&](size_t b, size_t e) {
+        for (size_t o = b; o < e; ++o) {
+          if (in.copy) std::memcpy(yp + o * y_row, xp + o * row, static_cast<size_t>(row));
+          else requantize(xp + o * row, yp + o * y_row, row, in, u8, range);
+        }
+      });
+      base += row;
+    }
+    return ZY_OK;
+  }
+
+ private:
+  struct Input {
+    int32_t zp = 0;
+    bool copy = false;
+    Requantizer rq;
+  };
+
+  ZY_AVX512 void requantize(const uint8_t* x, uint8_t* y, int64_t n, const Input& in, bool u8, QuantRange range) const {
+    const __m512i z = _mm512_set1_epi32(in.zp), mul = _mm512_set1_epi32(in.rq.multiplier), zy = _mm512_set1_epi32(zy_);
+    const __m512i half = _mm512_set1_epi64(int64_t{1} << (in.rq.shift - 1));
+    const __m128i shift = _mm_cvtsi32_si128(in.rq.shift);
+    for (int64_t i = 0; i < n; i += 16) {
+      const __mmask16 m = tailMask(n - i);
+      const __m512i d = _mm512_sub_epi32(loadBytes(x + i, u8, m), z);
+      const __m512i even = roundingShift(_mm512_mul_epi32(d, mul), half, shift);
+      const __m512i odd = roundingShift(_mm512_mul_epi32(_mm512_srli_epi64(d, 32), mul), half, shift);
+      const __m512i r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+      storeBytes(y + i, _mm512_add_epi32(r, zy), range.lo, range.hi, m);
+    }
+  }
+
+  OpContext ctx_;
+  int64_t axis_;
+  int32_t zy_ = 0;
+  Status status_;
+  std::vector<Input> inputs_;
+};
+
 template <typename T>
 std::unique_ptr<X86Op> prepare(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<T>(ctx, op); }
 
@@ -227,7 +318,8 @@ std::unique_ptr<X86Op> prepare(const OpContext& ctx, const zy_op_view_t* op) { r
 
 const OpKind kQuantizedElementwiseOps[] = {{"QuantizeLinear", quantizeSupported, prepare<QuantizeOp>},
                                            {"DequantizeLinear", dequantizeSupported, prepare<DequantizeOp>},
-                                           {"QLinearAdd", addSupported, prepare<AddOp>}};
+                                           {"QLinearAdd", addSupported, prepare<AddOp>},
+                                           {"QLinearConcat", concatSupported, prepare<ConcatOp>}};
 const size_t kNumQuantizedElementwiseOps = sizeof(kQuantizedElementwiseOps) / sizeof(kQuantizedElementwiseOps[0]);
 
 }  // namespace x86
