@@ -4,8 +4,13 @@ model and thread count, rounds of zy-bench and onnxruntime-node alternate on
 the same input; the medians of the rounds, their ratio and the largest output
 difference go into a table (stdout, Markdown) and an SVG bar chart.
 
+With --int8, the models are PyTorch's QDQ exports (models/export_qdq_zoo.py):
+Zhongyuan compiles the same QDQ file ONNX Runtime runs, and our own fp32 run
+of the float model is timed alongside for the int8 / fp32 ratio. Output
+differences are then counted in quantization steps of the output.
+
 usage: compare_ort.py [--build build] [--threads 1,2] [--rounds 3] [--runs 10] [--out bench/results]
-                      [--models mobilenet_v2,resnet18,...]
+                      [--models mobilenet_v2,resnet18,...] [--int8]
 """
 import argparse
 import json
@@ -18,6 +23,27 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = ["mobilenet_v2", "resnet18", "resnet50", "squeezenet1_1", "shufflenet_v2_x1_0", "efficientnet_b0"]
+INT8_MODELS = ["mobilenet_v2", "resnet18", "resnet50"]
+
+
+def output_step(path):
+    """The scale of the model's last DequantizeLinear: one step of its float output."""
+    import onnx
+    from onnx import numpy_helper
+    m = onnx.load(path)
+    values = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
+    for n in m.graph.node:
+        if n.op_type == "Constant":
+            values[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+    last = [n for n in m.graph.node if n.op_type == "DequantizeLinear"][-1]
+    return float(np.max(values[last.input[1]]))
+
+
+def zy_median(bin_dir, zym, threads, runs, inp, out):
+    js = os.path.join(out, "zy.json")
+    run([os.path.join(bin_dir, "zy-bench"), zym, "--threads", str(threads), "--warmup", "2", "--runs", str(runs),
+         "--input", "input=" + inp, "--json", js])
+    return json.load(open(js))["latency_ms"]["median"]
 
 
 def run(cmd, env=None):
@@ -53,50 +79,71 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--runs", type=int, default=10)
-    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--models", default=None)
+    ap.add_argument("--int8", action="store_true", help="PyTorch QDQ models, int8 in both runtimes")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     a = ap.parse_args()
     zoo, bin_dir = os.path.join(a.build, "zoo"), os.path.join(a.build, "bin")
     node_path = os.path.join(a.build, "ort", "node_modules")
     env = dict(os.environ, NODE_PATH=node_path)
     os.makedirs(a.out, exist_ok=True)
-    models = a.models.split(",")
+    models = (a.models or ",".join(INT8_MODELS if a.int8 else MODELS)).split(",")
     run([sys.executable, os.path.join(ROOT, "models", "export_zoo.py"), zoo] + models)
+    if a.int8:
+        run([sys.executable, os.path.join(ROOT, "models", "export_qdq_zoo.py"), zoo] + models)
     rows = []
     for m in models:
-        onnx_path, inp = os.path.join(zoo, m + ".onnx"), os.path.join(zoo, m + ".input.npy")
-        zym = os.path.join(a.out, m + ".zym")
+        fp32_path, inp = os.path.join(zoo, m + ".onnx"), os.path.join(zoo, m + ".input.npy")
+        onnx_path = os.path.join(zoo, m + "_qdq.onnx") if a.int8 else fp32_path
+        zym, fp32_zym = os.path.join(a.out, m + (".int8.zym" if a.int8 else ".zym")), os.path.join(a.out, m + ".zym")
         run([os.path.join(bin_dir, "zy-compile"), onnx_path, "-o", zym])
+        if a.int8:
+            run([os.path.join(bin_dir, "zy-compile"), fp32_path, "-o", fp32_zym])
         run([os.path.join(bin_dir, "zy-run"), zym, "--input", "input=" + inp, "--output-dir", os.path.join(a.out, m + "_zy"), "--quiet"])
         run(["node", os.path.join(ROOT, "models", "ort_reference.js"), onnx_path, "--input", "input=" + inp,
              "--output-dir", os.path.join(a.out, m + "_ort")], env=env)
         got, want = np.load(os.path.join(a.out, m + "_zy", "output_0.npy")), np.load(os.path.join(a.out, m + "_ort", "output_0.npy"))
-        diff = float(np.abs(got - want).max()) / float(np.abs(want).max())
+        if a.int8:  # in output steps: the int8 spec rounds ties away from zero, ORT to even
+            diff = float(np.abs(got - want).max()) / output_step(onnx_path)
+        else:
+            diff = float(np.abs(got - want).max()) / float(np.abs(want).max())
         for t in [int(x) for x in a.threads.split(",")]:
-            zy, ort = [], []
+            zy, ort, fp32 = [], [], []
             for _ in range(a.rounds):  # interleaved: the machine's noise hits both alike
-                js = os.path.join(a.out, "zy.json")
-                run([os.path.join(bin_dir, "zy-bench"), zym, "--threads", str(t), "--warmup", "2", "--runs", str(a.runs),
-                     "--input", "input=" + inp, "--json", js])
-                zy.append(json.load(open(js))["latency_ms"]["median"])
+                zy.append(zy_median(bin_dir, zym, t, a.runs, inp, a.out))
+                if a.int8:
+                    fp32.append(zy_median(bin_dir, fp32_zym, t, a.runs, inp, a.out))
                 oj = os.path.join(a.out, "ort.json")
                 run(["node", os.path.join(ROOT, "models", "ort_reference.js"), onnx_path, "--input", "input=" + inp,
                      "--threads", str(t), "--runs", str(a.runs), "--json", oj], env=env)
                 ort.append(json.load(open(oj))["median_ms"])
             row = {"model": m, "threads": t, "zy_ms": statistics.median(zy), "ort_ms": statistics.median(ort), "max_rel_diff": diff}
             row["ratio"] = row["zy_ms"] / row["ort_ms"]
+            if a.int8:
+                row["zy_fp32_ms"] = statistics.median(fp32)
+                row["int8_vs_fp32"] = row["zy_ms"] / row["zy_fp32_ms"]
             rows.append(row)
-            print(f"{m:20s} {t}t  zy {row['zy_ms']:8.2f} ms  ort {row['ort_ms']:8.2f} ms  ratio {row['ratio']:.2f}  max diff {diff:.1e}", flush=True)
-    lines = ["| model | threads | Zhongyuan ms | ONNX Runtime ms | ratio zy/ort | max \\|diff\\| / max \\|ort\\| |", "|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(f"| {r['model']} | {r['threads']} | {r['zy_ms']:.2f} | {r['ort_ms']:.2f} | {r['ratio']:.2f} | {r['max_rel_diff']:.1e} |")
+            extra = f"  zy fp32 {row['zy_fp32_ms']:8.2f} ms  int8/fp32 {row['int8_vs_fp32']:.2f}" if a.int8 else ""
+            print(f"{m:20s} {t}t  zy {row['zy_ms']:8.2f} ms  ort {row['ort_ms']:8.2f} ms  ratio {row['ratio']:.2f}{extra}  max diff {diff:.1e}",
+                  flush=True)
+    if a.int8:
+        lines = ["| model (PyTorch QDQ) | threads | Zhongyuan int8 ms | ONNX Runtime int8 ms | ratio zy/ort | Zhongyuan fp32 ms | int8 / fp32 | max \\|diff\\| (output steps) |",
+                 "|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            lines.append(f"| {r['model']} | {r['threads']} | {r['zy_ms']:.2f} | {r['ort_ms']:.2f} | {r['ratio']:.2f} | {r['zy_fp32_ms']:.2f} | "
+                         f"{r['int8_vs_fp32']:.2f} | {r['max_rel_diff']:.2f} |")
+    else:
+        lines = ["| model | threads | Zhongyuan ms | ONNX Runtime ms | ratio zy/ort | max \\|diff\\| / max \\|ort\\| |", "|---|---|---|---|---|---|"]
+        for r in rows:
+            lines.append(f"| {r['model']} | {r['threads']} | {r['zy_ms']:.2f} | {r['ort_ms']:.2f} | {r['ratio']:.2f} | {r['max_rel_diff']:.1e} |")
     geo = float(np.exp(np.mean(np.log([r["ratio"] for r in rows]))))
     lines.append(f"\nGeometric mean of the ratios: {geo:.2f}")
-    with open(os.path.join(a.out, "compare_ort.md"), "w") as f:
+    stem = os.path.join(a.out, "compare_ort" + ("_int8" if a.int8 else ""))
+    with open(stem + ".md", "w") as f:
         f.write("\n".join(lines) + "\n")
-    with open(os.path.join(a.out, "compare_ort.json"), "w") as f:
+    with open(stem + ".json", "w") as f:
         json.dump(rows, f, indent=1)
-    svg_chart(rows, os.path.join(a.out, "compare_ort.svg"))
+    svg_chart(rows, stem + ".svg")
     print("\n".join(lines))
     return 0
 

@@ -11,6 +11,7 @@
 #include "kernels/qs8_dwconv.h"
 #include "kernels/qs8_gemm.h"
 #include "kernels/scratch.h"
+#include "kernels/u8_im2col.h"
 #include "ops/op_helpers.h"
 #include "ops/requantize.h"
 #include "x86_op.h"
@@ -154,17 +155,30 @@ class QConvOp : public X86Op {
     const int64_t OH = g.out[0], OW = g.out[1], P = OH * OW, K = C * kh_ * kw_;
     const bool direct = kh_ == 1 && kw_ == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 &&
                         g.pad_begin[1] == 0 && OH == H && OW == W;
-    std::vector<uint8_t>& col = ctx_.workspace->bytes;
-    if (!direct) col.resize(static_cast<size_t>(K * P));
+    // The padded input, then its im2col ([K][P] bytes), in the workspace.
+    const Padded8 geo = paddedGeometry(g, kh_, kw_);
+    std::vector<uint8_t>& buf = ctx_.workspace->bytes;
+    if (!direct) buf.resize(static_cast<size_t>(C * geo.rows * geo.pitch + K * P));
+    uint8_t* padded = buf.data();
+    uint8_t* col = buf.data() + (direct ? 0 : C * geo.rows * geo.pitch);
     const int64_t panels = (P + kPanel - 1) / kPanel, kgroups = (K + 3) / 4;
     for (int64_t n = 0; n < N; ++n) {
       const uint8_t* xn = static_cast<const uint8_t*>(x.data) + n * C * H * W;
       uint8_t* yn = static_cast<uint8_t*>(y.data) + n * M_ * P;
-      if (!direct)
-        ctx_.parallel(static_cast<size_t>(K), [&](size_t b, size_t e) {
-          for (size_t r = b; r < e; ++r) im2colRow(xn, H, W, g, static_cast<int64_t>(r), OH, OW, col.data() + r * P);
+      if (!direct) {
+        ctx_.parallel(static_cast<size_t>(C), [&](size_t b, size_t e) {
+          for (size_t c = b; c < e; ++c) padPlane8(xn + c * H * W, H, W, g, geo, quant_.pad, padded + c * geo.rows * geo.pitch);
         });
-      const uint8_t* src = direct ? xn : col.data();
+        Padded8 p = geo;
+        p.data = padded;
+        ctx_.parallel(static_cast<size_t>(K), [&](size_t b, size_t e) {
+          for (size_t r = b; r < e; ++r) {
+            const int64_t k = static_cast<int64_t>(r);
+            im2colRow8(p, k / (kh_ * kw_), k / kw_ % kh_, k % kw_, g, col + k * P);
+          }
+        });
+      }
+      const uint8_t* src = direct ? xn : col;
       ctx_.parallel(static_cast<size_t>(panels), [&](size_t b, size_t e) {
         uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(kgroups * kPanel)));
         for (size_t t = b; t < e; ++t) {
@@ -178,28 +192,6 @@ class QConvOp : public X86Op {
   }
 
  private:
-  // Row r = (c, i, j) of the im2col matrix: x[c, oh*s - pad + i*d, ow*s - pad + j*d]
-  // over all outputs, the zero point where the window leaves the image.
-  void im2colRow(const uint8_t* x, int64_t H, int64_t W, const WindowGeometry& g, int64_t r, int64_t OH, int64_t OW,
-                 uint8_t* out) const {
-    const int64_t c = r / (kh_ * kw_), i = r / kw_ % kh_, j = r % kw_;
-    const int64_t sh = g.strides[0], sw = g.strides[1];
-    const int64_t dy = i * g.dilations[0] - g.pad_begin[0], dx = j * g.dilations[1] - g.pad_begin[1];
-    // Outputs whose column lands inside the image: [ow_lo, ow_hi).
-    int64_t ow_lo = dx >= 0 ? 0 : (-dx + sw - 1) / sw;
-    int64_t ow_hi = W - dx <= 0 ? 0 : std::min(OW, (W - dx + sw - 1) / sw);
-    ow_lo = std::min(ow_lo, ow_hi);
-    for (int64_t oh = 0; oh < OH; ++oh, out += OW) {
-      const int64_t ih = oh * sh + dy;
-      if (ih < 0 || ih >= H) { std::memset(out, quant_.pad, static_cast<size_t>(OW)); continue; }
-      const uint8_t* row = x + (c * H + ih) * W + dx;
-      std::memset(out, quant_.pad, static_cast<size_t>(ow_lo));
-      if (sw == 1) std::memcpy(out + ow_lo, row + ow_lo, static_cast<size_t>(ow_hi - ow_lo));
-      else for (int64_t ow = ow_lo; ow < ow_hi; ++ow) out[ow] = row[ow * sw];
-      std::memset(out + ow_hi, quant_.pad, static_cast<size_t>(OW - ow_hi));
-    }
-  }
-
   OpContext ctx_;
   Attributes attrs_;
   int64_t M_, kh_, kw_;
