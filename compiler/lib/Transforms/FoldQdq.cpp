@@ -91,7 +91,7 @@ Value zeroPointOrNone(OpBuilder& b, const QdqParams& p) {
 // Data movement that commutes with quantization: the op runs on int8 as is.
 bool movesData(StringRef t) {
   return t == "MaxPool" || t == "Reshape" || t == "Flatten" || t == "Transpose" || t == "Squeeze" || t == "Unsqueeze" ||
-         t == "Identity" || t == "Slice" || t == "GlobalMaxPool";
+         t == "Identity" || t == "Slice";
 }
 
 struct FoldQdqPass : impl::FoldQdqBase<FoldQdqPass> {
