@@ -43,7 +43,32 @@ __attribute__((target("avx2,fma"), noinline)) float fmaLoop256(long iters) {
   return v[0];
 }
 
+// 12 independent vpdpbusd chains (u8 x s8, 64 multiply-adds each).
+__attribute__((target("avx512f,avx512bw,avx512vnni"), noinline)) int vnniLoop512(long iters) {
+  __m512i a[12];
+  for (int i = 0; i < 12; ++i) a[i] = _mm512_set1_epi32(i);
+  const __m512i b = _mm512_set1_epi32(0x01010101), c = _mm512_set1_epi32(0x01fe01fe);
+  for (long k = 0; k < iters; ++k)
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; ++i) a[i] = _mm512_dpbusd_epi32(a[i], b, c);
+  __m512i s = a[0];
+  for (int i = 1; i < 12; ++i) s = _mm512_add_epi32(s, a[i]);
+  return _mm512_reduce_add_epi32(s);
+}
+
 }  // namespace
+
+double vnniPeakGops() {
+  const long iters = 4000000;
+  double best = 0;
+  volatile int sink = 0;
+  for (int rep = 0; rep < 5; ++rep) {
+    const auto t0 = std::chrono::steady_clock::now();
+    sink = sink + vnniLoop512(iters);
+    best = std::max(best, 2.0 * 12 * 64 * iters / seconds(t0) / 1e9);
+  }
+  return best;
+}
 
 double fmaPeakGflops(bool avx512) {
   const long iters = 4000000;

@@ -9,6 +9,7 @@ namespace bench {
 
 double fmaPeakGflops(bool avx512);  // best of several runs, GFLOP/s
 double memoryBandwidthGBs();        // bytes read + written per second / 1e9
+double vnniPeakGops();              // AVX-512 VNNI (vpdpbusd), int8 ops (2 per multiply-add) per second / 1e9
 
 }  // namespace bench
 }  // namespace zy
