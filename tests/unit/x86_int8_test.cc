@@ -165,6 +165,24 @@ TEST(X86Int8, AddMatchesReference) {
         }
 }
 
+TEST(X86Int8, MulMatchesReference) {
+  std::mt19937 rng(17);
+  // Same shapes, and the squeeze-excitation scale [1, C, 1, 1] as either input.
+  for (auto [a_shape, b_shape] : std::vector<std::pair<Shape, Shape>>{
+           {{1, 6, 9, 9}, {1, 6, 9, 9}}, {{1, 6, 9, 9}, {1, 6, 1, 1}}, {{1, 6, 1, 1}, {1, 6, 9, 9}}, {{2, 3, 17}, {2, 3, 1}}})
+    for (DType t : {DType::U8, DType::I8}) {
+      GraphBuilder g;
+      const int a = g.input("a", t, a_shape);
+      const int b = g.constant("b", Value::of(t, b_shape, randomBytes(rng, static_cast<size_t>(numElements(b_shape)))));
+      // 0.5 * 0.25 / (1 / 64) = 8 and 0.5 * 0.25 / 0.25 = 0.5: exact factors, ties included.
+      g.node("QLinearMul", {a, g.constant("as", scalarF(0.5f)), g.constant("az", zeroPoint(t, t == DType::U8 ? 128 : 3)), b,
+                            g.constant("bs", scalarF(0.25f)), g.constant("bz", zeroPoint(t, t == DType::U8 ? 100 : -5)),
+                            g.constant("ys", scalarF(t == DType::U8 ? 0.25f : 30.f)), g.constant("yz", zeroPoint(t, t == DType::U8 ? 120 : 1))});
+      expectBitExact(g, randomBytes(rng, static_cast<size_t>(numElements(a_shape))),
+                     "QLinearMul " + shapeToString(a_shape) + " x " + shapeToString(b_shape) + " " + dtypeName(t));
+    }
+}
+
 TEST(X86Int8, MaxPoolGlobalAveragePoolConcatAndGemmMatchReference) {
   std::mt19937 rng(13);
   for (DType t : {DType::U8, DType::I8}) {

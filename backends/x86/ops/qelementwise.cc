@@ -4,6 +4,7 @@
 //                     is the double product rounded, as ref computes it)
 //   QLinearAdd        same-shape inputs: round(a' * Ma + b' * Mb) / 2^K
 //                     (the spec's ScaledSum) in int64 lanes
+//   QLinearMul        same shapes or a per-channel B: the Q31 requantization
 //   QLinearConcat     a copy per input, or its requantization
 // Per-tensor scales and zero points only; anything else goes to ref.
 #include <immintrin.h>
@@ -227,6 +228,97 @@ class AddOp : public X86Op {
   QuantRange range_;
 };
 
+// ---- QLinearMul ----
+// Same shapes, or one input one value per leading slice of the other
+// ([N, C, H, W] x [N, C, 1, 1], the squeeze-excitation scale, either way
+// round): (a - za) * (b - zb), then the Q31 requantization.
+
+// How B broadcasts against A: 0 = same shape, else A's inner size per B element.
+int64_t mulInner(const zy_tensor_view_t& a, const zy_tensor_view_t& b) {
+  if (sameShape(a, b)) return 0;
+  if (b.rank != a.rank) return -1;
+  int64_t inner = 1;
+  bool tail = true;  // B's trailing dims must be 1, its leading ones equal A's
+  for (int32_t d = a.rank - 1; d >= 0; --d) {
+    if (tail && b.dims[d] == 1) { inner *= a.dims[d]; continue; }
+    tail = false;
+    if (b.dims[d] != a.dims[d]) return -1;
+  }
+  return inner;
+}
+
+bool mulSupported(const zy_op_view_t* op, std::string* why) {
+  float s;
+  int32_t z;
+  if (!avx512() || op->num_inputs < 7 || !isByte(op->inputs[0].dtype) || op->inputs[3].dtype != op->inputs[0].dtype ||
+      !isByte(op->outputs[0].dtype) || !perTensor(op, 1, &s, &z) || !perTensor(op, 4, &s, &z) || !perTensor(op, 6, &s, &z) ||
+      !(sameShape(op->inputs[0], op->outputs[0]) ? mulInner(op->inputs[0], op->inputs[3]) >= 0
+                                                 : sameShape(op->inputs[3], op->outputs[0]) && mulInner(op->inputs[3], op->inputs[0]) > 0)) {
+    *why = "x86 QLinearMul takes 8-bit A and B of A's shape or [N, C, 1, 1], constant per-tensor parameters (AVX-512)";
+    return false;
+  }
+  QuantRange r;
+  if (!outputRange(attributesFromView(op), DType::I8, 1.f, 0, &r).ok()) { *why = "only Relu and Clip fuse into QLinearMul"; return false; }
+  return true;
+}
+
+class MulOp : public X86Op {
+ public:
+  MulOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx) {
+    // The product is symmetric: the full-size input goes first.
+    swap_ = !sameShape(op->inputs[0], op->outputs[0]);
+    float as, bs, ys;
+    perTensor(op, swap_ ? 4 : 1, &as, &za_);
+    perTensor(op, swap_ ? 1 : 4, &bs, &zb_);
+    perTensor(op, 6, &ys, &zy_);
+    status_ = Requantizer::fromReal(productScale(as, bs, ys), &rq_);
+    if (status_.ok())
+      status_ = outputRange(attributesFromView(op), op->outputs[0].dtype == ZY_DTYPE_U8 ? DType::U8 : DType::I8, ys, zy_, &range_);
+  }
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    if (!status_.ok()) { *err = status_.message(); return ZY_INVALID_ARGUMENT; }
+    const zy_tensor_view_t &av = op->inputs[swap_ ? 3 : 0], &bv = op->inputs[swap_ ? 0 : 3];
+    const uint8_t* a = static_cast<const uint8_t*>(av.data);
+    const uint8_t* b = static_cast<const uint8_t*>(bv.data);
+    uint8_t* y = static_cast<uint8_t*>(op->outputs[0].data);
+    const bool u8 = av.dtype == ZY_DTYPE_U8;
+    const int64_t n = elementCount(op->outputs[0]), inner = mulInner(av, bv);
+    if (inner == 0) {
+      forChunks(ctx_, n, [&](int64_t s, int64_t e) { mul(a + s, b + s, false, y + s, e - s, u8); });
+    } else {
+      ctx_.parallel(static_cast<size_t>(n / inner), [&](size_t s, size_t e) {
+        for (size_t o = s; o < e; ++o) mul(a + o * inner, b + o, true, y + o * inner, inner, u8);
+      });
+    }
+    return ZY_OK;
+  }
+
+ private:
+  // n outputs; b is one value for all of them when `scalar_b`.
+  ZY_AVX512 void mul(const uint8_t* a, const uint8_t* b, bool scalar_b, uint8_t* y, int64_t n, bool u8) const {
+    const __m512i za = _mm512_set1_epi32(za_), zb = _mm512_set1_epi32(zb_), zy = _mm512_set1_epi32(zy_);
+    const __m512i mul = _mm512_set1_epi32(rq_.multiplier), half = _mm512_set1_epi64(int64_t{1} << (rq_.shift - 1));
+    const __m128i shift = _mm_cvtsi32_si128(rq_.shift);
+    const __m512i bv = _mm512_set1_epi32((u8 ? static_cast<int32_t>(*b) : static_cast<int32_t>(static_cast<int8_t>(*b))) - zb_);
+    for (int64_t i = 0; i < n; i += 16) {
+      const __mmask16 m = tailMask(n - i);
+      const __m512i db = scalar_b ? bv : _mm512_sub_epi32(loadBytes(b + i, u8, m), zb);
+      const __m512i p = _mm512_mullo_epi32(_mm512_sub_epi32(loadBytes(a + i, u8, m), za), db);
+      const __m512i even = roundingShift(_mm512_mul_epi32(p, mul), half, shift);
+      const __m512i odd = roundingShift(_mm512_mul_epi32(_mm512_srli_epi64(p, 32), mul), half, shift);
+      storeBytes(y + i, _mm512_add_epi32(_mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32)), zy), range_.lo, range_.hi, m);
+    }
+  }
+
+  OpContext ctx_;
+  Status status_;
+  bool swap_ = false;
+  int32_t za_ = 0, zb_ = 0, zy_ = 0;
+  Requantizer rq_;
+  QuantRange range_;
+};
+
 // ---- QLinearConcat ----
 // Y_scale, Y_zp, then (X, X_scale, X_zp) per input: each input is copied when
 // its parameters are Y's, else requantized (a Q31 factor on the centred value).
@@ -319,6 +411,7 @@ std::unique_ptr<X86Op> prepare(const OpContext& ctx, const zy_op_view_t* op) { r
 const OpKind kQuantizedElementwiseOps[] = {{"QuantizeLinear", quantizeSupported, prepare<QuantizeOp>},
                                            {"DequantizeLinear", dequantizeSupported, prepare<DequantizeOp>},
                                            {"QLinearAdd", addSupported, prepare<AddOp>},
+                                           {"QLinearMul", mulSupported, prepare<MulOp>},
                                            {"QLinearConcat", concatSupported, prepare<ConcatOp>}};
 const size_t kNumQuantizedElementwiseOps = sizeof(kQuantizedElementwiseOps) / sizeof(kQuantizedElementwiseOps[0]);
 
