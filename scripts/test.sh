@@ -36,6 +36,12 @@ for m in mobilenet_v2 squeezenet1_1 shufflenet_v2_x1_0; do
     build/asan/bin/zy-run "build/zoo/e2e/$m/$m.zym" --input "input=build/zoo/$m.input.npy" --threads 2 --quiet
   echo "$m: ok under ASan + UBSan"
 done
+# int8 models (quantized by e2e_quantize_*; PyTorch's QDQ export by e2e_qdq_vs_ort):
+# the x86 int8 kernels under the sanitizers.
+for z in build/zoo/e2e/mobilenet_v2_int8/int8.zym build/zoo/e2e/resnet18_int8/int8.zym build/zoo/e2e/qdq/torch_qdq_cnn.zym; do
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 build/asan/bin/zy-run "$z" --threads 2 --quiet
+  echo "$z: ok under ASan + UBSan"
+done
 # Control flow (If chosen by an int64 input) through the sanitized runtime.
 W=build/zoo/e2e/silero_vad_legacy
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
