@@ -14,11 +14,10 @@ namespace x86 {
 
 #define ZY_QS8_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
 
-// round(p / 2^shift), ties away from zero, on int64 lanes (|p| < 2^62).
+// round(p / 2^shift), ties away from zero, on int64 lanes (|p| < 2^62):
+// floor((p + 2^(shift-1) - [p < 0]) / 2^shift), one arithmetic shift.
 ZY_QS8_AVX512 inline __m512i qs8RoundingShift(__m512i p, __m512i half, __m128i shift) {
-  const __m512i zero = _mm512_setzero_si512();
-  const __m512i mag = _mm512_srl_epi64(_mm512_add_epi64(_mm512_abs_epi64(p), half), shift);
-  return _mm512_mask_sub_epi64(mag, _mm512_cmplt_epi64_mask(p, zero), zero, mag);
+  return _mm512_sra_epi64(_mm512_add_epi64(_mm512_add_epi64(p, half), _mm512_srai_epi64(p, 63)), shift);
 }
 
 // Requantizes 16 sums of channel m and stores the first n bytes at y.

@@ -59,11 +59,10 @@ ZY_AVX512 inline void storeBytes(uint8_t* p, __m512i v, int32_t lo, int32_t hi, 
   _mm512_mask_cvtepi32_storeu_epi8(p, m, v);
 }
 
-// round(p / 2^shift), ties away from zero, on int64 lanes (|p| < 2^62).
+// round(p / 2^shift), ties away from zero, on int64 lanes (|p| < 2^62):
+// floor((p + 2^(shift-1) - [p < 0]) / 2^shift), one arithmetic shift.
 ZY_AVX512 inline __m512i roundingShift(__m512i p, __m512i half, __m128i shift) {
-  const __m512i zero = _mm512_setzero_si512();
-  const __m512i mag = _mm512_srl_epi64(_mm512_add_epi64(_mm512_abs_epi64(p), half), shift);
-  return _mm512_mask_sub_epi64(mag, _mm512_cmplt_epi64_mask(p, zero), zero, mag);
+  return _mm512_sra_epi64(_mm512_add_epi64(_mm512_add_epi64(p, half), _mm512_srai_epi64(p, 63)), shift);
 }
 
 inline __mmask16 tailMask(int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1); }
