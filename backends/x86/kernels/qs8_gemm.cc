@@ -72,10 +72,10 @@ namespace {
 
 template <int V>
 ZY_VNNI inline void panelTiles(const Qs8PackedWeights& w, const uint8_t* b, int64_t np, const Qs8Requant& rq, uint8_t* y,
-                               int64_t ldy) {
+                               int64_t ldy, int64_t m_begin, int64_t m_end) {
   constexpr int64_t NP = kQs8Lanes * V;
   const int64_t kg = w.kgroups;
-  for (int64_t m0 = 0; m0 < w.m; m0 += kQs8Mr) {
+  for (int64_t m0 = m_begin; m0 < m_end; m0 += kQs8Mr) {
     const int32_t* a = reinterpret_cast<const int32_t*>(w.data.data() + (m0 / kQs8Mr) * kg * kQs8Mr * 4);
     __m512i acc[kQs8Mr][V];
 #pragma GCC unroll 8
@@ -111,10 +111,11 @@ ZY_VNNI inline void panelTiles(const Qs8PackedWeights& w, const uint8_t* b, int6
 }  // namespace
 
 ZY_VNNI void qs8GemmPanel(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y,
-                          int64_t ldy) {
-  if (np <= 16) panelTiles<1>(w, packed_x, np, rq, y, ldy);
-  else if (np <= 32) panelTiles<2>(w, packed_x, np, rq, y, ldy);
-  else panelTiles<3>(w, packed_x, np, rq, y, ldy);
+                          int64_t ldy, int64_t m_begin, int64_t m_end) {
+  if (m_end < 0) m_end = w.m;
+  if (np <= 16) panelTiles<1>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
+  else if (np <= 32) panelTiles<2>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
+  else panelTiles<3>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
 }
 
 bool qs8GemmAvailable() {

@@ -41,9 +41,11 @@ struct Qs8Requant {
 // Every byte is XORed with `flip`: 0x80 turns int8 into the u8 the GEMM takes.
 void packQs8Activations(const uint8_t* x, int64_t ld, int64_t k, int64_t p0, int64_t np, uint8_t pad, uint8_t flip, uint8_t* out);
 
-// One output panel: all M channels for the packed pixels [p0, p0 + np) of
-// an [M][P] output with P = ldy, bytes as int8 or uint8 per rq's range.
-void qs8GemmPanel(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y, int64_t ldy);
+// One output panel: channels [m_begin, m_end) (multiples of kQs8Mr but for
+// the last; -1 = all) for the packed pixels [p0, p0 + np) of an [M][P] output
+// with P = ldy, bytes as int8 or uint8 per rq's range.
+void qs8GemmPanel(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y, int64_t ldy,
+                  int64_t m_begin = 0, int64_t m_end = -1);
 
 // Whether this CPU runs qs8-gemm (AVX-512 VNNI).
 bool qs8GemmAvailable();

@@ -179,12 +179,19 @@ class QConvOp : public X86Op {
         });
       }
       const uint8_t* src = direct ? xn : col;
-      ctx_.parallel(static_cast<size_t>(panels), [&](size_t b, size_t e) {
+      // Few panels (small images): split the channels too, so that every thread has work.
+      const int64_t tiles = (M_ + kQs8Mr - 1) / kQs8Mr, m_parts = std::min(tiles, std::max<int64_t>(1, 16 / panels));
+      const int64_t tiles_per_part = (tiles + m_parts - 1) / m_parts;
+      ctx_.parallel(static_cast<size_t>(panels * m_parts), [&](size_t b, size_t e) {
         uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(kgroups * kPanel)));
+        int64_t packed_panel = -1;
         for (size_t t = b; t < e; ++t) {
-          const int64_t p0 = static_cast<int64_t>(t) * kPanel, np = std::min(kPanel, P - p0);
-          packQs8Activations(src, P, K, p0, np, quant_.pad, quant_.flip, packed);
-          qs8GemmPanel(weights_, packed, np, quant_.rq, yn + p0, P);
+          const int64_t panel = static_cast<int64_t>(t) / m_parts, part = static_cast<int64_t>(t) % m_parts;
+          const int64_t p0 = panel * kPanel, np = std::min(kPanel, P - p0);
+          if (panel != packed_panel) packQs8Activations(src, P, K, p0, np, quant_.pad, quant_.flip, packed);
+          packed_panel = panel;
+          const int64_t m_begin = part * tiles_per_part * kQs8Mr, m_end = std::min(M_, (part + 1) * tiles_per_part * kQs8Mr);
+          if (m_begin < m_end) qs8GemmPanel(weights_, packed, np, quant_.rq, yn + p0, P, m_begin, m_end);
         }
       });
     }
