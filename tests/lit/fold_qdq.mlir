@@ -71,3 +71,41 @@ func.func @pool_rescaled(%a: tensor<1x1x4x4xi8>) -> tensor<1x1x2x2xi8> {
   %q = zy.QuantizeLinear(%p, %s2, %z) : (tensor<1x1x2x2xf32>, tensor<f32>, tensor<i8>) -> tensor<1x1x2x2xi8>
   return %q : tensor<1x1x2x2xi8>
 }
+
+// -----
+
+// x * Sigmoid(x) between a DQ and a Q is a function of x alone: a lookup
+// table of the 256 values x can take (tabulated with the reference kernels).
+// CHECK-LABEL: func.func @silu_lookup
+// CHECK: %[[T:.*]] = zy.constant dense<"0x{{[0-9A-F]+}}"> : tensor<256xi8>
+// CHECK: zy.QLinearLookup(%arg0, %[[T]]) : (tensor<1x8xi8>, tensor<256xi8>) -> tensor<1x8xi8>
+// CHECK-NOT: zy.Sigmoid
+// CHECK-NOT: zy.Mul
+func.func @silu_lookup(%a: tensor<1x8xi8>) -> tensor<1x8xi8> {
+  %s = zy.constant dense<0.05> : tensor<f32>
+  %z = zy.constant dense<0> : tensor<i8>
+  %x = zy.DequantizeLinear(%a, %s, %z) : (tensor<1x8xi8>, tensor<f32>, tensor<i8>) -> tensor<1x8xf32>
+  %g = zy.Sigmoid(%x) : (tensor<1x8xf32>) -> tensor<1x8xf32>
+  %m = zy.Mul(%x, %g) : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %os = zy.constant dense<0.04> : tensor<f32>
+  %oz = zy.constant dense<-100> : tensor<i8>
+  %q = zy.QuantizeLinear(%m, %os, %oz) : (tensor<1x8xf32>, tensor<f32>, tensor<i8>) -> tensor<1x8xi8>
+  return %q : tensor<1x8xi8>
+}
+
+// -----
+
+// A function of two different tensors is no lookup: it stays float.
+// CHECK-LABEL: func.func @two_inputs_stay_float
+// CHECK: zy.Sigmoid
+// CHECK-NOT: zy.QLinearLookup
+func.func @two_inputs_stay_float(%a: tensor<1x8xi8>, %b: tensor<1x8xi8>) -> tensor<1x8xi8> {
+  %s = zy.constant dense<0.05> : tensor<f32>
+  %z = zy.constant dense<0> : tensor<i8>
+  %x = zy.DequantizeLinear(%a, %s, %z) : (tensor<1x8xi8>, tensor<f32>, tensor<i8>) -> tensor<1x8xf32>
+  %y = zy.DequantizeLinear(%b, %s, %z) : (tensor<1x8xi8>, tensor<f32>, tensor<i8>) -> tensor<1x8xf32>
+  %g = zy.Sigmoid(%y) : (tensor<1x8xf32>) -> tensor<1x8xf32>
+  %m = zy.Sub(%x, %g) : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %q = zy.QuantizeLinear(%m, %s, %z) : (tensor<1x8xf32>, tensor<f32>, tensor<i8>) -> tensor<1x8xi8>
+  return %q : tensor<1x8xi8>
+}

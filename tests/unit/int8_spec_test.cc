@@ -140,6 +140,14 @@ TEST(Int8Spec, QGemmTransposedWithBias) {
   EXPECT_EQ(y, (std::vector<int>{6, -1}));
 }
 
+TEST(Int8Spec, QLinearLookupIndexesByTheByte) {
+  // int8 -1 is byte 255, -128 is byte 128.
+  std::vector<int8_t> table(256);
+  for (int i = 0; i < 256; ++i) table[i] = static_cast<int8_t>(i / 2 - 64);
+  auto y = run8("QLinearLookup", {}, {i8({4}, {0, 1, -1, -128}), i8({256}, table)});
+  EXPECT_EQ(y, (std::vector<int>{-64, -64, 63, 0}));
+}
+
 TEST(Int8Spec, QGemmNeedsAnInt8Output) {
   std::vector<Value> out;
   EXPECT_FALSE(runOp("QGemm", {}, {i8({1, 1}, {1}), scalarF(1.f), scalarI8(0), i8({1, 1}, {1}), scalarF(1.f), scalarI8(0)}, &out).ok());

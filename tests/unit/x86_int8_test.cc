@@ -183,6 +183,23 @@ TEST(X86Int8, MulMatchesReference) {
     }
 }
 
+TEST(X86Int8, LookupMatchesReference) {
+  std::mt19937 rng(19);
+  const bool vbmi = x86::cpuFeatures().avx512vbmi;
+  for (int64_t len : {1, 63, 64, 65, 5000})
+    for (DType t : {DType::U8, DType::I8}) {
+      GraphBuilder g;
+      const int x = g.input("x", t, {len});
+      g.node("QLinearLookup", {x, g.constant("table", Value::of(t == DType::U8 ? DType::I8 : DType::U8, {256}, randomBytes(rng, 256)))});
+      g.output(g.model().graph.nodes.back().outputs[0]);
+      std::string used_ref, used_x86;
+      const std::vector<uint8_t> in = randomBytes(rng, static_cast<size_t>(len));
+      const std::vector<uint8_t> want = runModel(g.model(), in, false, &used_ref), got = runModel(g.model(), in, true, &used_x86);
+      EXPECT_EQ(used_x86, haveVnni() && vbmi ? "x86" : "ref");
+      EXPECT_EQ(got, want) << "QLinearLookup len " << len << " " << dtypeName(t);
+    }
+}
+
 TEST(X86Int8, MaxPoolGlobalAveragePoolConcatAndGemmMatchReference) {
   std::mt19937 rng(13);
   for (DType t : {DType::U8, DType::I8}) {

@@ -353,9 +353,19 @@ Status qlinearConcat(KernelContext& c) {
   return Status::OK();
 }
 
+// QLinearLookup: Table[byte of X], the table tabulated by the compiler.
+Status qlinearLookup(KernelContext& c) {
+  const uint8_t* x = c.input(0).as<uint8_t>();
+  const uint8_t* table = c.input(1).as<uint8_t>();
+  uint8_t* y = c.output(0).as<uint8_t>();
+  for (int64_t i = 0; i < c.input(0).size(); ++i) y[i] = table[x[i]];
+  return Status::OK();
+}
+
 }  // namespace
 
 void registerQuantizationKernels(KernelRegistry& r) {
+  r["QLinearLookup"] = {qlinearLookup, {DType::I8, DType::U8}};
   r["QuantizeLinear"] = {quantizeLinear, {}};
   r["DequantizeLinear"] = {dequantizeLinear, {}};
   r["DynamicQuantizeLinear"] = {dynamicQuantizeLinear, floatTypes()};

@@ -5,6 +5,7 @@
 //   QLinearAdd        same-shape inputs: round(a' * Ma + b' * Mb) / 2^K
 //                     (the spec's ScaledSum) in int64 lanes
 //   QLinearMul        same shapes or a per-channel B: the Q31 requantization
+//   QLinearLookup     a 256-byte table (vpermi2b)
 //   QLinearConcat     a copy per input, or its requantization
 // Per-tensor scales and zero points only; anything else goes to ref.
 #include <immintrin.h>
@@ -318,6 +319,47 @@ class MulOp : public X86Op {
   QuantRange range_;
 };
 
+// ---- QLinearLookup ----
+// Table[byte]: the 256-byte table in four zmm, vpermi2b on the low 7 bits,
+// the top bit choosing the half (AVX512-VBMI).
+
+bool lookupSupported(const zy_op_view_t* op, std::string* why) {
+  const CpuFeatures& f = cpuFeatures();
+  if (!avx512() || !f.avx512vbmi || op->num_inputs != 2 || !isByte(op->inputs[0].dtype) || !op->inputs[1].is_constant ||
+      elementCount(op->inputs[1]) != 256) {
+    *why = "x86 QLinearLookup takes a constant table (AVX512-VBMI)";
+    return false;
+  }
+  return true;
+}
+
+class LookupOp : public X86Op {
+ public:
+  LookupOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx) { std::memcpy(table_, op->inputs[1].data, 256); }
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string*) override {
+    const uint8_t* x = static_cast<const uint8_t*>(op->inputs[0].data);
+    uint8_t* y = static_cast<uint8_t*>(op->outputs[0].data);
+    forChunks(ctx_, elementCount(op->inputs[0]), [&](int64_t b, int64_t e) { lookup(x, y, b, e); });
+    return ZY_OK;
+  }
+
+ private:
+  __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void lookup(const uint8_t* x, uint8_t* y, int64_t b, int64_t e) const {
+    const __m512i t0 = _mm512_loadu_si512(table_), t1 = _mm512_loadu_si512(table_ + 64);
+    const __m512i t2 = _mm512_loadu_si512(table_ + 128), t3 = _mm512_loadu_si512(table_ + 192);
+    for (int64_t i = b; i < e; i += 64) {
+      const __mmask64 m = e - i >= 64 ? ~__mmask64{0} : (__mmask64{1} << (e - i)) - 1;
+      const __m512i idx = _mm512_maskz_loadu_epi8(m, x + i);
+      const __m512i lo = _mm512_permutex2var_epi8(t0, idx, t1), hi = _mm512_permutex2var_epi8(t2, idx, t3);
+      _mm512_mask_storeu_epi8(y + i, m, _mm512_mask_blend_epi8(_mm512_movepi8_mask(idx), lo, hi));
+    }
+  }
+
+  OpContext ctx_;
+  alignas(64) uint8_t table_[256];
+};
+
 // ---- QLinearConcat ----
 // Y_scale, Y_zp, then (X, X_scale, X_zp) per input: each input is copied when
 // its parameters are Y's, else requantized (a Q31 factor on the centred value).
@@ -411,6 +453,7 @@ const OpKind kQuantizedElementwiseOps[] = {{"QuantizeLinear", quantizeSupported,
                                            {"DequantizeLinear", dequantizeSupported, prepare<DequantizeOp>},
                                            {"QLinearAdd", addSupported, prepare<AddOp>},
                                            {"QLinearMul", mulSupported, prepare<MulOp>},
+                                           {"QLinearLookup", lookupSupported, prepare<LookupOp>},
                                            {"QLinearConcat", concatSupported, prepare<ConcatOp>}};
 const size_t kNumQuantizedElementwiseOps = sizeof(kQuantizedElementwiseOps) / sizeof(kQuantizedElementwiseOps[0]);
 

@@ -50,6 +50,14 @@ SmallVector<Value> int8Inputs(Operation* op) {
     if (isActivation(op->getOperand(1))) return {op->getOperand(0), op->getOperand(1)};
     return op->getOperand(1).getDefiningOp<ConstantOp>() ? SmallVector<Value>{op->getOperand(0)} : none;
   }
+  if (t == "Mul") {
+    // x * Sigmoid(x) (SiLU): a function of x alone, which zy-fold-qdq tabulates.
+    for (int i = 0; i < 2; ++i) {
+      Operation* s = op->getOperand(1 - i).getDefiningOp();
+      if (s && onnxOpType(s) == "Sigmoid" && s->getOperand(0) == op->getOperand(i) && isActivation(op->getOperand(i)))
+        return {op->getOperand(i)};
+    }
+  }
   if (t == "Add" || t == "Mul") {
     if (isActivation(op->getOperand(0)) && isActivation(op->getOperand(1))) return {op->getOperand(0), op->getOperand(1)};
     return none;

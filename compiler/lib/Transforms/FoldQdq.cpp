@@ -10,12 +10,19 @@
 //   Q(MaxPool|Reshape|Flatten|...(DQ(x)))    -> the op on int8, when Q and DQ
 //                                               share scale and zero point
 //   Q(DQ(x)) with the same parameters        -> x
+//   Q(f(DQ(x))), f any element-wise float function of x alone (Sigmoid,
+//   x * Sigmoid(x), HardSwish, ...)         -> QLinearLookup, f tabulated for
+//                                              the 256 values of x here
 // Biases (DQ of int32, or float) are requantized to x_scale * w_scale. What
 // does not match stays as it is: DQ and Q then run as ops, in float between.
 #include <cmath>
+#include <deque>
+#include <set>
 #include <cstring>
 
 #include "PatternHelpers.h"
+#include "exec/op_evaluator.h"
+#include "llvm/ADT/DenseSet.h"
 #include "zy/Transforms/Passes.h"
 
 namespace mlir {
@@ -92,6 +99,39 @@ Value zeroPointOrNone(OpBuilder& b, const QdqParams& p) {
 bool movesData(StringRef t) {
   return t == "MaxPool" || t == "Reshape" || t == "Flatten" || t == "Transpose" || t == "Squeeze" || t == "Unsqueeze" ||
          t == "Identity" || t == "Slice";
+}
+
+// Element-wise ops a lookup table can stand for (with scalar constants).
+bool tabulable(StringRef t) {
+  static const std::set<std::string> ops = {
+      "Sigmoid", "Tanh", "Relu", "LeakyRelu", "HardSigmoid", "HardSwish", "Elu", "Selu", "Celu", "Softplus", "Softsign",
+      "Exp", "Log", "Sqrt", "Abs", "Neg", "Erf", "Clip", "Mish", "Reciprocal", "Add", "Sub", "Mul", "Div", "Pow", "Min", "Max"};
+  return ops.count(t.str()) != 0;
+}
+
+// The element-wise ops between v and one DequantizeLinear (dq), when every
+// path from v leads back to it through tabulable ops and scalar constants.
+bool collectTabulable(Value v, Operation** dq, llvm::DenseSet<Operation*>* seen, SmallVectorImpl<Operation*>* ops) {
+  Operation* op = v.getDefiningOp();
+  if (!op) return false;
+  if (onnxOpType(op) == "DequantizeLinear") {
+    if (*dq && *dq != op) return false;
+    *dq = op;
+    return true;
+  }
+  if (seen->count(op)) return true;
+  if (!tabulable(onnxOpType(op)) || op->getNumResults() != 1 || op->getNumRegions() != 0) return false;
+  for (Value in : op->getOperands()) {
+    if (isNone(in)) continue;
+    if (auto c = in.getDefiningOp<ConstantOp>()) {
+      if (cast<ShapedType>(c.getType()).getNumElements() != 1) return false;
+      continue;
+    }
+    if (!collectTabulable(in, dq, seen, ops)) return false;
+  }
+  seen->insert(op);
+  ops->push_back(op);
+  return true;
 }
 
 struct FoldQdqPass : impl::FoldQdqBase<FoldQdqPass> {
@@ -195,6 +235,69 @@ struct FoldQdqPass : impl::FoldQdqBase<FoldQdqPass> {
     return build(b, op, conv ? "QLinearConv" : "QGemm", ops, attrs, out.op->getResult(0).getType());
   }
 
+  // Q(f(DQ(x))) -> QLinearLookup(x, table): f evaluated by the reference
+  // kernels on all 256 values x can take, then quantized as the Q does.
+  Operation* foldLookup(OpBuilder& b, Operation* q) {
+    Operation* dq = nullptr;
+    llvm::DenseSet<Operation*> seen;
+    SmallVector<Operation*> ops;
+    if (!collectTabulable(q->getOperand(0), &dq, &seen, &ops) || !dq || ops.empty()) return nullptr;
+    QdqParams in;
+    if (!dequantized(dq->getResult(0), &in)) return nullptr;
+    llvm::sort(ops, [](Operation* a, Operation* c) { return a->isBeforeInBlock(c); });
+    const ::zy::DType xt = dtypeOf(getElementTypeOrSelf(dq->getOperand(0).getType()));
+    auto constantInfo = [](Value v, std::deque<std::vector<uint8_t>>* keep) {
+      ::zy::ValueInfo info = valueInfo(v);
+      if (info.present()) {
+        keep->push_back(elementsToBytes(v.getDefiningOp<ConstantOp>().getValue()));
+        info.data = keep->back().data();
+      }
+      return info;
+    };
+    std::deque<std::vector<uint8_t>> keep;
+    llvm::DenseMap<Value, std::vector<uint8_t>> vals;
+    std::vector<uint8_t> bytes(256);
+    for (int i = 0; i < 256; ++i) bytes[i] = static_cast<uint8_t>(i);  // every value x can take, by its byte
+    // Runs one op on [256]-element operands; false if the kernel refuses.
+    auto eval = [&](StringRef type, Operation* op, ArrayRef<::zy::ValueInfo> ins, std::vector<uint8_t>* out) {
+      std::vector<::zy::ValueInfo> outs;
+      std::vector<std::vector<uint8_t>> res;
+      ::zy::Status st = ::zy::evaluateOp(type.str(), attributesOf(op), std::vector<::zy::ValueInfo>(ins.begin(), ins.end()), 1, &outs, &res);
+      if (!st.ok() || ::zy::numElements(outs[0].shape) != 256) return false;
+      *out = std::move(res[0]);
+      return true;
+    };
+    std::vector<uint8_t> real;
+    if (!eval("DequantizeLinear", dq, {::zy::ValueInfo{xt, {256}, bytes.data()}, constantInfo(dq->getOperand(1), &keep),
+                                        dq->getNumOperands() > 2 ? constantInfo(dq->getOperand(2), &keep) : ::zy::ValueInfo{}},
+              &real))
+      return nullptr;
+    vals[dq->getResult(0)] = std::move(real);
+    for (Operation* op : ops) {
+      std::vector<::zy::ValueInfo> ins;
+      for (Value v : op->getOperands()) {
+        auto it = vals.find(v);
+        if (it != vals.end()) ins.push_back(::zy::ValueInfo{::zy::DType::F32, {256}, it->second.data()});
+        else ins.push_back(isNone(v) ? ::zy::ValueInfo{} : constantInfo(v, &keep));
+      }
+      std::vector<uint8_t> out;
+      if (!eval(onnxOpType(op), op, ins, &out)) return nullptr;
+      vals[op->getResult(0)] = std::move(out);
+    }
+    std::vector<uint8_t> table;
+    const auto it = vals.find(q->getOperand(0));
+    if (it == vals.end() ||
+        !eval("QuantizeLinear", q, {::zy::ValueInfo{::zy::DType::F32, {256}, it->second.data()}, constantInfo(q->getOperand(1), &keep),
+                                    q->getNumOperands() > 2 ? constantInfo(q->getOperand(2), &keep) : ::zy::ValueInfo{}},
+              &table))
+      return nullptr;
+    Type yt = getElementTypeOrSelf(q->getResult(0).getType());
+    Operation* root = q->getOperand(0).getDefiningOp();
+    b.setInsertionPoint(q);
+    Value tc = b.create<ConstantOp>(root->getLoc(), bytesToElements(RankedTensorType::get({256}, yt), table.data(), table.size())).getResult();
+    return build(b, root, "QLinearLookup", {dq->getOperand(0), tc}, {}, q->getResult(0).getType());
+  }
+
   // One Q: fold what feeds it into an int8 op; true when it changed the graph.
   bool foldQuantize(Operation* q, OpBuilder& b) {
     QdqParams out;
@@ -240,7 +343,7 @@ struct FoldQdqPass : impl::FoldQdqBase<FoldQdqPass> {
                         out.scale, zeroPointOrNone(b, out)},
                        attrs, result);
     } else if (act) {
-      return false;  // only the ops above take a fused activation
+      // Only the ops above take a fused activation (a lookup table may still stand for the chain).
     } else if (t == "GlobalAveragePool") {
       if (dequantized(op->getOperand(0), &a))
         folded = build(b, op, "QLinearGlobalAveragePool", {a.op->getOperand(0), a.scale, zeroPointOrNone(b, a), out.scale, zeroPointOrNone(b, out)},
@@ -259,6 +362,7 @@ struct FoldQdqPass : impl::FoldQdqBase<FoldQdqPass> {
         folded = build(b, op, t, ops, op->getAttrs(), result);
       }
     }
+    if (!folded) folded = foldLookup(b, q);
     if (!folded) return false;
     q->getResult(0).replaceAllUsesWith(folded->getResult(0));
     return true;  // the float chain is dead now; zy-dce removes it

@@ -2,7 +2,8 @@
 // DequantizeLinear, DynamicQuantizeLinear, ConvInteger, MatMulInteger,
 // QLinearMatMul, QLinearConv) and the com.microsoft ones that ONNX Runtime's
 // QOperator format uses (QGemm, QLinearAdd, QLinearMul,
-// QLinearGlobalAveragePool, QLinearConcat). Ops with a quantized output may
+// QLinearGlobalAveragePool, QLinearConcat), and QLinearLookup, a table of
+// 256 values that zy-fold-qdq makes. Ops with a quantized output may
 // carry a fused `activation` (Relu or Clip; see ops/requantize.h).
 #include "ops/infer_common.h"
 #include "ops/requantize.h"
@@ -135,9 +136,21 @@ Status qlinearConcat(const Attributes& a, const std::vector<ValueInfo>& i, std::
   return quantizedOutput(i, 1, 2, Attributes{}, &o[0].dtype);
 }
 
+// QLinearLookup (Zhongyuan's own): X (8-bit), Table (256 8-bit values, a
+// constant) -> Table[byte of X]. zy-fold-qdq makes it from a float function
+// between a DequantizeLinear and a QuantizeLinear, tabulated at compile time.
+Status qlinearLookup(const Attributes&, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
+  ZY_RETURN_IF_ERROR(requireInputs(i, 2));
+  if (!isQuantized(i[0].dtype) || !isQuantized(i[1].dtype)) return invalidArgument("X and Table must be 8-bit");
+  if (numElements(i[1].shape) != 256) return invalidArgument("Table must hold 256 values, one per byte of X");
+  o[0] = {i[1].dtype, i[0].shape};
+  return Status::OK();
+}
+
 }  // namespace
 
 void registerQuantInference(InferRegistry& r) {
+  r["QLinearLookup"] = qlinearLookup;
   r["QuantizeLinear"] = quantizeLinear;
   r["DequantizeLinear"] = dequantizeLinear;
   r["DynamicQuantizeLinear"] = dynamicQuantizeLinear;

@@ -92,7 +92,7 @@ foreach opName = [
     // (imported by name). Ops with an int8 output follow docs/int8.md.
     "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "QLinearMatMul",
     "ConvInteger", "QLinearConv", "QGemm", "QLinearAdd", "QLinearMul", "QLinearGlobalAveragePool",
-    "QLinearConcat",
+    "QLinearConcat", "QLinearLookup",
     // Signal and sampling.
     "HannWindow", "HammingWindow", "BlackmanWindow", "GridSample",
     // A branch that cannot run for the compiled input sizes (see zy-shape-inference).
