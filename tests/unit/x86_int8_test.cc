@@ -200,7 +200,7 @@ TEST(X86Int8, LookupMatchesReference) {
     }
 }
 
-TEST(X86Int8, MaxPoolGlobalAveragePoolConcatAndGemmMatchReference) {
+TEST(X86Int8, MaxPoolGlobalAveragePoolConcatGemmAndMatMulMatchReference) {
   std::mt19937 rng(13);
   for (DType t : {DType::U8, DType::I8}) {
     const std::string d = dtypeName(t);
@@ -229,6 +229,20 @@ TEST(X86Int8, MaxPoolGlobalAveragePoolConcatAndGemmMatchReference) {
                                g.constant("z1", zeroPoint(t, 2)), c, g.constant("s2", scalarF(0.025f)), g.constant("z2", zeroPoint(t, -1))},
              attrs({Attribute::Int("axis", 1)}));
       expectBitExact(g, randomBytes(rng, 105), "QLinearConcat " + d);
+    }
+    for (int64_t rows : {1, 7, 130}) {
+      // QLinearMatMul: A [2, rows, K] x constant B [K, N], per-column B scales.
+      GraphBuilder g;
+      const int64_t K = 45, N = 19;
+      const int a = g.input("a", t, {2, rows, K});
+      std::vector<int8_t> b(static_cast<size_t>(K * N));
+      for (auto& v : b) v = static_cast<int8_t>(std::uniform_int_distribution<int>(-127, 127)(rng));
+      std::vector<float> bs(static_cast<size_t>(N));
+      for (size_t i = 0; i < bs.size(); ++i) bs[i] = 0.004f * static_cast<float>(1 + i % 5);
+      g.node("QLinearMatMul", {a, g.constant("as", scalarF(0.02f)), g.constant("az", zeroPoint(t, -4)), g.constant("b", Value::of(DType::I8, {K, N}, b)),
+                               g.constant("bs", Value::f32({N}, bs)), g.constant("bz", Value::of(DType::I8, {N}, std::vector<int8_t>(static_cast<size_t>(N), 0))),
+                               g.constant("ys", scalarF(0.05f)), g.constant("yz", zeroPoint(t, 9))});
+      expectBitExact(g, randomBytes(rng, static_cast<size_t>(2 * rows * K)), "QLinearMatMul " + d + " rows " + std::to_string(rows));
     }
     for (int64_t rows : {1, 3, 50}) {
       GraphBuilder g;

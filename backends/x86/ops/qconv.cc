@@ -302,16 +302,51 @@ bool qgemmSupported(const zy_op_view_t* op, std::string* why) {
   return true;
 }
 
+// QLinearMatMul with a constant 2-D B: QGemm's inputs without C (y_scale at 6).
+bool qmatmulSupported(const zy_op_view_t* op, std::string* why) {
+  if (!qs8GemmAvailable()) { *why = "int8 MatMul on x86 needs AVX-512 VNNI"; return false; }
+  if (op->num_inputs < 7) { *why = "QLinearMatMul needs its quantization inputs"; return false; }
+  const zy_tensor_view_t &A = op->inputs[0], &B = op->inputs[3];
+  if (!isByte(A.dtype) || A.rank < 2 || B.dtype != ZY_DTYPE_I8 || !B.is_constant || B.rank != 2 || !isByte(op->outputs[0].dtype)) {
+    *why = "x86 QLinearMatMul takes 8-bit A (rank 2 or more) and a constant int8 matrix B";
+    return false;
+  }
+  for (size_t i : {1, 4, 6})
+    if (!op->inputs[i].is_constant || op->inputs[i].dtype != ZY_DTYPE_F32) { *why = "scales must be f32 constants"; return false; }
+  if (elementCount(op->inputs[1]) != 1 || elementCount(op->inputs[6]) != 1 ||
+      (elementCount(op->inputs[4]) != 1 && elementCount(op->inputs[4]) != B.dims[1])) {
+    *why = "per-tensor scales (B's may be per column)";
+    return false;
+  }
+  int32_t zp = 0;
+  if (!constantZeroPoint(op->inputs[2], &zp) || !constantZeroPoint(inputOrAbsent(op, 7), &zp)) { *why = "zero points must be constant scalars"; return false; }
+  const zy_tensor_view_t& bzp = op->inputs[5];
+  if (bzp.dtype != ZY_DTYPE_UNDEFINED) {
+    const int8_t* z = static_cast<const int8_t*>(bzp.data);
+    if (!bzp.is_constant || std::any_of(z, z + elementCount(bzp), [](int8_t v) { return v != 0; })) {
+      *why = "B with a nonzero zero point (the int8 spec's weights are symmetric)";
+      return false;
+    }
+  }
+  QuantRange range;
+  if (!outputRange(attributesFromView(op), DType::I8, 1.f, 0, &range).ok()) { *why = "only Relu and Clip fuse into int8 GEMMs"; return false; }
+  return true;
+}
+
+// QGemm and QLinearMatMul: A's rows (all leading dimensions) are the GEMM's
+// "pixels", B's columns its output channels: A^T as [K][rows] bytes, the
+// product as [N][rows], transposed back into Y.
 class QGemmOp : public X86Op {
  public:
-  QGemmOp(const OpContext& ctx, const zy_op_view_t* op)
-      : ctx_(ctx), weights_(packRows(op)), quant_(op, attributesFromView(op), weights_.row_sums, 7, 6) {}
+  QGemmOp(const OpContext& ctx, const zy_op_view_t* op, bool matmul)
+      : ctx_(ctx),
+        weights_(packRows(op, !matmul && attributesFromView(op).getInt("transB", 0) != 0)),
+        quant_(op, attributesFromView(op), weights_.row_sums, matmul ? 6 : 7, matmul ? 100 : 6) {}
 
   zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
     if (!quant_.status.ok()) { *err = quant_.status.message(); return ZY_INVALID_ARGUMENT; }
     const zy_tensor_view_t &A = op->inputs[0], &y = op->outputs[0];
-    const int64_t rows = A.dims[0], K = A.dims[1], N = weights_.m;
-    // A's rows are the "pixels": as [K][rows] bytes; the product comes out as [N][rows].
+    const int64_t K = weights_.k, rows = elementCount(A) / std::max<int64_t>(1, K), N = weights_.m;
     std::vector<uint8_t>& t = ctx_.workspace->bytes;
     t.resize(static_cast<size_t>(K * rows + (rows > 1 ? N * rows : 0)));
     const uint8_t* a = static_cast<const uint8_t*>(A.data);
@@ -319,12 +354,20 @@ class QGemmOp : public X86Op {
       for (int64_t k = 0; k < K; ++k) t[k * rows + r] = a[r * K + k];
     uint8_t* out = rows > 1 ? t.data() + K * rows : static_cast<uint8_t*>(y.data);
     const int64_t panels = (rows + kPanel - 1) / kPanel, kgroups = (K + 3) / 4;
-    for (int64_t p = 0; p < panels; ++p) {
-      const int64_t p0 = p * kPanel, np = std::min(kPanel, rows - p0);
+    const int64_t tiles = (N + kQs8Mr - 1) / kQs8Mr, m_parts = std::min(tiles, std::max<int64_t>(1, 16 / panels));
+    const int64_t tiles_per_part = (tiles + m_parts - 1) / m_parts;
+    ctx_.parallel(static_cast<size_t>(panels * m_parts), [&](size_t b, size_t e) {
       uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(kgroups * kPanel)));
-      packQs8Activations(t.data(), rows, K, p0, np, quant_.pad, quant_.flip, packed);
-      qs8GemmPanel(weights_, packed, np, quant_.rq, out + p0, rows);
-    }
+      int64_t packed_panel = -1;
+      for (size_t task = b; task < e; ++task) {
+        const int64_t panel = static_cast<int64_t>(task) / m_parts, part = static_cast<int64_t>(task) % m_parts;
+        const int64_t p0 = panel * kPanel, np = std::min(kPanel, rows - p0);
+        if (panel != packed_panel) packQs8Activations(t.data(), rows, K, p0, np, quant_.pad, quant_.flip, packed);
+        packed_panel = panel;
+        const int64_t m_begin = part * tiles_per_part * kQs8Mr, m_end = std::min(N, (part + 1) * tiles_per_part * kQs8Mr);
+        if (m_begin < m_end) qs8GemmPanel(weights_, packed, np, quant_.rq, out + p0, rows, m_begin, m_end);
+      }
+    });
     if (rows > 1)
       for (int64_t r = 0; r < rows; ++r)
         for (int64_t n = 0; n < N; ++n) static_cast<uint8_t*>(y.data)[r * N + n] = out[n * rows + r];
@@ -333,10 +376,10 @@ class QGemmOp : public X86Op {
 
  private:
   // B as N rows of K (transposed once when it is [K, N]).
-  static Qs8PackedWeights packRows(const zy_op_view_t* op) {
+  static Qs8PackedWeights packRows(const zy_op_view_t* op, bool trans_b) {
     const zy_tensor_view_t& B = op->inputs[3];
     const int8_t* b = static_cast<const int8_t*>(B.data);
-    if (attributesFromView(op).getInt("transB", 0)) return packQs8Weights(b, B.dims[0], B.dims[1]);
+    if (trans_b) return packQs8Weights(b, B.dims[0], B.dims[1]);
     const int64_t K = B.dims[0], N = B.dims[1];
     std::vector<int8_t> rows(static_cast<size_t>(K * N));
     for (int64_t k = 0; k < K; ++k)
@@ -349,7 +392,8 @@ class QGemmOp : public X86Op {
   QConvQuant quant_;
 };
 
-std::unique_ptr<X86Op> prepareQGemm(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<QGemmOp>(ctx, op); }
+std::unique_ptr<X86Op> prepareQGemm(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<QGemmOp>(ctx, op, false); }
+std::unique_ptr<X86Op> prepareQMatMul(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<QGemmOp>(ctx, op, true); }
 
 std::unique_ptr<X86Op> prepareQConv(const OpContext& ctx, const zy_op_view_t* op) {
   if (attributesFromView(op).getInt("group", 1) != 1) return std::make_unique<QDwConvOp>(ctx, op);
@@ -358,7 +402,8 @@ std::unique_ptr<X86Op> prepareQConv(const OpContext& ctx, const zy_op_view_t* op
 
 }  // namespace
 
-const OpKind kQuantizedOps[] = {{"QLinearConv", qconvSupported, prepareQConv}, {"QGemm", qgemmSupported, prepareQGemm}};
+const OpKind kQuantizedOps[] = {{"QLinearConv", qconvSupported, prepareQConv}, {"QGemm", qgemmSupported, prepareQGemm},
+                                {"QLinearMatMul", qmatmulSupported, prepareQMatMul}};
 const size_t kNumQuantizedOps = sizeof(kQuantizedOps) / sizeof(kQuantizedOps[0]);
 
 }  // namespace x86

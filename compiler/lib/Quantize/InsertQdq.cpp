@@ -46,9 +46,11 @@ SmallVector<Value> int8Inputs(Operation* op) {
     return {op->getOperand(0)};
   }
   if (t == "MatMul") {
-    if (!isActivation(op->getOperand(0))) return none;
-    if (isActivation(op->getOperand(1))) return {op->getOperand(0), op->getOperand(1)};
-    return op->getOperand(1).getDefiningOp<ConstantOp>() ? SmallVector<Value>{op->getOperand(0)} : none;
+    // Weights only: a product of two activations (attention's) is small, and
+    // both its operands would carry zero points; it stays float.
+    auto bt = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
+    const bool weights = op->getOperand(1).getDefiningOp<ConstantOp>() && bt && bt.getRank() == 2;
+    return isActivation(op->getOperand(0)) && weights ? SmallVector<Value>{op->getOperand(0)} : none;
   }
   if (t == "Mul") {
     // x * Sigmoid(x) (SiLU): a function of x alone, which zy-fold-qdq tabulates.
