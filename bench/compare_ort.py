@@ -22,21 +22,9 @@ import sys
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "models"))
 MODELS = ["mobilenet_v2", "resnet18", "resnet50", "squeezenet1_1", "shufflenet_v2_x1_0", "efficientnet_b0"]
 INT8_MODELS = ["mobilenet_v2", "resnet18", "resnet50"]
-
-
-def output_step(path):
-    """The scale of the model's last DequantizeLinear: one step of its float output."""
-    import onnx
-    from onnx import numpy_helper
-    m = onnx.load(path)
-    values = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
-    for n in m.graph.node:
-        if n.op_type == "Constant":
-            values[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
-    last = [n for n in m.graph.node if n.op_type == "DequantizeLinear"][-1]
-    return float(np.max(values[last.input[1]]))
 
 
 def zy_median(bin_dir, zym, threads, runs, inp, out):
@@ -104,6 +92,7 @@ def main():
              "--output-dir", os.path.join(a.out, m + "_ort")], env=env)
         got, want = np.load(os.path.join(a.out, m + "_zy", "output_0.npy")), np.load(os.path.join(a.out, m + "_ort", "output_0.npy"))
         if a.int8:  # in output steps: the int8 spec rounds ties away from zero, ORT to even
+            from qdq_util import output_step
             diff = float(np.abs(got - want).max()) / output_step(onnx_path)
         else:
             diff = float(np.abs(got - want).max()) / float(np.abs(want).max())

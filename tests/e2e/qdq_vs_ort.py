@@ -13,27 +13,18 @@ usage: qdq_vs_ort.py --models DIR --bin BUILD/bin --work DIR --node-path NODE_MO
 import argparse
 import os
 import re
+import sys
 
 import numpy as np
-import onnx
-from onnx import numpy_helper
 
-from testlib import require_ort, run, run_ort
+from testlib import ROOT, require_ort, run, run_ort
+
+sys.path.insert(0, os.path.join(ROOT, "models"))
+from qdq_util import output_step  # noqa: E402
 
 MODELS = {"torch_qdq_cnn": ("input", [1, 3, 32, 32]), "hand_qdq": ("input", [1, 3, 16, 16]),
           "qoperator": ("input", [1, 3, 12, 12])}
 FLOAT_OPS = ("Conv", "Gemm", "MatMul", "Add", "Mul", "Concat", "GlobalAveragePool")
-
-
-def output_step(path):
-    """The scale of the last DequantizeLinear: one step of the float output."""
-    m = onnx.load(path)
-    values = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
-    for n in m.graph.node:
-        if n.op_type == "Constant":
-            values[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
-    last = [n for n in m.graph.node if n.op_type == "DequantizeLinear"][-1]
-    return float(np.max(values[last.input[1]]))
 
 
 def main():

@@ -134,6 +134,29 @@ struct QConvQuant {
   }
 };
 
+// The GEMM of activations x ([K][P] bytes) with the packed weights, into y
+// ([M][P]): panels of kPanel pixels over the session's threads; with few
+// panels (small images, batch-1 GEMMs) the channels are split too, so that
+// every thread has work. A thread packs each panel it meets once.
+void runPanels(const OpContext& ctx, const Qs8PackedWeights& w, const QConvQuant& quant, const uint8_t* x, int64_t K, int64_t P,
+               uint8_t* y) {
+  const int64_t panels = (P + kPanel - 1) / kPanel, kgroups = (K + 3) / 4;
+  const int64_t tiles = (w.m + kQs8Mr - 1) / kQs8Mr, parts = std::min(tiles, std::max<int64_t>(1, 16 / panels));
+  const int64_t tiles_per_part = (tiles + parts - 1) / parts;
+  ctx.parallel(static_cast<size_t>(panels * parts), [&](size_t b, size_t e) {
+    uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(kgroups * kPanel)));
+    int64_t packed_panel = -1;
+    for (size_t t = b; t < e; ++t) {
+      const int64_t panel = static_cast<int64_t>(t) / parts, part = static_cast<int64_t>(t) % parts;
+      const int64_t p0 = panel * kPanel, np = std::min(kPanel, P - p0);
+      if (panel != packed_panel) packQs8Activations(x, P, K, p0, np, quant.pad, quant.flip, packed);
+      packed_panel = panel;
+      const int64_t m_begin = part * tiles_per_part * kQs8Mr, m_end = std::min(w.m, (part + 1) * tiles_per_part * kQs8Mr);
+      if (m_begin < m_end) qs8GemmPanel(w, packed, np, quant.rq, y + p0, P, m_begin, m_end);
+    }
+  });
+}
+
 class QConvOp : public X86Op {
  public:
   QConvOp(const OpContext& ctx, const zy_op_view_t* op)
@@ -161,7 +184,6 @@ class QConvOp : public X86Op {
     if (!direct) buf.resize(static_cast<size_t>(C * geo.rows * geo.pitch + K * P));
     uint8_t* padded = buf.data();
     uint8_t* col = buf.data() + (direct ? 0 : C * geo.rows * geo.pitch);
-    const int64_t panels = (P + kPanel - 1) / kPanel, kgroups = (K + 3) / 4;
     for (int64_t n = 0; n < N; ++n) {
       const uint8_t* xn = static_cast<const uint8_t*>(x.data) + n * C * H * W;
       uint8_t* yn = static_cast<uint8_t*>(y.data) + n * M_ * P;
@@ -179,21 +201,7 @@ class QConvOp : public X86Op {
         });
       }
       const uint8_t* src = direct ? xn : col;
-      // Few panels (small images): split the channels too, so that every thread has work.
-      const int64_t tiles = (M_ + kQs8Mr - 1) / kQs8Mr, m_parts = std::min(tiles, std::max<int64_t>(1, 16 / panels));
-      const int64_t tiles_per_part = (tiles + m_parts - 1) / m_parts;
-      ctx_.parallel(static_cast<size_t>(panels * m_parts), [&](size_t b, size_t e) {
-        uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(kgroups * kPanel)));
-        int64_t packed_panel = -1;
-        for (size_t t = b; t < e; ++t) {
-          const int64_t panel = static_cast<int64_t>(t) / m_parts, part = static_cast<int64_t>(t) % m_parts;
-          const int64_t p0 = panel * kPanel, np = std::min(kPanel, P - p0);
-          if (panel != packed_panel) packQs8Activations(src, P, K, p0, np, quant_.pad, quant_.flip, packed);
-          packed_panel = panel;
-          const int64_t m_begin = part * tiles_per_part * kQs8Mr, m_end = std::min(M_, (part + 1) * tiles_per_part * kQs8Mr);
-          if (m_begin < m_end) qs8GemmPanel(weights_, packed, np, quant_.rq, yn + p0, P, m_begin, m_end);
-        }
-      });
+      runPanels(ctx_, weights_, quant_, src, K, P, yn);
     }
     return ZY_OK;
   }
@@ -353,21 +361,7 @@ class QGemmOp : public X86Op {
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t k = 0; k < K; ++k) t[k * rows + r] = a[r * K + k];
     uint8_t* out = rows > 1 ? t.data() + K * rows : static_cast<uint8_t*>(y.data);
-    const int64_t panels = (rows + kPanel - 1) / kPanel, kgroups = (K + 3) / 4;
-    const int64_t tiles = (N + kQs8Mr - 1) / kQs8Mr, m_parts = std::min(tiles, std::max<int64_t>(1, 16 / panels));
-    const int64_t tiles_per_part = (tiles + m_parts - 1) / m_parts;
-    ctx_.parallel(static_cast<size_t>(panels * m_parts), [&](size_t b, size_t e) {
-      uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(kgroups * kPanel)));
-      int64_t packed_panel = -1;
-      for (size_t task = b; task < e; ++task) {
-        const int64_t panel = static_cast<int64_t>(task) / m_parts, part = static_cast<int64_t>(task) % m_parts;
-        const int64_t p0 = panel * kPanel, np = std::min(kPanel, rows - p0);
-        if (panel != packed_panel) packQs8Activations(t.data(), rows, K, p0, np, quant_.pad, quant_.flip, packed);
-        packed_panel = panel;
-        const int64_t m_begin = part * tiles_per_part * kQs8Mr, m_end = std::min(N, (part + 1) * tiles_per_part * kQs8Mr);
-        if (m_begin < m_end) qs8GemmPanel(weights_, packed, np, quant_.rq, out + p0, rows, m_begin, m_end);
-      }
-    });
+    runPanels(ctx_, weights_, quant_, t.data(), K, rows, out);
     if (rows > 1)
       for (int64_t r = 0; r < rows; ++r)
         for (int64_t n = 0; n < N; ++n) static_cast<uint8_t*>(y.data)[r * N + n] = out[n * rows + r];
