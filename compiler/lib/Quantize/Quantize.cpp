@@ -236,19 +236,30 @@ LogicalResult quantizeInt8(ModuleOp module, const QuantizeOptions& o, std::strin
   if (!loadSamples(f, o, &samples, error)) return failure();
   if (samples.empty()) { *error = "no calibration inputs: give --calibration DIR or --calibration-random N"; return failure(); }
 
-  // Calibrate: every float tensor's range over the inputs.
+  // Calibrate: every float tensor's range over the inputs (a second pass
+  // fills the histograms of the percentile and entropy calibrators).
   Interpreter float_run(f);
   RangeCollector collector(o.calibrator);
-  std::vector<TensorBytes> outs;
-  for (const Sample& s : samples)
-    if (failed(float_run.run(s, [&](Value v, const ::zy::ValueInfo& i) { if (const float* p = floats(i)) collector.observeMinMax(v, p, ::zy::numElements(i.shape)); }, &outs, error)))
-      return failure();
-  if (collector.needsHistograms())
-    for (const Sample& s : samples)
-      if (failed(float_run.run(s, [&](Value v, const ::zy::ValueInfo& i) { if (const float* p = floats(i)) collector.observeHistogram(v, p, ::zy::numElements(i.shape)); }, &outs, error)))
-        return failure();
+  auto calibrationPass = [&](bool histograms) {
+    std::vector<TensorBytes> outs;
+    for (const Sample& s : samples) {
+      auto observe = [&](Value v, const ::zy::ValueInfo& info) {
+        const float* p = floats(info);
+        if (!p) return;
+        if (histograms) collector.observeHistogram(v, p, ::zy::numElements(info.shape));
+        else collector.observeMinMax(v, p, ::zy::numElements(info.shape));
+      };
+      if (failed(float_run.run(s, observe, &outs, error))) return false;
+    }
+    return true;
+  };
+  if (!calibrationPass(false) || (collector.needsHistograms() && !calibrationPass(true))) return failure();
   const llvm::DenseMap<Value, TensorRange> ranges = collector.ranges();
 
+  // Each round quantizes a fresh copy, leaving the layers in keep_float in
+  // float, and measures it; a missed accuracy target adds the most sensitive
+  // layer to keep_float (at most kMaxRounds times).
+  constexpr int kMaxRounds = 64;
   std::set<std::string> keep_float;
   for (int round = 0;; ++round) {
     OwningOpRef<ModuleOp> q(module.clone());
@@ -273,10 +284,12 @@ LogicalResult quantizeInt8(ModuleOp module, const QuantizeOptions& o, std::strin
     if (!evaluate(float_run, qf, layers, tensors, samples, &ev, error)) return failure();
     const double cosine = outputCosine(ev);
     std::string next = o.target_cosine > 0 && cosine < o.target_cosine ? mostSensitive(layers, ev) : "";
-    if (next.empty() || round >= 64) {
-      if (report) *report = formatReport(layers, ev, keep_float, samples.size(), o);
-      if (o.target_cosine > 0 && cosine < o.target_cosine)
-        *report += "  note: the accuracy target cosine=" + std::to_string(o.target_cosine) + " was not reached\n";
+    if (next.empty() || round >= kMaxRounds) {
+      if (report) {
+        *report = formatReport(layers, ev, keep_float, samples.size(), o);
+        if (o.target_cosine > 0 && cosine < o.target_cosine)
+          *report += "  note: the accuracy target cosine=" + std::to_string(o.target_cosine) + " was not reached\n";
+      }
       qf->remove();
       f->erase();
       module.push_back(qf);
