@@ -11,6 +11,7 @@ PKGS=(
   python3 python3-onnx python3-numpy python3-torch python3-torchvision python3-pil fonts-dejavu-core
   espeak-ng sox imagemagick fonts-noto-cjk zlib1g-dev
   nodejs npm
+  g++-aarch64-linux-gnu qemu-user
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -5,7 +5,8 @@
 #   - compiler IR tests (lit + FileCheck)
 #   - ONNX node conformance (libonnx-testdata)
 #   - the model zoo end to end against ONNX Runtime
-# and the runtime's tests again under AddressSanitizer + UBSan (build/asan).
+# the runtime's tests again under AddressSanitizer + UBSan (build/asan), and
+# the runtime cross-built for aarch64, its tests and small models under qemu.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${ZY_JOBS:-$(nproc)}
@@ -51,3 +52,25 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
   build/asan/bin/zy-run "$W/silero_vad_legacy.zym" --input "input=$W/case1_input.npy" --input "sr=$W/case1_sr.npy" \
   --input "h=$W/case1_h.npy" --input "c=$W/case1_c.npy" --quiet
 echo "silero_vad_legacy (If at run time, 16 and 8 kHz): ok under ASan + UBSan"
+
+echo "== aarch64: cross build (build/aarch64), runtime tests under qemu-aarch64 as max, then as cortex-a72"
+if [ ! -f build/aarch64/build.ninja ]; then
+  cmake -S . -B build/aarch64 -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchains/aarch64-linux-gnu.cmake" \
+    -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DZY_BUILD_COMPILER=OFF >/dev/null
+fi
+cmake --build build/aarch64 -j"$JOBS"
+QEMU_CPU=max ctest --test-dir build/aarch64 --output-on-failure -j"$JOBS"
+QEMU_CPU=cortex-a72 ctest --test-dir build/aarch64 --output-on-failure -j"$JOBS"
+# Small zoo models end to end (compiled by the host's e2e tests), against the host's outputs.
+ARM_CASES=(
+  --case "squeezenet1_1:build/zoo/e2e/squeezenet1_1/squeezenet1_1.zym:input=build/zoo/squeezenet1_1.input.npy:fp32"
+  --case "mobilenet_v2:build/zoo/e2e/mobilenet_v2/mobilenet_v2.zym:input=build/zoo/mobilenet_v2.input.npy:fp32"
+  --case "lstm2:build/zoo/e2e/lstm2/lstm2.zym:input=build/zoo/e2e/lstm2/case0_input.npy:fp32"
+  --case "mobilenet_v2_int8:build/zoo/e2e/mobilenet_v2_int8/int8.zym:input=build/zoo/mobilenet_v2.input.npy:int8")
+for cpu in max cortex-a72; do
+  echo "-- QEMU_CPU=$cpu"
+  QEMU_CPU=$cpu /usr/bin/python3 tests/e2e/arm_vs_host.py --host-bin build/bin --arm-bin build/aarch64/bin "${ARM_CASES[@]}"
+done
+aarch64-linux-gnu-strip -o build/aarch64/zy-run.stripped build/aarch64/bin/zy-run
+echo "aarch64 zy-run, stripped (runtime + built-in backends): $(stat -c %s build/aarch64/zy-run.stripped) bytes"
