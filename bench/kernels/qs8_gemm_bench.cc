@@ -25,8 +25,8 @@ void BM_Qs8Gemm(benchmark::State& state) {
   const int64_t m = state.range(0), n = state.range(1), k = state.range(2), panel = 48;
   std::vector<int8_t> w(m * k, 3);
   std::vector<uint8_t> x(k * n, 7), packed(((k + 3) / 4) * panel * 4), y(m * n);
-  const zy::x86::Qs8PackedWeights pw = zy::x86::packQs8Weights(w.data(), m, k);
-  zy::x86::Qs8Requant rq;
+  const zy::Qs8PackedWeights pw = zy::packQs8Weights(w.data(), m, k);
+  zy::Qs8Requant rq;
   rq.bias.assign(m, 0);
   rq.multiplier.assign(m, 1 << 30);
   rq.shift.assign(m, 40);

@@ -16,24 +16,6 @@
 namespace zy {
 namespace x86 {
 
-Qs8PackedWeights packQs8Weights(const int8_t* w, int64_t m, int64_t k) {
-  Qs8PackedWeights p;
-  p.m = m;
-  p.k = k;
-  p.kgroups = (k + 3) / 4;
-  const int64_t panels = (m + kQs8Mr - 1) / kQs8Mr;
-  p.data.assign(static_cast<size_t>(panels * p.kgroups * kQs8Mr * 4), 0);
-  p.row_sums.assign(static_cast<size_t>(m), 0);
-  for (int64_t r = 0; r < m; ++r) {
-    int8_t* panel = p.data.data() + (r / kQs8Mr) * p.kgroups * kQs8Mr * 4;
-    for (int64_t c = 0; c < k; ++c) {
-      panel[((c / 4) * kQs8Mr + r % kQs8Mr) * 4 + c % 4] = w[r * k + c];
-      p.row_sums[r] += w[r * k + c];
-    }
-  }
-  return p;
-}
-
 void packQs8Activations(const uint8_t* x, int64_t ld, int64_t k, int64_t p0, int64_t np, uint8_t pad, uint8_t flip, uint8_t* out) {
   const __m128i f = _mm_set1_epi8(static_cast<char>(flip));
   const int64_t NP = (np + kQs8Lanes - 1) / kQs8Lanes * kQs8Lanes, kgroups = (k + 3) / 4;

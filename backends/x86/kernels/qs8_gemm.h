@@ -12,29 +12,12 @@
 #include <vector>
 
 #include "kernels/f32_gemm.h"  // ParallelFor
+#include "qs8_params.h"
 
 namespace zy {
 namespace x86 {
 
-constexpr int kQs8Mr = 8;    // output channels per tile
 constexpr int kQs8Lanes = 16;  // pixels per accumulator (one zmm of int32)
-
-// Weights as [M/MR][K/4][MR][4] bytes (rows past M and K past k are 0), with
-// each row's sum for the zero-point correction.
-struct Qs8PackedWeights {
-  int64_t m = 0, k = 0, kgroups = 0;
-  std::vector<int8_t> data;
-  std::vector<int32_t> row_sums;
-};
-Qs8PackedWeights packQs8Weights(const int8_t* w, int64_t m, int64_t k);
-
-// Per-output-channel requantization, folded to what the store needs.
-struct Qs8Requant {
-  std::vector<int32_t> bias;        // bias - x_zero_point_u8 * row_sum
-  std::vector<int32_t> multiplier;  // Q31, per channel
-  std::vector<int32_t> shift;       // right shift, per channel
-  int32_t zero_point = 0, lo = -128, hi = 127;
-};
 
 // Activations [k][p] (rows `ld` apart) packed for pixels [p0, p0 + np): as
 // [K/4][NP][4] bytes, NP = np rounded up to 16 (the extra pixels hold `pad`).

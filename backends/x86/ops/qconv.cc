@@ -22,21 +22,7 @@ namespace {
 
 constexpr int64_t kPanel = 48;  // pixels per qs8-gemm panel
 
-bool isByte(zy_dtype_t t) { return t == ZY_DTYPE_U8 || t == ZY_DTYPE_I8; }
-
-// A constant scalar (or absent: 0) zero point, as int32.
-bool constantZeroPoint(const zy_tensor_view_t& t, int32_t* out) {
-  *out = 0;
-  if (t.dtype == ZY_DTYPE_UNDEFINED) return true;
-  if (!t.is_constant || elementCount(t) != 1 || !isByte(t.dtype)) return false;
-  *out = t.dtype == ZY_DTYPE_U8 ? *static_cast<const uint8_t*>(t.data) : *static_cast<const int8_t*>(t.data);
-  return true;
-}
-
-const zy_tensor_view_t& inputOrAbsent(const zy_op_view_t* op, size_t i) {
-  static const zy_tensor_view_t absent = {};
-  return i < op->num_inputs ? op->inputs[i] : absent;
-}
+bool isByte(zy_dtype_t t) { return isByteType(t); }
 
 // One filter per channel, a window of up to 7x7, stride 1 or 2, no dilation.
 bool isDepthwise(const zy_op_view_t* op, const Attributes& a) {
@@ -93,45 +79,11 @@ bool qconvSupported(const zy_op_view_t* op, std::string* why) {
   return true;
 }
 
-// What both int8 convolutions share: the requantization of each output
-// channel, with the input zero point folded into the bias, and how the input
-// bytes become the GEMM's u8 (flip) and what pads them (the zero point).
-struct QConvQuant {
-  Status status;
-  Qs8Requant rq;
-  uint8_t pad = 0, flip = 0;
-
-  // Inputs 0-5 are x, its scale and zero point, w, its scales and zero
-  // point; `ys` and `ys + 1` the output's scale and zero point.
+// The requantization and input encoding of x86's int8 GEMMs (unsigned activations: vpdpbusd).
+struct QConvQuant : Qs8ConvParams {
   QConvQuant(const zy_op_view_t* op, const Attributes& a, const std::vector<int32_t>& row_sums, size_t ys_index = 6,
-             size_t bias_index = 8) {
-    const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0], &ws = op->inputs[4], &bias = inputOrAbsent(op, bias_index);
-    int32_t xzp = 0, yzp = 0;
-    constantZeroPoint(op->inputs[2], &xzp);
-    constantZeroPoint(inputOrAbsent(op, ys_index + 1), &yzp);
-    flip = x.dtype == ZY_DTYPE_I8 ? 0x80 : 0;
-    pad = static_cast<uint8_t>(xzp);  // the zero point's bits, in the input's own encoding
-    const uint32_t xzp_u8 = static_cast<uint32_t>(xzp + (flip ? 128 : 0));
-    const float xs = *static_cast<const float*>(op->inputs[1].data), ys = *static_cast<const float*>(op->inputs[ys_index].data);
-    const float* wsp = static_cast<const float*>(ws.data);
-    QuantRange range;
-    status = outputRange(a, y.dtype == ZY_DTYPE_U8 ? DType::U8 : DType::I8, ys, yzp, &range);
-    rq.zero_point = yzp;
-    rq.lo = range.lo;
-    rq.hi = range.hi;
-    const size_t M = row_sums.size();
-    rq.bias.resize(M);
-    rq.multiplier.resize(M);
-    rq.shift.resize(M);
-    for (size_t m = 0; m < M && status.ok(); ++m) {
-      Requantizer r;
-      status = Requantizer::fromReal(productScale(xs, wsp[elementCount(ws) > 1 ? m : 0], ys), &r);
-      const uint32_t b = bias.dtype != ZY_DTYPE_UNDEFINED ? static_cast<uint32_t>(static_cast<const int32_t*>(bias.data)[m]) : 0u;
-      rq.bias[m] = static_cast<int32_t>(b - xzp_u8 * static_cast<uint32_t>(row_sums[m]));
-      rq.multiplier[m] = r.multiplier;
-      rq.shift[m] = r.shift;
-    }
-  }
+             size_t bias_index = 8)
+      : Qs8ConvParams(op, a, row_sums, /*gemm_u8=*/true, ys_index, bias_index) {}
 };
 
 // The GEMM of activations x ([K][P] bytes) with the packed weights, into y

@@ -7,6 +7,9 @@ extern "C" const zy_backend_api_t* zy_backend_ref_get_api(uint32_t abi_version);
 #ifdef ZY_WITH_X86
 extern "C" const zy_backend_api_t* zy_backend_x86_get_api(uint32_t abi_version);
 #endif
+#ifdef ZY_WITH_ARM
+extern "C" const zy_backend_api_t* zy_backend_arm_get_api(uint32_t abi_version);
+#endif
 
 namespace zy {
 
@@ -15,6 +18,9 @@ std::vector<const zy_backend_api_t*> builtinBackends() {
   std::vector<const zy_backend_api_t*> v;
 #ifdef ZY_WITH_X86
   if (const zy_backend_api_t* x86 = zy_backend_x86_get_api(ZY_BACKEND_ABI_VERSION)) v.push_back(x86);
+#endif
+#ifdef ZY_WITH_ARM
+  if (const zy_backend_api_t* arm = zy_backend_arm_get_api(ZY_BACKEND_ABI_VERSION)) v.push_back(arm);
 #endif
   if (const zy_backend_api_t* ref = zy_backend_ref_get_api(ZY_BACKEND_ABI_VERSION)) v.push_back(ref);
   return v;

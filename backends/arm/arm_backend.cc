@@ -1,0 +1,95 @@
+// The ARM backend (aarch64): the ABI glue over the op kinds of ops/*.cc.
+// Kernels pick their ISA at run time from HWCAP (cpu_features): NEON for
+// every ARMv8-A core, SDOT where the core has dotprod; ops it does not take
+// fall back to the next backend in the session's order (ref), with the reason.
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+
+#include "arm_op.h"
+#include "core/backend_helpers.h"
+#include "cpu_features.h"
+
+namespace zy {
+namespace arm {
+namespace {
+
+struct Backend {
+  OpContext ctx;
+};
+
+const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
+  bool known = false;
+  for (size_t i = 0; i < kNumConvOps; ++i)
+    if (std::strcmp(kConvOps[i].type, op->type) == 0) {
+      known = true;
+      if (kConvOps[i].supported(op, why)) return &kConvOps[i];
+    }
+  if (!known) *why = std::string(op->type) + " is not implemented for ARM yet";
+  return nullptr;
+}
+
+void message(char* buf, size_t len, const std::string& s) {
+  if (buf && len) std::snprintf(buf, len, "%s", s.c_str());
+}
+
+zy_status_code_t create(const zy_host_t* host, void** out, char* err, size_t len) {
+  if (!cpuFeatures().neon) { message(err, len, "needs NEON (ASIMD)"); return ZY_UNSUPPORTED; }
+  Backend* b = new (std::nothrow) Backend;
+  if (!b) return ZY_OUT_OF_MEMORY;
+  b->ctx.parallel = [host](size_t n, const std::function<void(size_t, size_t)>& fn) { hostParallelFor(host, n, 1, fn); };
+  *out = b;
+  return ZY_OK;
+}
+
+void destroy(void* b) { delete static_cast<Backend*>(b); }
+
+int supportsOp(void*, const zy_op_view_t* op, char* reason, size_t len) {
+  std::string why;
+  if (op->domain && *op->domain) why = std::string("domain ") + op->domain + " is not implemented for ARM";
+  else if (findKind(op, &why)) return 1;
+  message(reason, len, why);
+  return 0;
+}
+
+zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_state, char* err, size_t len) {
+  std::string why;
+  const OpKind* kind = findKind(op, &why);
+  if (!kind) { message(err, len, why); return ZY_UNSUPPORTED; }
+  try {
+    *out_state = kind->prepare(static_cast<Backend*>(backend)->ctx, op).release();
+    return ZY_OK;
+  } catch (const std::bad_alloc&) {
+    message(err, len, "out of memory");
+    return ZY_OUT_OF_MEMORY;
+  }
+}
+
+zy_status_code_t runOp(void*, void* state, const zy_op_view_t* op, char* err, size_t len) {
+  try {
+    std::string why;
+    const zy_status_code_t s = static_cast<ArmOp*>(state)->run(op, &why);
+    if (s != ZY_OK) message(err, len, why);
+    return s;
+  } catch (const std::bad_alloc&) {
+    message(err, len, "out of memory");
+    return ZY_OUT_OF_MEMORY;
+  }
+}
+
+void releaseOp(void*, void* state) { delete static_cast<ArmOp*>(state); }
+
+const zy_backend_api_t kApi = {
+    ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "arm", create, destroy, supportsOp, prepareOp, runOp, releaseOp,
+    nullptr, nullptr,
+};
+
+}  // namespace
+}  // namespace arm
+}  // namespace zy
+
+extern "C" const zy_backend_api_t* zy_backend_arm_get_api(uint32_t abi_version) {
+  return abi_version == ZY_BACKEND_ABI_VERSION ? &zy::arm::kApi : nullptr;
+}

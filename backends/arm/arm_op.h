@@ -1,0 +1,38 @@
+// The ARM backend's ops: each op type it takes has a capability check (which
+// says why not) and a prepare step that builds an ArmOp, the per-session state
+// (packed weights) that runs it.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "zy/backend.h"
+
+namespace zy {
+namespace arm {
+
+using ParallelFor = std::function<void(size_t n, const std::function<void(size_t, size_t)>& fn)>;
+
+struct OpContext {
+  ParallelFor parallel;  // the session's threads
+};
+
+class ArmOp {
+ public:
+  virtual ~ArmOp() = default;
+  virtual zy_status_code_t run(const zy_op_view_t* op, std::string* err) = 0;
+};
+
+struct OpKind {
+  const char* type;
+  bool (*supported)(const zy_op_view_t* op, std::string* why);
+  std::unique_ptr<ArmOp> (*prepare)(const OpContext& ctx, const zy_op_view_t* op);
+};
+
+extern const OpKind kConvOps[];
+extern const size_t kNumConvOps;
+
+}  // namespace arm
+}  // namespace zy

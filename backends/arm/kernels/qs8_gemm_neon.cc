@@ -1,0 +1,74 @@
+#include "qs8_gemm_neon.h"
+
+#include <arm_neon.h>
+
+#include <algorithm>
+
+namespace zy {
+namespace arm {
+
+void packQs8Panel(const uint8_t* x, int64_t ld, int64_t k, int64_t n0, int64_t nr, uint8_t pad, uint8_t flip, int8_t* out) {
+  const int64_t kgroups = (k + 3) / 4;
+  for (int64_t g = 0; g < kgroups; ++g)
+    for (int64_t p = 0; p < kQs8Nr; ++p)
+      for (int64_t j = 0; j < 4; ++j) {
+        const int64_t row = 4 * g + j;
+        const uint8_t v = row >= k ? 0 : static_cast<uint8_t>((p < nr ? x[row * ld + n0 + p] : pad) ^ flip);
+        out[(g * kQs8Nr + p) * 4 + j] = static_cast<int8_t>(v);
+      }
+}
+
+namespace {
+
+// round(p / 2^shift), ties away from zero: floor((p + half - [p < 0]) / 2^shift).
+inline int64x2_t roundingShift(int64x2_t p, int64x2_t half, int64x2_t neg_shift) {
+  return vshlq_s64(vaddq_s64(vaddq_s64(p, half), vshrq_n_s64(p, 63)), neg_shift);
+}
+
+// Four sums of channel m to bytes at y (n of them).
+inline void storeRow(int32x4_t acc, const Qs8Requant& rq, int64_t m, uint8_t* y, int64_t n) {
+  acc = vaddq_s32(acc, vdupq_n_s32(rq.bias[m]));
+  const int32x2_t mul = vdup_n_s32(rq.multiplier[m]);
+  const int64x2_t half = vdupq_n_s64(int64_t{1} << (rq.shift[m] - 1)), neg_shift = vdupq_n_s64(-rq.shift[m]);
+  const int64x2_t lo = roundingShift(vmull_s32(vget_low_s32(acc), mul), half, neg_shift);
+  const int64x2_t hi = roundingShift(vmull_s32(vget_high_s32(acc), mul), half, neg_shift);
+  int32x4_t r = vcombine_s32(vmovn_s64(lo), vmovn_s64(hi));
+  r = vaddq_s32(r, vdupq_n_s32(rq.zero_point));
+  r = vminq_s32(vmaxq_s32(r, vdupq_n_s32(rq.lo)), vdupq_n_s32(rq.hi));
+  int32_t v[4];
+  vst1q_s32(v, r);
+  for (int64_t i = 0; i < n && i < 4; ++i) y[i] = static_cast<uint8_t>(v[i]);
+}
+
+}  // namespace
+
+__attribute__((target("arch=armv8.2-a+dotprod"))) void qs8GemmPanelDot(const Qs8PackedWeights& w, const int8_t* panel, int64_t nr,
+                                                                     const Qs8Requant& rq, uint8_t* y, int64_t ldy) {
+  const int64_t kg = w.kgroups;
+  for (int64_t m0 = 0; m0 < w.m; m0 += kQs8Mr) {
+    const int8_t* a = w.data.data() + (m0 / kQs8Mr) * kg * kQs8Mr * 4;
+    int32x4_t acc[kQs8Mr][3];
+    for (int i = 0; i < kQs8Mr; ++i)
+      for (int j = 0; j < 3; ++j) acc[i][j] = vdupq_n_s32(0);
+    for (int64_t g = 0; g < kg; ++g) {
+      const int8x16_t w0 = vld1q_s8(a + g * 32), w1 = vld1q_s8(a + g * 32 + 16);
+      const int8x16_t x0 = vld1q_s8(panel + g * 48), x1 = vld1q_s8(panel + g * 48 + 16), x2 = vld1q_s8(panel + g * 48 + 32);
+#define ZY_ROW(i, wv, lane)                               \
+  acc[i][0] = vdotq_laneq_s32(acc[i][0], x0, wv, lane);   \
+  acc[i][1] = vdotq_laneq_s32(acc[i][1], x1, wv, lane);   \
+  acc[i][2] = vdotq_laneq_s32(acc[i][2], x2, wv, lane);
+      ZY_ROW(0, w0, 0) ZY_ROW(1, w0, 1) ZY_ROW(2, w0, 2) ZY_ROW(3, w0, 3)
+      ZY_ROW(4, w1, 0) ZY_ROW(5, w1, 1) ZY_ROW(6, w1, 2) ZY_ROW(7, w1, 3)
+#undef ZY_ROW
+    }
+    const int64_t rows = std::min<int64_t>(kQs8Mr, w.m - m0);
+    for (int i = 0; i < kQs8Mr; ++i) {
+      if (i >= rows) break;
+      for (int j = 0; j < 3; ++j)
+        if (4 * j < nr) storeRow(acc[i][j], rq, m0 + i, y + (m0 + i) * ldy + 4 * j, nr - 4 * j);
+    }
+  }
+}
+
+}  // namespace arm
+}  // namespace zy

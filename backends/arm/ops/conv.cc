@@ -1,0 +1,187 @@
+// Convolutions on ARM: im2col (the input itself for 1x1 stride-1 ones), then
+//   fp32: f32-gemm/neon-8x12 (any ARMv8-A), bias and activation in the store;
+//   int8 (QLinearConv): qs8-gemm/neondot-8x12 where the core has SDOT,
+//   bit-exact with backends/ref; other cores leave it to ref.
+// Groups other than 1 and fused residuals go to ref for now.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "arm_op.h"
+#include "core/backend_helpers.h"
+#include "cpu_features.h"
+#include "kernels/f32_gemm_neon.h"
+#include "kernels/qs8_gemm_neon.h"
+#include "ops/fused_activation.h"
+#include "ops/op_helpers.h"
+#include "ops/requantize.h"
+#include "qs8_params.h"
+
+namespace zy {
+namespace arm {
+namespace {
+
+// Row r = (c, i, j) of the im2col matrix of a C x H x W input: x at
+// (oh*s - pad + i*d, ow*s - pad + j*d) for every output, `pad` outside.
+template <typename T>
+void im2colRow(const T* x, int64_t H, int64_t W, int64_t kh, int64_t kw, const WindowGeometry& g, int64_t r, T pad, T* out) {
+  const int64_t c = r / (kh * kw), i = r / kw % kh, j = r % kw;
+  for (int64_t oh = 0; oh < g.out[0]; ++oh) {
+    const int64_t ih = oh * g.strides[0] - g.pad_begin[0] + i * g.dilations[0];
+    for (int64_t ow = 0; ow < g.out[1]; ++ow) {
+      const int64_t iw = ow * g.strides[1] - g.pad_begin[1] + j * g.dilations[1];
+      *out++ = ih >= 0 && ih < H && iw >= 0 && iw < W ? x[(c * H + ih) * W + iw] : pad;
+    }
+  }
+}
+
+// The GEMM's B operand: x itself for 1x1 stride-1 unpadded convolutions, else its im2col.
+template <typename T>
+const T* gemmInput(const OpContext& ctx, const T* x, int64_t C, int64_t H, int64_t W, int64_t kh, int64_t kw,
+                   const WindowGeometry& g, T pad, std::vector<T>* col) {
+  const int64_t P = g.out[0] * g.out[1], K = C * kh * kw;
+  if (kh == 1 && kw == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 && g.pad_begin[1] == 0 && P == H * W)
+    return x;
+  col->resize(static_cast<size_t>(K * P));
+  ctx.parallel(static_cast<size_t>(K), [&](size_t b, size_t e) {
+    for (size_t r = b; r < e; ++r) im2colRow(x, H, W, kh, kw, g, static_cast<int64_t>(r), pad, col->data() + r * P);
+  });
+  return col->data();
+}
+
+bool is2dUngrouped(const zy_op_view_t* op, size_t w_index, std::string* why) {
+  const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[w_index];
+  if (x.rank != 4 || w.rank != 4 || !w.is_constant) { *why = "2-D convolutions with constant weights only"; return false; }
+  if (attributesFromView(op).getInt("group", 1) != 1) { *why = "grouped convolutions are not implemented for ARM yet"; return false; }
+  return true;
+}
+
+// ---- fp32 Conv ----
+
+bool convSupported(const zy_op_view_t* op, std::string* why) {
+  for (size_t i = 0; i < op->num_inputs; ++i)
+    if (op->inputs[i].dtype != ZY_DTYPE_F32 && op->inputs[i].dtype != ZY_DTYPE_UNDEFINED) { *why = "only f32 Conv"; return false; }
+  if (op->num_inputs > 3 && op->inputs[3].dtype != ZY_DTYPE_UNDEFINED) { *why = "a fused residual is not implemented for ARM yet"; return false; }
+  if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED && !op->inputs[2].is_constant) { *why = "the bias must be a constant"; return false; }
+  FusedActivation act;
+  if (!FusedActivation::parse(attributesFromView(op), &act)) { *why = "unknown fused activation"; return false; }
+  return is2dUngrouped(op, 1, why);
+}
+
+class ConvOp : public ArmOp {
+ public:
+  ConvOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx), attrs_(attributesFromView(op)) {
+    const zy_tensor_view_t& w = op->inputs[1];
+    kh_ = w.dims[2];
+    kw_ = w.dims[3];
+    weights_ = packF32Weights(static_cast<const float*>(w.data), w.dims[0], w.dims[1] * kh_ * kw_);
+    if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
+      const float* b = static_cast<const float*>(op->inputs[2].data);
+      bias_.assign(b, b + w.dims[0]);
+    }
+    FusedActivation::parse(attrs_, &act_);
+  }
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
+    const int64_t N = x.dims[0], C = x.dims[1], H = x.dims[2], W = x.dims[3];
+    WindowGeometry g;
+    Status s = computeWindow(attrs_, {H, W}, {kh_, kw_}, false, &g);
+    if (!s.ok()) { *err = s.message(); return ZY_INVALID_ARGUMENT; }
+    const int64_t P = g.out[0] * g.out[1], K = weights_.k, panels = (P + kF32Nr - 1) / kF32Nr;
+    for (int64_t n = 0; n < N; ++n) {
+      const float* src = gemmInput(ctx_, static_cast<const float*>(x.data) + n * C * H * W, C, H, W, kh_, kw_, g, 0.f, &col_);
+      float* yn = static_cast<float*>(y.data) + n * weights_.m * P;
+      ctx_.parallel(static_cast<size_t>(panels), [&](size_t b, size_t e) {
+        std::vector<float> panel(static_cast<size_t>(K * kF32Nr));
+        for (size_t t = b; t < e; ++t) {
+          const int64_t p0 = static_cast<int64_t>(t) * kF32Nr, np = std::min<int64_t>(kF32Nr, P - p0);
+          packF32Panel(src, P, K, p0, np, panel.data());
+          f32GemmPanel(weights_, panel.data(), np, bias_.empty() ? nullptr : bias_.data(), act_, yn + p0, P);
+        }
+      });
+    }
+    return ZY_OK;
+  }
+
+ private:
+  OpContext ctx_;
+  Attributes attrs_;
+  int64_t kh_ = 1, kw_ = 1;
+  F32PackedWeights weights_;
+  std::vector<float> bias_, col_;
+  FusedActivation act_;
+};
+
+// ---- int8 QLinearConv ----
+
+bool qconvSupported(const zy_op_view_t* op, std::string* why) {
+  if (!cpuFeatures().dotprod) { *why = "int8 convolution on ARM needs SDOT (ARMv8.2 dotprod)"; return false; }
+  if (op->num_inputs < 8 || !isByteType(op->inputs[0].dtype) || op->inputs[3].dtype != ZY_DTYPE_I8 || !isByteType(op->outputs[0].dtype)) {
+    *why = "8-bit activations and int8 weights only";
+    return false;
+  }
+  for (size_t i : {1, 4, 6})
+    if (!op->inputs[i].is_constant || op->inputs[i].dtype != ZY_DTYPE_F32) { *why = "scales must be f32 constants"; return false; }
+  int32_t zp;
+  if (!constantZeroPoint(op->inputs[2], &zp) || !constantZeroPoint(inputOrAbsent(op, 7), &zp)) { *why = "zero points must be constant scalars"; return false; }
+  if (!symmetricWeights(op->inputs[5])) { *why = "weights with a nonzero zero point (the int8 spec's weights are symmetric)"; return false; }
+  const zy_tensor_view_t& bias = inputOrAbsent(op, 8);
+  if (bias.dtype != ZY_DTYPE_UNDEFINED && (!bias.is_constant || bias.dtype != ZY_DTYPE_I32)) { *why = "the bias must be an int32 constant"; return false; }
+  QuantRange range;
+  if (!outputRange(attributesFromView(op), DType::I8, 1.f, 0, &range).ok()) { *why = "only Relu and Clip fuse into int8 convolutions"; return false; }
+  return is2dUngrouped(op, 3, why);
+}
+
+class QConvOp : public ArmOp {
+ public:
+  QConvOp(const OpContext& ctx, const zy_op_view_t* op)
+      : ctx_(ctx),
+        attrs_(attributesFromView(op)),
+        kh_(op->inputs[3].dims[2]),
+        kw_(op->inputs[3].dims[3]),
+        weights_(packQs8Weights(static_cast<const int8_t*>(op->inputs[3].data), op->inputs[3].dims[0], op->inputs[3].dims[1] * kh_ * kw_)),
+        params_(op, attrs_, weights_.row_sums, /*gemm_u8=*/false) {}
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    if (!params_.status.ok()) { *err = params_.status.message(); return ZY_INVALID_ARGUMENT; }
+    const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
+    const int64_t N = x.dims[0], C = x.dims[1], H = x.dims[2], W = x.dims[3];
+    WindowGeometry g;
+    Status s = computeWindow(attrs_, {H, W}, {kh_, kw_}, false, &g);
+    if (!s.ok()) { *err = s.message(); return ZY_INVALID_ARGUMENT; }
+    const int64_t P = g.out[0] * g.out[1], K = weights_.k, panels = (P + kQs8Nr - 1) / kQs8Nr;
+    for (int64_t n = 0; n < N; ++n) {
+      const uint8_t* src = gemmInput(ctx_, static_cast<const uint8_t*>(x.data) + n * C * H * W, C, H, W, kh_, kw_, g, params_.pad, &col_);
+      uint8_t* yn = static_cast<uint8_t*>(y.data) + n * weights_.m * P;
+      ctx_.parallel(static_cast<size_t>(panels), [&](size_t b, size_t e) {
+        std::vector<int8_t> panel(static_cast<size_t>(weights_.kgroups * kQs8Nr * 4));
+        for (size_t t = b; t < e; ++t) {
+          const int64_t p0 = static_cast<int64_t>(t) * kQs8Nr, np = std::min<int64_t>(kQs8Nr, P - p0);
+          packQs8Panel(src, P, K, p0, np, params_.pad, params_.flip, panel.data());
+          qs8GemmPanelDot(weights_, panel.data(), np, params_.rq, yn + p0, P);
+        }
+      });
+    }
+    return ZY_OK;
+  }
+
+ private:
+  OpContext ctx_;
+  Attributes attrs_;
+  int64_t kh_, kw_;
+  Qs8PackedWeights weights_;
+  Qs8ConvParams params_;
+  std::vector<uint8_t> col_;
+};
+
+template <typename T>
+std::unique_ptr<ArmOp> prepare(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<T>(ctx, op); }
+
+}  // namespace
+
+const OpKind kConvOps[] = {{"Conv", convSupported, prepare<ConvOp>}, {"QLinearConv", qconvSupported, prepare<QConvOp>}};
+const size_t kNumConvOps = sizeof(kConvOps) / sizeof(kConvOps[0]);
+
+}  // namespace arm
+}  // namespace zy

@@ -1,0 +1,119 @@
+// ARM kernels against backends/ref (run under qemu-aarch64 by scripts/test.sh,
+// as a core with every extension and as a Cortex-A72 without dotprod):
+// fp32 convolutions within 1e-5 of each value, int8 ones bit for bit, over
+// shapes, strides, pads, dilations and odd sizes. Without SDOT the int8
+// convolution must fall back to ref.
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "cpu_features.h"
+#include "exec/session.h"
+#include "test_util.h"
+
+namespace zy {
+namespace test {
+namespace {
+
+// Runs op 0 of the model with one backend order; returns output 0's bytes.
+std::vector<uint8_t> runModel(const Model& m, const std::vector<uint8_t>& in, bool arm_first, std::string* used) {
+  std::unique_ptr<Session> s;
+  SessionOptions o;
+  o.num_threads = 2;
+  o.backend_order = arm_first ? std::vector<std::string>{"arm", "ref"} : std::vector<std::string>{"ref"};
+  Status st = Session::create(m, o, &s);
+  EXPECT_TRUE(st.ok()) << st.message();
+  if (!st.ok()) return {};
+  *used = s->opBackend(0);
+  const Tensor& t = m.tensors[m.graph.inputs[0]];
+  EXPECT_TRUE(s->setInput(0, t.dtype, t.shape.data(), static_cast<int32_t>(t.shape.size()), in.data(), in.size()).ok());
+  EXPECT_TRUE(s->run().ok());
+  const int32_t y = m.graph.outputs[0];
+  const uint8_t* p = static_cast<const uint8_t*>(s->tensorData(y));
+  return std::vector<uint8_t>(p, p + numElements(s->tensorShape(y)) * dtypeSize(m.tensors[y].dtype));
+}
+
+struct ConvCase {
+  int64_t c, m, h, w, k, stride, pad, dilation;
+};
+const std::vector<ConvCase> kCases = {{3, 8, 9, 11, 3, 1, 1, 1}, {16, 24, 14, 14, 1, 1, 0, 1}, {5, 13, 7, 7, 3, 2, 1, 1},
+                                      {32, 20, 8, 8, 3, 1, 1, 1}, {7, 9, 10, 6, 5, 1, 2, 1},   {8, 17, 12, 12, 3, 1, 2, 2},
+                                      {1, 1, 1, 1, 1, 1, 0, 1},    {3, 16, 23, 23, 7, 2, 3, 1}};
+
+Attributes convAttrs(const ConvCase& c) {
+  return attrs({Attribute::Ints("kernel_shape", {c.k, c.k}), Attribute::Ints("strides", {c.stride, c.stride}),
+                Attribute::Ints("pads", {c.pad, c.pad, c.pad, c.pad}), Attribute::Ints("dilations", {c.dilation, c.dilation})});
+}
+
+TEST(ArmKernels, F32ConvMatchesReference) {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  for (const ConvCase& cc : kCases)
+    for (const char* act : {"", "Relu"}) {
+      GraphBuilder g;
+      const int x = g.input("x", DType::F32, {1, cc.c, cc.h, cc.w});
+      std::vector<float> w(static_cast<size_t>(cc.m * cc.c * cc.k * cc.k)), b(static_cast<size_t>(cc.m)), in(static_cast<size_t>(cc.c * cc.h * cc.w));
+      for (auto* v : {&w, &b, &in})
+        for (float& f : *v) f = u(rng);
+      Attributes a = convAttrs(cc);
+      if (*act) a.set(Attribute::String("activation", act));
+      g.node("Conv", {x, g.constant("w", Value::f32({cc.m, cc.c, cc.k, cc.k}, w)), g.constant("b", Value::f32({cc.m}, b))}, a);
+      g.output(g.model().graph.nodes.back().outputs[0]);
+      std::vector<uint8_t> bytes(in.size() * 4);
+      std::memcpy(bytes.data(), in.data(), bytes.size());
+      std::string used_ref, used_arm;
+      const std::vector<uint8_t> want = runModel(g.model(), bytes, false, &used_ref), got = runModel(g.model(), bytes, true, &used_arm);
+      EXPECT_EQ(used_arm, "arm");
+      ASSERT_EQ(got.size(), want.size());
+      for (size_t i = 0; i < got.size() / 4; ++i) {
+        float a1, b1;
+        std::memcpy(&a1, got.data() + 4 * i, 4);
+        std::memcpy(&b1, want.data() + 4 * i, 4);
+        ASSERT_NEAR(a1, b1, 1e-5f * std::max(1.f, std::fabs(b1))) << "conv c=" << cc.c << " k=" << cc.k << " element " << i;
+      }
+    }
+}
+
+TEST(ArmKernels, Int8ConvMatchesReferenceBitForBit) {
+  std::mt19937 rng(5);
+  const bool dot = arm::cpuFeatures().dotprod;
+  int index = 0;
+  for (const ConvCase& cc : kCases)
+    for (DType xt : {DType::U8, DType::I8})
+      for (const char* act : {"", "Relu"}) {
+        ++index;
+        const bool ties = index % 3 == 0;  // power-of-two scales: exact ties, rounded away from zero
+        GraphBuilder g;
+        const int x = g.input("x", xt, {1, cc.c, cc.h, cc.w});
+        std::vector<int8_t> w(static_cast<size_t>(cc.m * cc.c * cc.k * cc.k));
+        for (auto& v : w) v = static_cast<int8_t>(std::uniform_int_distribution<int>(-127, 127)(rng));
+        std::vector<float> ws(static_cast<size_t>(cc.m));
+        for (size_t i = 0; i < ws.size(); ++i) ws[i] = ties ? std::ldexp(1.f, -8 - static_cast<int>(i % 4)) : 0.003f * (1 + i % 7);
+        std::vector<int32_t> bias(static_cast<size_t>(cc.m));
+        for (auto& v : bias) v = std::uniform_int_distribution<int>(-3000, 3000)(rng);
+        auto zp = [&](int v) {
+          return xt == DType::U8 ? Value::of(DType::U8, {}, std::vector<uint8_t>{static_cast<uint8_t>(v)})
+                                 : Value::of(DType::I8, {}, std::vector<int8_t>{static_cast<int8_t>(v)});
+        };
+        Attributes a = convAttrs(cc);
+        if (*act) a.set(Attribute::String("activation", act));
+        g.node("QLinearConv",
+               {x, g.constant("xs", Value::f32({}, {ties ? 1.f / 16 : 0.021f})), g.constant("xz", zp(xt == DType::U8 ? 120 : -7)),
+                g.constant("w", Value::of(DType::I8, {cc.m, cc.c, cc.k, cc.k}, w)), g.constant("ws", Value::f32({cc.m}, ws)),
+                g.constant("wz", Value::of(DType::I8, {cc.m}, std::vector<int8_t>(static_cast<size_t>(cc.m), 0))),
+                g.constant("ys", Value::f32({}, {ties ? 1.f / 512 : 0.047f})), g.constant("yz", zp(xt == DType::U8 ? 128 : 2)),
+                g.constant("b", Value::of(DType::I32, {cc.m}, bias))},
+               a);
+        g.output(g.model().graph.nodes.back().outputs[0]);
+        std::vector<uint8_t> in(static_cast<size_t>(cc.c * cc.h * cc.w));
+        for (auto& v : in) v = static_cast<uint8_t>(std::uniform_int_distribution<int>(0, 255)(rng));
+        std::string used_ref, used_arm;
+        const std::vector<uint8_t> want = runModel(g.model(), in, false, &used_ref), got = runModel(g.model(), in, true, &used_arm);
+        EXPECT_EQ(used_arm, dot ? "arm" : "ref");
+        EXPECT_EQ(got, want) << "int8 conv c=" << cc.c << " m=" << cc.m << " k=" << cc.k << " s=" << cc.stride << " " << dtypeName(xt) << " " << act;
+      }
+}
+
+}  // namespace
+}  // namespace test
+}  // namespace zy
