@@ -1,7 +1,9 @@
-// f32-gemm/neon-8x12: the ARMv8.0 NEON GEMM under the ARM backend's
-// convolutions: 8 output channels x 12 pixels, 24 accumulators, 24 FMLA (by
-// lane) per 5 loads. Weights packed once as [M/8][K][8]; activations packed
-// per panel as [K][12]. Bias and a fused activation in the store.
+// f32-gemm/neon-8x8: the ARMv8.0 NEON GEMM under the ARM backend's
+// convolutions: 8 output channels x 8 pixels, 16 accumulators, 16 FMLA (by
+// lane) per 4 loads (an 8x12 tile needs 29 registers, and GCC 12 spills two
+// accumulators per iteration: llvm-mca showed it). Weights packed once as
+// [M/8][K][8]; activations per panel as [K][8]. Bias and a fused activation
+// in the store.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -11,7 +13,7 @@
 namespace zy {
 namespace arm {
 
-constexpr int kF32Mr = 8, kF32Nr = 12;
+constexpr int kF32Mr = 8, kF32Nr = 8;
 
 struct F32PackedWeights {
   int64_t m = 0, k = 0;
@@ -19,7 +21,7 @@ struct F32PackedWeights {
 };
 F32PackedWeights packF32Weights(const float* w, int64_t m, int64_t k);
 
-// Columns [n0, n0 + nr) of x ([k][ld]) as a [k][12] panel, zero-padded.
+// Columns [n0, n0 + nr) of x ([k][ld]) as a [k][8] panel, zero-padded.
 void packF32Panel(const float* x, int64_t ld, int64_t k, int64_t n0, int64_t nr, float* out);
 
 // c[m][n] (rows ldc apart) for every channel and the panel's nr columns.

@@ -61,9 +61,12 @@ __attribute__((target("arch=armv8.2-a+dotprod"))) void qs8GemmPanelDot(const Qs8
       ZY_ROW(4, w1, 0) ZY_ROW(5, w1, 1) ZY_ROW(6, w1, 2) ZY_ROW(7, w1, 3)
 #undef ZY_ROW
     }
+    // Constant indices only (unrolled): a runtime index would keep the accumulators on the stack.
     const int64_t rows = std::min<int64_t>(kQs8Mr, w.m - m0);
+#pragma GCC unroll 8
     for (int i = 0; i < kQs8Mr; ++i) {
       if (i >= rows) break;
+#pragma GCC unroll 3
       for (int j = 0; j < 3; ++j)
         if (4 * j < nr) storeRow(acc[i][j], rq, m0 + i, y + (m0 + i) * ldy + 4 * j, nr - 4 * j);
     }

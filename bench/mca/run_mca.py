@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Kernel quality without ARM hardware: each ARM microkernel's inner loop,
+compiled for aarch64 as the build compiles it, through llvm-mca-19 for
+Kunpeng 920's core (-mcpu=tsv110) and Cortex-A76. Prints the cycles per
+iteration and the share of the vector multiply-accumulate pipes the loop
+keeps busy: (multiply-accumulates / pipes) / cycles. Both cores issue two
+128-bit FMLA or SDOT per cycle. LLVM 19 has no Cortex-A76 model of its own:
+-mcpu=cortex-a76 schedules with Cortex-A57's (64-bit FP pipes, a 128-bit FMLA
+takes two cycles), so its shares are a lower bound.
+
+usage: run_mca.py [--out FILE.md]
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KERNELS = [  # name, source, the multiply-accumulate mnemonic
+    ("f32-gemm/neon-8x8", "backends/arm/kernels/f32_gemm_neon.cc", "fmla"),
+    ("qs8-gemm/neondot-8x12", "backends/arm/kernels/qs8_gemm_neon.cc", "sdot"),
+]
+CPUS = {"tsv110": 2, "cortex-a76": 2}  # 128-bit FMLA/SDOT issued per cycle
+FLAGS = ["-O3", "-std=gnu++17", "-S", "-o", "-"] + ["-I" + os.path.join(ROOT, d) for d in
+                                                     ("runtime/src", "runtime/include", "backends/arm", "backends/common")]
+
+
+def inner_loop(asm, mnemonic):
+    """The loop body (label to the branch back to it) with the most `mnemonic`
+    instructions, the shortest such (the innermost loop, not one around it)."""
+    lines = [l.strip() for l in asm.splitlines()]
+    best = []
+    for i, l in enumerate(lines):
+        m = re.match(r"^(\.L\w+):$", l)
+        if not m:
+            continue
+        for j in range(i + 1, min(len(lines), i + 400)):
+            if re.match(r"^b(\.?[a-z]{2})?\s+" + re.escape(m.group(1)) + "$", lines[j]) or re.match(
+                    r"^(cbnz|cbz|tbnz|tbz)\s+.*" + re.escape(m.group(1)) + "$", lines[j]):
+                body = [x for x in lines[i + 1:j + 1] if x and not x.startswith(".") and not x.endswith(":")]
+                count, best_count = sum(x.startswith(mnemonic) for x in body), sum(x.startswith(mnemonic) for x in best)
+                if count > best_count or (count == best_count and count > 0 and len(body) < len(best)):
+                    best = body
+                break
+    return best
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out")
+    a = ap.parse_args()
+    rows = ["| kernel | core | MACs per iteration | cycles per iteration | pipe utilization | spills in the loop |",
+            "|---|---|---|---|---|---|"]
+    for name, src, mnemonic in KERNELS:
+        asm = subprocess.run(["aarch64-linux-gnu-g++"] + FLAGS + [os.path.join(ROOT, src)], check=True,
+                             stdout=subprocess.PIPE, text=True).stdout
+        loop = inner_loop(asm, mnemonic)
+        macs = sum(x.startswith(mnemonic) for x in loop)
+        spills = sum(bool(re.search(r"\[sp", x)) for x in loop)
+        with tempfile.NamedTemporaryFile("w", suffix=".s", delete=False) as f:
+            f.write("\n".join(loop) + "\n")
+        for cpu, pipes in CPUS.items():
+            out = subprocess.run(["llvm-mca-19", "-mtriple=aarch64", f"-mcpu={cpu}", "-mattr=+dotprod", "-iterations=1000", f.name],
+                                 check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout
+            cycles = int(re.search(r"Total Cycles:\s+(\d+)", out).group(1)) / 1000.0
+            util = macs / pipes / cycles
+            rows.append(f"| {name} | {cpu} | {macs} | {cycles:.2f} | {util:.0%} | {spills} |")
+        os.unlink(f.name)
+    text = "\n".join(rows)
+    print(text)
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
