@@ -73,5 +73,43 @@ __attribute__((target("arch=armv8.2-a+dotprod"))) void qs8GemmPanelDot(const Qs8
   }
 }
 
+namespace {
+
+// 4 channels (of a packed 8) x 4 pixels over all K into out[4][4]; a
+// function of its own with 8 accumulators, or GCC 12 keeps some on the stack
+// (bench/mca shows the spills).
+__attribute__((noinline)) void tile4x4Neon(const int8_t* a, const int8_t* x, int64_t kg, int32_t* out) {
+  // acc[i][0]: (k0+k1, k2+k3) of pixels 0 and 1; acc[i][1]: of pixels 2 and 3.
+  int32x4_t acc[4][2];
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) acc[i][0] = acc[i][1] = vdupq_n_s32(0);
+  for (int64_t g = 0; g < kg; ++g, a += kQs8Mr * 4, x += kQs8Nr * 4) {
+    const int8x16_t xv = vld1q_s8(x);
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; ++i) {
+      // The channel's 4 weights, repeated for the 4 pixels.
+      const int8x16_t wv = vreinterpretq_s8_s32(vld1q_dup_s32(reinterpret_cast<const int32_t*>(a + i * 4)));
+      acc[i][0] = vpadalq_s16(acc[i][0], vmull_s8(vget_low_s8(xv), vget_low_s8(wv)));
+      acc[i][1] = vpadalq_s16(acc[i][1], vmull_s8(vget_high_s8(xv), vget_high_s8(wv)));
+    }
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) vst1q_s32(out + 4 * i, vpaddq_s32(acc[i][0], acc[i][1]));
+}
+
+}  // namespace
+
+void qs8GemmPanelNeon(const Qs8PackedWeights& w, const int8_t* panel, int64_t nr, const Qs8Requant& rq, uint8_t* y, int64_t ldy) {
+  int32_t sums[kQs8Mr * 4];
+  for (int64_t j = 0; 4 * j < nr; ++j)  // 4 pixels at a time
+    for (int64_t m0 = 0; m0 < w.m; m0 += kQs8Mr) {
+      const int8_t* a = w.data.data() + (m0 / kQs8Mr) * w.kgroups * kQs8Mr * 4;
+      tile4x4Neon(a, panel + 4 * j * 4, w.kgroups, sums);
+      tile4x4Neon(a + 16, panel + 4 * j * 4, w.kgroups, sums + 16);
+      for (int64_t i = 0; i < std::min<int64_t>(kQs8Mr, w.m - m0); ++i)
+        storeRow(vld1q_s32(sums + 4 * i), rq, m0 + i, y + (m0 + i) * ldy + 4 * j, nr - 4 * j);
+    }
+}
+
 }  // namespace arm
 }  // namespace zy

@@ -1,7 +1,7 @@
 // Convolutions on ARM: im2col (the input itself for 1x1 stride-1 ones), then
 //   fp32: f32-gemm/neon-8x12 (any ARMv8-A), bias and activation in the store;
 //   int8 (QLinearConv): qs8-gemm/neondot-8x12 where the core has SDOT,
-//   bit-exact with backends/ref; other cores leave it to ref.
+//   qs8-gemm/neon-4x4 (smull/sadalp) elsewhere; bit-exact with backends/ref.
 // Groups other than 1 and fused residuals go to ref for now.
 #include <algorithm>
 #include <cstring>
@@ -116,7 +116,6 @@ class ConvOp : public ArmOp {
 // ---- int8 QLinearConv ----
 
 bool qconvSupported(const zy_op_view_t* op, std::string* why) {
-  if (!cpuFeatures().dotprod) { *why = "int8 convolution on ARM needs SDOT (ARMv8.2 dotprod)"; return false; }
   if (op->num_inputs < 8 || !isByteType(op->inputs[0].dtype) || op->inputs[3].dtype != ZY_DTYPE_I8 || !isByteType(op->outputs[0].dtype)) {
     *why = "8-bit activations and int8 weights only";
     return false;
@@ -159,7 +158,8 @@ class QConvOp : public ArmOp {
         for (size_t t = b; t < e; ++t) {
           const int64_t p0 = static_cast<int64_t>(t) * kQs8Nr, np = std::min<int64_t>(kQs8Nr, P - p0);
           packQs8Panel(src, P, K, p0, np, params_.pad, params_.flip, panel.data());
-          qs8GemmPanelDot(weights_, panel.data(), np, params_.rq, yn + p0, P);
+          if (dot_) qs8GemmPanelDot(weights_, panel.data(), np, params_.rq, yn + p0, P);
+          else qs8GemmPanelNeon(weights_, panel.data(), np, params_.rq, yn + p0, P);
         }
       });
     }
@@ -172,6 +172,7 @@ class QConvOp : public ArmOp {
   int64_t kh_, kw_;
   Qs8PackedWeights weights_;
   Qs8ConvParams params_;
+  bool dot_ = cpuFeatures().dotprod;
   std::vector<uint8_t> col_;
 };
 
