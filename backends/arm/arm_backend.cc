@@ -9,6 +9,7 @@
 #include <string>
 
 #include "arm_op.h"
+#include "backend_glue.h"
 #include "core/backend_helpers.h"
 #include "cpu_features.h"
 
@@ -31,12 +32,8 @@ const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
   return nullptr;
 }
 
-void message(char* buf, size_t len, const std::string& s) {
-  if (buf && len) std::snprintf(buf, len, "%s", s.c_str());
-}
-
 zy_status_code_t create(const zy_host_t* host, void** out, char* err, size_t len) {
-  if (!cpuFeatures().neon) { message(err, len, "needs NEON (ASIMD)"); return ZY_UNSUPPORTED; }
+  if (!cpuFeatures().neon) { copyMessage(err, len, "needs NEON (ASIMD)"); return ZY_UNSUPPORTED; }
   Backend* b = new (std::nothrow) Backend;
   if (!b) return ZY_OUT_OF_MEMORY;
   b->ctx.parallel = [host](size_t n, const std::function<void(size_t, size_t)>& fn) { hostParallelFor(host, n, 1, fn); };
@@ -50,39 +47,19 @@ int supportsOp(void*, const zy_op_view_t* op, char* reason, size_t len) {
   std::string why;
   if (op->domain && *op->domain) why = std::string("domain ") + op->domain + " is not implemented for ARM";
   else if (findKind(op, &why)) return 1;
-  message(reason, len, why);
+  copyMessage(reason, len, why);
   return 0;
 }
 
 zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_state, char* err, size_t len) {
   std::string why;
   const OpKind* kind = findKind(op, &why);
-  if (!kind) { message(err, len, why); return ZY_UNSUPPORTED; }
-  try {
-    *out_state = kind->prepare(static_cast<Backend*>(backend)->ctx, op).release();
-    return ZY_OK;
-  } catch (const std::bad_alloc&) {
-    message(err, len, "out of memory");
-    return ZY_OUT_OF_MEMORY;
-  }
+  if (!kind) { copyMessage(err, len, why); return ZY_UNSUPPORTED; }
+  return prepareState([&] { return kind->prepare(static_cast<Backend*>(backend)->ctx, op); }, out_state, err, len);
 }
-
-zy_status_code_t runOp(void*, void* state, const zy_op_view_t* op, char* err, size_t len) {
-  try {
-    std::string why;
-    const zy_status_code_t s = static_cast<ArmOp*>(state)->run(op, &why);
-    if (s != ZY_OK) message(err, len, why);
-    return s;
-  } catch (const std::bad_alloc&) {
-    message(err, len, "out of memory");
-    return ZY_OUT_OF_MEMORY;
-  }
-}
-
-void releaseOp(void*, void* state) { delete static_cast<ArmOp*>(state); }
 
 const zy_backend_api_t kApi = {
-    ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "arm", create, destroy, supportsOp, prepareOp, runOp, releaseOp,
+    ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "arm", create, destroy, supportsOp, prepareOp, runState<ArmOp>, releaseState<ArmOp>,
     nullptr, nullptr,
 };
 

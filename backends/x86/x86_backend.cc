@@ -8,6 +8,7 @@
 #include <new>
 #include <string>
 
+#include "backend_glue.h"
 #include "core/backend_helpers.h"
 #include "x86_op.h"
 
@@ -43,10 +44,6 @@ const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
   return nullptr;
 }
 
-void message(char* buf, size_t len, const std::string& s) {
-  if (buf && len) std::snprintf(buf, len, "%s", s.c_str());
-}
-
 // ZY_X86_DISABLE=Conv,Softmax leaves those op types to the next backend: a
 // debugging aid for narrowing a wrong result down to one kernel.
 bool disabledByEnvironment(const char* type) {
@@ -64,7 +61,7 @@ bool supported(const zy_op_view_t* op, std::string* why) {
 
 zy_status_code_t create(const zy_host_t* host, void** out, char* err, size_t len) {
   const GemmKernel* g = bestGemmKernel();
-  if (!g) { message(err, len, "needs AVX2 and FMA"); return ZY_UNSUPPORTED; }
+  if (!g) { copyMessage(err, len, "needs AVX2 and FMA"); return ZY_UNSUPPORTED; }
   Backend* b = new (std::nothrow) Backend;
   if (!b) return ZY_OUT_OF_MEMORY;
   b->ctx.gemm = g;
@@ -83,36 +80,16 @@ void destroy(void* b) { delete static_cast<Backend*>(b); }
 int supportsOp(void*, const zy_op_view_t* op, char* reason, size_t len) {
   std::string why;
   if (supported(op, &why)) return 1;
-  message(reason, len, why);
+  copyMessage(reason, len, why);
   return 0;
 }
 
 zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_state, char* err, size_t len) {
   std::string why;
   const OpKind* kind = supported(op, &why) ? findKind(op, &why) : nullptr;
-  if (!kind) { message(err, len, why); return ZY_UNSUPPORTED; }
-  try {
-    *out_state = kind->prepare(static_cast<Backend*>(backend)->ctx, op).release();
-    return ZY_OK;
-  } catch (const std::bad_alloc&) {
-    message(err, len, "out of memory");
-    return ZY_OUT_OF_MEMORY;
-  }
+  if (!kind) { copyMessage(err, len, why); return ZY_UNSUPPORTED; }
+  return prepareState([&] { return kind->prepare(static_cast<Backend*>(backend)->ctx, op); }, out_state, err, len);
 }
-
-zy_status_code_t runOp(void*, void* state, const zy_op_view_t* op, char* err, size_t len) {
-  try {
-    std::string why;
-    const zy_status_code_t s = static_cast<X86Op*>(state)->run(op, &why);
-    if (s != ZY_OK) message(err, len, why);
-    return s;
-  } catch (const std::bad_alloc&) {
-    message(err, len, "out of memory");
-    return ZY_OUT_OF_MEMORY;
-  }
-}
-
-void releaseOp(void*, void* state) { delete static_cast<X86Op*>(state); }
 
 // Ahead of time: prepare as a session would, keep what the op packed.
 zy_status_code_t compileOp(void* backend, const zy_op_view_t* op, void** out_blob, size_t* out_size, char* err, size_t len) {
@@ -125,7 +102,7 @@ zy_status_code_t compileOp(void* backend, const zy_op_view_t* op, void** out_blo
   const std::vector<uint8_t> blob = prepared->compiledBlob();
   if (blob.empty()) return ZY_OK;
   void* p = std::malloc(blob.size());
-  if (!p) { message(err, len, "out of memory"); return ZY_OUT_OF_MEMORY; }
+  if (!p) { copyMessage(err, len, "out of memory"); return ZY_OUT_OF_MEMORY; }
   std::memcpy(p, blob.data(), blob.size());
   *out_blob = p;
   *out_size = blob.size();
@@ -135,7 +112,7 @@ zy_status_code_t compileOp(void* backend, const zy_op_view_t* op, void** out_blo
 void freeBlob(void*, void* blob) { std::free(blob); }
 
 const zy_backend_api_t kApi = {
-    ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "x86", create, destroy, supportsOp, prepareOp, runOp, releaseOp,
+    ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "x86", create, destroy, supportsOp, prepareOp, runState<X86Op>, releaseState<X86Op>,
     compileOp, freeBlob,
 };
 

@@ -57,15 +57,7 @@ bool qconvSupported(const zy_op_view_t* op, std::string* why) {
     *why = "zero points must be constant scalars";
     return false;
   }
-  const zy_tensor_view_t& wzp = op->inputs[5];
-  if (wzp.dtype != ZY_DTYPE_UNDEFINED) {
-    if (!wzp.is_constant) { *why = "the weights' zero point must be a constant"; return false; }
-    const int8_t* z = static_cast<const int8_t*>(wzp.data);
-    if (std::any_of(z, z + elementCount(wzp), [](int8_t v) { return v != 0; })) {
-      *why = "weights with a nonzero zero point (the int8 spec's weights are symmetric)";
-      return false;
-    }
-  }
+  if (!symmetricWeights(op->inputs[5])) { *why = "weights with a nonzero zero point (the int8 spec's weights are symmetric)"; return false; }
   const zy_tensor_view_t& bias = inputOrAbsent(op, 8);
   if (bias.dtype != ZY_DTYPE_UNDEFINED && (!bias.is_constant || bias.dtype != ZY_DTYPE_I32)) {
     *why = "the bias must be an int32 constant";
@@ -244,14 +236,7 @@ bool qgemmSupported(const zy_op_view_t* op, std::string* why) {
     if (!op->inputs[i].is_constant || op->inputs[i].dtype != ZY_DTYPE_F32) { *why = "scales must be f32 constants"; return false; }
   int32_t zp = 0;
   if (!constantZeroPoint(op->inputs[2], &zp) || !constantZeroPoint(op->inputs[8], &zp)) { *why = "zero points must be constant scalars"; return false; }
-  const zy_tensor_view_t& bzp = op->inputs[5];
-  if (bzp.dtype != ZY_DTYPE_UNDEFINED) {
-    const int8_t* z = static_cast<const int8_t*>(bzp.data);
-    if (!bzp.is_constant || std::any_of(z, z + elementCount(bzp), [](int8_t v) { return v != 0; })) {
-      *why = "B with a nonzero zero point (the int8 spec's weights are symmetric)";
-      return false;
-    }
-  }
+  if (!symmetricWeights(op->inputs[5])) { *why = "B with a nonzero zero point (the int8 spec's weights are symmetric)"; return false; }
   const int64_t n = a.getInt("transB", 0) ? B.dims[0] : B.dims[1];
   if (C.dtype != ZY_DTYPE_UNDEFINED && (!C.is_constant || C.dtype != ZY_DTYPE_I32 || elementCount(C) != n)) {
     *why = "C must be an int32 constant with one value per column";
@@ -280,14 +265,7 @@ bool qmatmulSupported(const zy_op_view_t* op, std::string* why) {
   }
   int32_t zp = 0;
   if (!constantZeroPoint(op->inputs[2], &zp) || !constantZeroPoint(inputOrAbsent(op, 7), &zp)) { *why = "zero points must be constant scalars"; return false; }
-  const zy_tensor_view_t& bzp = op->inputs[5];
-  if (bzp.dtype != ZY_DTYPE_UNDEFINED) {
-    const int8_t* z = static_cast<const int8_t*>(bzp.data);
-    if (!bzp.is_constant || std::any_of(z, z + elementCount(bzp), [](int8_t v) { return v != 0; })) {
-      *why = "B with a nonzero zero point (the int8 spec's weights are symmetric)";
-      return false;
-    }
-  }
+  if (!symmetricWeights(op->inputs[5])) { *why = "B with a nonzero zero point (the int8 spec's weights are symmetric)"; return false; }
   QuantRange range;
   if (!outputRange(attributesFromView(op), DType::I8, 1.f, 0, &range).ok()) { *why = "only Relu and Clip fuse into int8 GEMMs"; return false; }
   return true;
