@@ -1,7 +1,7 @@
 // ARM kernels against backends/ref (run under qemu-aarch64 by scripts/test.sh,
 // as a core with every extension and as a Cortex-A72 without dotprod):
 // fp32 convolutions within 1e-5 of each value, int8 ones bit for bit, over
-// shapes, strides, pads, dilations and odd sizes; the int8 one on SDOT where
+// shapes, strides, pads, dilations, odd sizes and depthwise ones; the int8 one on SDOT where
 // the core has it, else on smull/sadalp.
 #include <cmath>
 #include <cstring>
@@ -35,15 +35,21 @@ std::vector<uint8_t> runModel(const Model& m, const std::vector<uint8_t>& in, bo
 
 struct ConvCase {
   int64_t c, m, h, w, k, stride, pad, dilation;
+  bool depthwise = false;  // group = c = m
 };
 const std::vector<ConvCase> kCases = {{3, 8, 9, 11, 3, 1, 1, 1}, {16, 24, 14, 14, 1, 1, 0, 1}, {5, 13, 7, 7, 3, 2, 1, 1},
                                       {32, 20, 8, 8, 3, 1, 1, 1}, {7, 9, 10, 6, 5, 1, 2, 1},   {8, 17, 12, 12, 3, 1, 2, 2},
-                                      {1, 1, 1, 1, 1, 1, 0, 1},    {3, 16, 23, 23, 7, 2, 3, 1}};
+                                      {1, 1, 1, 1, 1, 1, 0, 1},    {3, 16, 23, 23, 7, 2, 3, 1},
+                                      // Depthwise: stride 1 and 2, 3x3 and 5x5, widths around the vector sizes.
+                                      {16, 16, 13, 13, 3, 1, 1, 1, true}, {8, 8, 14, 9, 3, 2, 1, 1, true}, {6, 6, 11, 17, 5, 1, 2, 1, true},
+                                      {4, 4, 20, 20, 5, 2, 2, 1, true}};
 
 Attributes convAttrs(const ConvCase& c) {
   return attrs({Attribute::Ints("kernel_shape", {c.k, c.k}), Attribute::Ints("strides", {c.stride, c.stride}),
-                Attribute::Ints("pads", {c.pad, c.pad, c.pad, c.pad}), Attribute::Ints("dilations", {c.dilation, c.dilation})});
+                Attribute::Ints("pads", {c.pad, c.pad, c.pad, c.pad}), Attribute::Ints("dilations", {c.dilation, c.dilation}),
+                Attribute::Int("group", c.depthwise ? c.c : 1)});
 }
+int64_t groupChannels(const ConvCase& c) { return c.depthwise ? 1 : c.c; }
 
 TEST(ArmKernels, F32ConvMatchesReference) {
   std::mt19937 rng(3);
@@ -52,12 +58,12 @@ TEST(ArmKernels, F32ConvMatchesReference) {
     for (const char* act : {"", "Relu"}) {
       GraphBuilder g;
       const int x = g.input("x", DType::F32, {1, cc.c, cc.h, cc.w});
-      std::vector<float> w(static_cast<size_t>(cc.m * cc.c * cc.k * cc.k)), b(static_cast<size_t>(cc.m)), in(static_cast<size_t>(cc.c * cc.h * cc.w));
+      std::vector<float> w(static_cast<size_t>(cc.m * groupChannels(cc) * cc.k * cc.k)), b(static_cast<size_t>(cc.m)), in(static_cast<size_t>(cc.c * cc.h * cc.w));
       for (auto* v : {&w, &b, &in})
         for (float& f : *v) f = u(rng);
       Attributes a = convAttrs(cc);
       if (*act) a.set(Attribute::String("activation", act));
-      g.node("Conv", {x, g.constant("w", Value::f32({cc.m, cc.c, cc.k, cc.k}, w)), g.constant("b", Value::f32({cc.m}, b))}, a);
+      g.node("Conv", {x, g.constant("w", Value::f32({cc.m, groupChannels(cc), cc.k, cc.k}, w)), g.constant("b", Value::f32({cc.m}, b))}, a);
       g.output(g.model().graph.nodes.back().outputs[0]);
       std::vector<uint8_t> bytes(in.size() * 4);
       std::memcpy(bytes.data(), in.data(), bytes.size());
@@ -85,7 +91,7 @@ TEST(ArmKernels, Int8ConvMatchesReferenceBitForBit) {
         const bool ties = index % 3 == 0;  // power-of-two scales: exact ties, rounded away from zero
         GraphBuilder g;
         const int x = g.input("x", xt, {1, cc.c, cc.h, cc.w});
-        std::vector<int8_t> w(static_cast<size_t>(cc.m * cc.c * cc.k * cc.k));
+        std::vector<int8_t> w(static_cast<size_t>(cc.m * groupChannels(cc) * cc.k * cc.k));
         for (auto& v : w) v = static_cast<int8_t>(std::uniform_int_distribution<int>(-127, 127)(rng));
         std::vector<float> ws(static_cast<size_t>(cc.m));
         for (size_t i = 0; i < ws.size(); ++i) ws[i] = ties ? std::ldexp(1.f, -8 - static_cast<int>(i % 4)) : 0.003f * (1 + i % 7);
@@ -99,7 +105,7 @@ TEST(ArmKernels, Int8ConvMatchesReferenceBitForBit) {
         if (*act) a.set(Attribute::String("activation", act));
         g.node("QLinearConv",
                {x, g.constant("xs", Value::f32({}, {ties ? 1.f / 16 : 0.021f})), g.constant("xz", zp(xt == DType::U8 ? 120 : -7)),
-                g.constant("w", Value::of(DType::I8, {cc.m, cc.c, cc.k, cc.k}, w)), g.constant("ws", Value::f32({cc.m}, ws)),
+                g.constant("w", Value::of(DType::I8, {cc.m, groupChannels(cc), cc.k, cc.k}, w)), g.constant("ws", Value::f32({cc.m}, ws)),
                 g.constant("wz", Value::of(DType::I8, {cc.m}, std::vector<int8_t>(static_cast<size_t>(cc.m), 0))),
                 g.constant("ys", Value::f32({}, {ties ? 1.f / 512 : 0.047f})), g.constant("yz", zp(xt == DType::U8 ? 128 : 2)),
                 g.constant("b", Value::of(DType::I32, {cc.m}, bias))},

@@ -1,5 +1,7 @@
 #include "qs8_gemm_neon.h"
 
+#include "qs8_requantize_neon.h"
+
 #include <arm_neon.h>
 
 #include <algorithm>
@@ -17,30 +19,6 @@ void packQs8Panel(const uint8_t* x, int64_t ld, int64_t k, int64_t n0, int64_t n
         out[(g * kQs8Nr + p) * 4 + j] = static_cast<int8_t>(v);
       }
 }
-
-namespace {
-
-// round(p / 2^shift), ties away from zero: floor((p + half - [p < 0]) / 2^shift).
-inline int64x2_t roundingShift(int64x2_t p, int64x2_t half, int64x2_t neg_shift) {
-  return vshlq_s64(vaddq_s64(vaddq_s64(p, half), vshrq_n_s64(p, 63)), neg_shift);
-}
-
-// Four sums of channel m to bytes at y (n of them).
-inline void storeRow(int32x4_t acc, const Qs8Requant& rq, int64_t m, uint8_t* y, int64_t n) {
-  acc = vaddq_s32(acc, vdupq_n_s32(rq.bias[m]));
-  const int32x2_t mul = vdup_n_s32(rq.multiplier[m]);
-  const int64x2_t half = vdupq_n_s64(int64_t{1} << (rq.shift[m] - 1)), neg_shift = vdupq_n_s64(-rq.shift[m]);
-  const int64x2_t lo = roundingShift(vmull_s32(vget_low_s32(acc), mul), half, neg_shift);
-  const int64x2_t hi = roundingShift(vmull_s32(vget_high_s32(acc), mul), half, neg_shift);
-  int32x4_t r = vcombine_s32(vmovn_s64(lo), vmovn_s64(hi));
-  r = vaddq_s32(r, vdupq_n_s32(rq.zero_point));
-  r = vminq_s32(vmaxq_s32(r, vdupq_n_s32(rq.lo)), vdupq_n_s32(rq.hi));
-  int32_t v[4];
-  vst1q_s32(v, r);
-  for (int64_t i = 0; i < n && i < 4; ++i) y[i] = static_cast<uint8_t>(v[i]);
-}
-
-}  // namespace
 
 __attribute__((target("arch=armv8.2-a+dotprod"))) void qs8GemmPanelDot(const Qs8PackedWeights& w, const int8_t* panel, int64_t nr,
                                                                      const Qs8Requant& rq, uint8_t* y, int64_t ldy) {
@@ -68,7 +46,7 @@ __attribute__((target("arch=armv8.2-a+dotprod"))) void qs8GemmPanelDot(const Qs8
       if (i >= rows) break;
 #pragma GCC unroll 3
       for (int j = 0; j < 3; ++j)
-        if (4 * j < nr) storeRow(acc[i][j], rq, m0 + i, y + (m0 + i) * ldy + 4 * j, nr - 4 * j);
+        if (4 * j < nr) qs8StoreRow(acc[i][j], rq, m0 + i, y + (m0 + i) * ldy + 4 * j, nr - 4 * j);
     }
   }
 }
@@ -107,7 +85,7 @@ void qs8GemmPanelNeon(const Qs8PackedWeights& w, const int8_t* panel, int64_t nr
       tile4x4Neon(a, panel + 4 * j * 4, w.kgroups, sums);
       tile4x4Neon(a + 16, panel + 4 * j * 4, w.kgroups, sums + 16);
       for (int64_t i = 0; i < std::min<int64_t>(kQs8Mr, w.m - m0); ++i)
-        storeRow(vld1q_s32(sums + 4 * i), rq, m0 + i, y + (m0 + i) * ldy + 4 * j, nr - 4 * j);
+        qs8StoreRow(vld1q_s32(sums + 4 * i), rq, m0 + i, y + (m0 + i) * ldy + 4 * j, nr - 4 * j);
     }
 }
 

@@ -2,14 +2,17 @@
 //   fp32: f32-gemm/neon-8x12 (any ARMv8-A), bias and activation in the store;
 //   int8 (QLinearConv): qs8-gemm/neondot-8x12 where the core has SDOT,
 //   qs8-gemm/neon-4x4 (smull/sadalp) elsewhere; bit-exact with backends/ref.
-// Groups other than 1 and fused residuals go to ref for now.
+// Depthwise convolutions (stride 1 or 2) run per channel plane on NEON, fp32
+// and int8. Other groups and fused residuals go to ref for now.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "arm_op.h"
 #include "core/backend_helpers.h"
 #include "cpu_features.h"
+#include "kernels/dwconv_neon.h"
 #include "kernels/f32_gemm_neon.h"
 #include "kernels/qs8_gemm_neon.h"
 #include "ops/fused_activation.h"
@@ -115,7 +118,7 @@ class ConvOp : public ArmOp {
 
 // ---- int8 QLinearConv ----
 
-bool qconvSupported(const zy_op_view_t* op, std::string* why) {
+bool qconvSupported(const zy_op_view_t* op, std::string* why, bool depthwise = false) {
   if (op->num_inputs < 8 || !isByteType(op->inputs[0].dtype) || op->inputs[3].dtype != ZY_DTYPE_I8 || !isByteType(op->outputs[0].dtype)) {
     *why = "8-bit activations and int8 weights only";
     return false;
@@ -129,8 +132,9 @@ bool qconvSupported(const zy_op_view_t* op, std::string* why) {
   if (bias.dtype != ZY_DTYPE_UNDEFINED && (!bias.is_constant || bias.dtype != ZY_DTYPE_I32)) { *why = "the bias must be an int32 constant"; return false; }
   QuantRange range;
   if (!outputRange(attributesFromView(op), DType::I8, 1.f, 0, &range).ok()) { *why = "only Relu and Clip fuse into int8 convolutions"; return false; }
-  return is2dUngrouped(op, 3, why);
+  return depthwise || is2dUngrouped(op, 3, why);
 }
+bool qconvGemmSupported(const zy_op_view_t* op, std::string* why) { return qconvSupported(op, why); }
 
 class QConvOp : public ArmOp {
  public:
@@ -176,12 +180,147 @@ class QConvOp : public ArmOp {
   std::vector<uint8_t> col_;
 };
 
+// ---- Depthwise (fp32 and int8) ----
+// One filter per channel, stride 1 or 2, no dilation: each channel's plane is
+// padded in a per-thread buffer (zeros, or the zero point), then the plane kernel.
+
+bool depthwiseGeometry(const zy_op_view_t* op, size_t w_index) {
+  const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[w_index];
+  const Attributes a = attributesFromView(op);
+  std::vector<int64_t> strides = a.getInts("strides"), dilations = a.getInts("dilations");
+  if (strides.empty()) strides = {1, 1};
+  return x.rank == 4 && w.rank == 4 && w.is_constant && a.getInt("group", 1) == x.dims[1] && w.dims[0] == x.dims[1] &&
+         w.dims[1] == 1 && strides.size() == 2 && strides[0] == strides[1] && (strides[0] == 1 || strides[0] == 2) &&
+         std::all_of(dilations.begin(), dilations.end(), [](int64_t d) { return d == 1; });
+}
+
+bool dwSupported(const zy_op_view_t* op, std::string* why) {
+  for (size_t i = 0; i < op->num_inputs; ++i)
+    if (op->inputs[i].dtype != ZY_DTYPE_F32 && op->inputs[i].dtype != ZY_DTYPE_UNDEFINED) { *why = "only f32 Conv"; return false; }
+  if (op->num_inputs > 3 && op->inputs[3].dtype != ZY_DTYPE_UNDEFINED) { *why = "a fused residual is not implemented for ARM yet"; return false; }
+  if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED && !op->inputs[2].is_constant) { *why = "the bias must be a constant"; return false; }
+  FusedActivation act;
+  if (!FusedActivation::parse(attributesFromView(op), &act)) { *why = "unknown fused activation"; return false; }
+  if (!depthwiseGeometry(op, 1)) { *why = "depthwise with stride 1 or 2 and no dilation only"; return false; }
+  return true;
+}
+
+bool qdwSupported(const zy_op_view_t* op, std::string* why) {
+  if (!depthwiseGeometry(op, 3)) { *why = "depthwise with stride 1 or 2 and no dilation only"; return false; }
+  return qconvSupported(op, why, /*depthwise=*/true);
+}
+
+// Runs plane(c, padded plane, pitch, out) for every channel, the plane padded with `fill`.
+template <typename T, typename Plane>
+zy_status_code_t eachPaddedPlane(const OpContext& ctx, const zy_op_view_t* op, const Attributes& attrs, int64_t kh, int64_t kw,
+                                 T fill, uint8_t flip, std::string* err, Plane&& plane) {
+  const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
+  const int64_t N = x.dims[0], C = x.dims[1], H = x.dims[2], W = x.dims[3];
+  WindowGeometry g;
+  Status s = computeWindow(attrs, {H, W}, {kh, kw}, false, &g);
+  if (!s.ok()) { *err = s.message(); return ZY_INVALID_ARGUMENT; }
+  const int64_t OH = g.out[0], OW = g.out[1], stride = g.strides[0];
+  const int64_t rows = (OH - 1) * stride + kh, pitch = ((OW + 7) / 8 * 8) * stride + kw + 16;
+  ctx.parallel(static_cast<size_t>(N * C), [&](size_t b, size_t e) {
+    std::vector<T> padded(static_cast<size_t>(rows * pitch));
+    for (size_t t = b; t < e; ++t) {
+      std::fill(padded.begin(), padded.end(), fill);
+      const T* src = static_cast<const T*>(x.data) + static_cast<int64_t>(t) * H * W;
+      for (int64_t ih = 0; ih < H; ++ih) {
+        const int64_t r = ih + g.pad_begin[0];
+        if (r < 0 || r >= rows) continue;
+        T* dst = padded.data() + r * pitch + g.pad_begin[1];
+        const int64_t n = std::min(W, pitch - g.pad_begin[1]);
+        if constexpr (std::is_same<T, float>::value) std::copy(src + ih * W, src + ih * W + n, dst);
+        else for (int64_t iw = 0; iw < n; ++iw) dst[iw] = static_cast<T>(src[ih * W + iw] ^ flip);
+      }
+      plane(static_cast<int64_t>(t) % C, padded.data(), pitch, static_cast<int>(stride), OH, OW,
+            static_cast<int64_t>(t) * OH * OW);
+    }
+  });
+  (void)y;
+  return ZY_OK;
+}
+
+class DwConvOp : public ArmOp {
+ public:
+  DwConvOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx), attrs_(attributesFromView(op)) {
+    const zy_tensor_view_t& w = op->inputs[1];
+    kh_ = w.dims[2];
+    kw_ = w.dims[3];
+    const float* wp = static_cast<const float*>(w.data);
+    weights_.assign(wp, wp + w.dims[0] * kh_ * kw_);
+    if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
+      const float* b = static_cast<const float*>(op->inputs[2].data);
+      bias_.assign(b, b + w.dims[0]);
+    }
+    FusedActivation::parse(attrs_, &act_);
+  }
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    float* y = static_cast<float*>(op->outputs[0].data);
+    return eachPaddedPlane<float>(ctx_, op, attrs_, kh_, kw_, 0.f, 0, err,
+                                  [&](int64_t c, const float* plane, int64_t pitch, int stride, int64_t OH, int64_t OW, int64_t out) {
+                                    f32DwConvPlane(plane, pitch, weights_.data() + c * kh_ * kw_, static_cast<int>(kh_),
+                                                   static_cast<int>(kw_), stride, OH, OW, y + out);
+                                    const float b = bias_.empty() ? 0.f : bias_[c];
+                                    for (int64_t i = 0; i < OH * OW; ++i) y[out + i] = act_.apply(y[out + i] + b);
+                                  });
+  }
+
+ private:
+  OpContext ctx_;
+  Attributes attrs_;
+  int64_t kh_ = 1, kw_ = 1;
+  std::vector<float> weights_, bias_;
+  FusedActivation act_;
+};
+
+class QDwConvOp : public ArmOp {
+ public:
+  QDwConvOp(const OpContext& ctx, const zy_op_view_t* op)
+      : ctx_(ctx),
+        attrs_(attributesFromView(op)),
+        kh_(op->inputs[3].dims[2]),
+        kw_(op->inputs[3].dims[3]),
+        weights_(static_cast<const int8_t*>(op->inputs[3].data),
+                 static_cast<const int8_t*>(op->inputs[3].data) + op->inputs[3].dims[0] * kh_ * kw_),
+        params_(op, attrs_, channelSums(weights_, kh_ * kw_), /*gemm_u8=*/false) {}
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    if (!params_.status.ok()) { *err = params_.status.message(); return ZY_INVALID_ARGUMENT; }
+    uint8_t* y = static_cast<uint8_t*>(op->outputs[0].data);
+    return eachPaddedPlane<uint8_t>(
+        ctx_, op, attrs_, kh_, kw_, static_cast<uint8_t>(params_.pad ^ params_.flip), params_.flip, err,
+        [&](int64_t c, const uint8_t* plane, int64_t pitch, int stride, int64_t OH, int64_t OW, int64_t out) {
+          qs8DwConvPlane(reinterpret_cast<const int8_t*>(plane), pitch, weights_.data() + c * kh_ * kw_, static_cast<int>(kh_),
+                         static_cast<int>(kw_), stride, OH, OW, params_.rq, c, y + out);
+        });
+  }
+
+ private:
+  static std::vector<int32_t> channelSums(const std::vector<int8_t>& w, int64_t taps) {
+    std::vector<int32_t> sums(w.size() / static_cast<size_t>(taps), 0);
+    for (size_t i = 0; i < w.size(); ++i) sums[i / static_cast<size_t>(taps)] += w[i];
+    return sums;
+  }
+
+  OpContext ctx_;
+  Attributes attrs_;
+  int64_t kh_, kw_;
+  std::vector<int8_t> weights_;
+  Qs8ConvParams params_;
+};
+
 template <typename T>
 std::unique_ptr<ArmOp> prepare(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<T>(ctx, op); }
 
 }  // namespace
 
-const OpKind kConvOps[] = {{"Conv", convSupported, prepare<ConvOp>}, {"QLinearConv", qconvSupported, prepare<QConvOp>}};
+const OpKind kConvOps[] = {{"Conv", convSupported, prepare<ConvOp>},
+                           {"Conv", dwSupported, prepare<DwConvOp>},
+                           {"QLinearConv", qconvGemmSupported, prepare<QConvOp>},
+                           {"QLinearConv", qdwSupported, prepare<QDwConvOp>}};
 const size_t kNumConvOps = sizeof(kConvOps) / sizeof(kConvOps[0]);
 
 }  // namespace arm
