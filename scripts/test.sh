@@ -67,7 +67,9 @@ ARM_CASES=(
   --case "squeezenet1_1:build/zoo/e2e/squeezenet1_1/squeezenet1_1.zym:input=build/zoo/squeezenet1_1.input.npy:fp32"
   --case "mobilenet_v2:build/zoo/e2e/mobilenet_v2/mobilenet_v2.zym:input=build/zoo/mobilenet_v2.input.npy:fp32"
   --case "lstm2:build/zoo/e2e/lstm2/lstm2.zym:input=build/zoo/e2e/lstm2/case0_input.npy:fp32"
-  --case "mobilenet_v2_int8:build/zoo/e2e/mobilenet_v2_int8/int8.zym:input=build/zoo/mobilenet_v2.input.npy:int8")
+  --case "transformer_encoder:build/zoo/e2e/transformer_encoder/transformer_encoder.zym:input=build/zoo/e2e/transformer_encoder/case0_input.npy:fp32"
+  --case "mobilenet_v2_int8:build/zoo/e2e/mobilenet_v2_int8/int8.zym:input=build/zoo/mobilenet_v2.input.npy:int8"
+  --case "efficientnet_b0_int8:build/zoo/e2e/efficientnet_b0_int8/int8.zym:input=build/zoo/efficientnet_b0.input.npy:int8")
 for cpu in max cortex-a72; do
   echo "-- QEMU_CPU=$cpu"
   QEMU_CPU=$cpu /usr/bin/python3 tests/e2e/arm_vs_host.py --host-bin build/bin --arm-bin build/aarch64/bin "${ARM_CASES[@]}"

@@ -21,13 +21,20 @@ struct Backend {
   OpContext ctx;
 };
 
+// The first op kind of this type that takes the op; why says what the last refused.
 const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
+  struct Table {
+    const OpKind* kinds;
+    size_t count;
+  };
+  static const Table tables[] = {{kConvOps, kNumConvOps}, {kNormalizationOps, kNumNormalizationOps}};
   bool known = false;
-  for (size_t i = 0; i < kNumConvOps; ++i)
-    if (std::strcmp(kConvOps[i].type, op->type) == 0) {
-      known = true;
-      if (kConvOps[i].supported(op, why)) return &kConvOps[i];
-    }
+  for (const Table& t : tables)
+    for (size_t i = 0; i < t.count; ++i)
+      if (std::strcmp(t.kinds[i].type, op->type) == 0) {
+        known = true;
+        if (t.kinds[i].supported(op, why)) return &t.kinds[i];
+      }
   if (!known) *why = std::string(op->type) + " is not implemented for ARM yet";
   return nullptr;
 }

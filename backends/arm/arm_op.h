@@ -31,8 +31,9 @@ struct OpKind {
   std::unique_ptr<ArmOp> (*prepare)(const OpContext& ctx, const zy_op_view_t* op);
 };
 
-extern const OpKind kConvOps[];
-extern const size_t kNumConvOps;
+// The op kinds of each ops/*.cc file (arm_backend.cc searches them in order).
+extern const OpKind kConvOps[], kNormalizationOps[];
+extern const size_t kNumConvOps, kNumNormalizationOps;
 
 }  // namespace arm
 }  // namespace zy

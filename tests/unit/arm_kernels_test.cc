@@ -120,6 +120,37 @@ TEST(ArmKernels, Int8ConvMatchesReferenceBitForBit) {
       }
 }
 
+// Softmax and LayerNormalization rows (the portable kernels at 4 lanes) against ref.
+TEST(ArmKernels, SoftmaxAndLayerNormMatchReference) {
+  std::mt19937 rng(9);
+  std::normal_distribution<float> n(0.f, 3.f);
+  for (int64_t len : {1, 3, 4, 7, 64, 257}) {
+    std::vector<float> in(static_cast<size_t>(5 * len)), scale(static_cast<size_t>(len)), bias(static_cast<size_t>(len));
+    for (auto* v : {&in, &scale, &bias})
+      for (float& f : *v) f = n(rng);
+    std::vector<uint8_t> bytes(in.size() * 4);
+    std::memcpy(bytes.data(), in.data(), bytes.size());
+    for (int which = 0; which < 2; ++which) {
+      GraphBuilder g;
+      const int x = g.input("x", DType::F32, {5, len});
+      if (which == 0) g.node("Softmax", {x}, attrs({Attribute::Int("axis", -1)}));
+      else g.node("LayerNormalization", {x, g.constant("s", Value::f32({len}, scale)), g.constant("b", Value::f32({len}, bias))},
+                  attrs({Attribute::Int("axis", -1)}));
+      g.output(g.model().graph.nodes.back().outputs[0]);
+      std::string used_ref, used_arm;
+      const std::vector<uint8_t> want = runModel(g.model(), bytes, false, &used_ref), got = runModel(g.model(), bytes, true, &used_arm);
+      EXPECT_EQ(used_arm, "arm");
+      ASSERT_EQ(got.size(), want.size());
+      for (size_t i = 0; i < got.size() / 4; ++i) {
+        float a, b;
+        std::memcpy(&a, got.data() + 4 * i, 4);
+        std::memcpy(&b, want.data() + 4 * i, 4);
+        ASSERT_NEAR(a, b, 1e-5f * std::max(1.f, std::fabs(b))) << (which ? "LayerNormalization" : "Softmax") << " len " << len << " element " << i;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace test
 }  // namespace zy

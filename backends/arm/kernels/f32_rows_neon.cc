@@ -1,0 +1,17 @@
+#include "f32_rows_neon.h"
+
+#include "simd/f32_rows.h"
+
+namespace zy {
+namespace arm {
+
+typedef float F32x4 __attribute__((vector_size(16)));
+
+void softmaxRows(const float* x, int64_t rows, int64_t len, float* y) { simd::softmaxRowsImpl<F32x4>(x, rows, len, y); }
+
+void layerNormRows(const float* x, int64_t rows, int64_t len, const float* scale, const float* bias, float epsilon, float* y) {
+  simd::layerNormRowsImpl<F32x4>(x, rows, len, scale, bias, epsilon, y);
+}
+
+}  // namespace arm
+}  // namespace zy
