@@ -61,15 +61,19 @@ bool is2dUngrouped(const zy_op_view_t* op, size_t w_index, std::string* why) {
 
 // ---- fp32 Conv ----
 
-bool convSupported(const zy_op_view_t* op, std::string* why) {
+// What both fp32 convolutions take: f32 tensors, a constant bias, a known
+// fused activation, no fused residual.
+bool f32ConvSupported(const zy_op_view_t* op, std::string* why) {
   for (size_t i = 0; i < op->num_inputs; ++i)
     if (op->inputs[i].dtype != ZY_DTYPE_F32 && op->inputs[i].dtype != ZY_DTYPE_UNDEFINED) { *why = "only f32 Conv"; return false; }
   if (op->num_inputs > 3 && op->inputs[3].dtype != ZY_DTYPE_UNDEFINED) { *why = "a fused residual is not implemented for ARM yet"; return false; }
   if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED && !op->inputs[2].is_constant) { *why = "the bias must be a constant"; return false; }
   FusedActivation act;
   if (!FusedActivation::parse(attributesFromView(op), &act)) { *why = "unknown fused activation"; return false; }
-  return is2dUngrouped(op, 1, why);
+  return true;
 }
+
+bool convSupported(const zy_op_view_t* op, std::string* why) { return f32ConvSupported(op, why) && is2dUngrouped(op, 1, why); }
 
 class ConvOp : public ArmOp {
  public:
@@ -195,12 +199,7 @@ bool depthwiseGeometry(const zy_op_view_t* op, size_t w_index) {
 }
 
 bool dwSupported(const zy_op_view_t* op, std::string* why) {
-  for (size_t i = 0; i < op->num_inputs; ++i)
-    if (op->inputs[i].dtype != ZY_DTYPE_F32 && op->inputs[i].dtype != ZY_DTYPE_UNDEFINED) { *why = "only f32 Conv"; return false; }
-  if (op->num_inputs > 3 && op->inputs[3].dtype != ZY_DTYPE_UNDEFINED) { *why = "a fused residual is not implemented for ARM yet"; return false; }
-  if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED && !op->inputs[2].is_constant) { *why = "the bias must be a constant"; return false; }
-  FusedActivation act;
-  if (!FusedActivation::parse(attributesFromView(op), &act)) { *why = "unknown fused activation"; return false; }
+  if (!f32ConvSupported(op, why)) return false;
   if (!depthwiseGeometry(op, 1)) { *why = "depthwise with stride 1 or 2 and no dilation only"; return false; }
   return true;
 }
