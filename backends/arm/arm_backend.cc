@@ -44,6 +44,8 @@ zy_status_code_t create(const zy_host_t* host, void** out, char* err, size_t len
   Backend* b = new (std::nothrow) Backend;
   if (!b) return ZY_OUT_OF_MEMORY;
   b->ctx.parallel = [host](size_t n, const std::function<void(size_t, size_t)>& fn) { hostParallelFor(host, n, 1, fn); };
+  // Opt-in fast math: fp16 convolutions where the core has FP16 arithmetic (else f32).
+  b->ctx.fp16 = host->precision && std::strcmp(host->precision, "fp16") == 0 && cpuFeatures().fp16;
   *out = b;
   return ZY_OK;
 }

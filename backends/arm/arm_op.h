@@ -17,6 +17,7 @@ using ParallelFor = std::function<void(size_t n, const std::function<void(size_t
 
 struct OpContext {
   ParallelFor parallel;  // the session's threads
+  bool fp16 = false;     // the session asked for precision fp16 and the core has FP16 arithmetic
 };
 
 class ArmOp {

@@ -23,7 +23,7 @@ const char* kUsage =
     "  --runs R                timed runs (default 20)\n"
     "  --backend LIST          backend order, e.g. x86, ref or x86,ref (default: every\n"
     "                          built-in backend, fastest first, each op on the first that takes it)\n"
-    "  --precision P           fp32 (default) or bf16: opt-in fast math (x86 with AVX512-BF16);\n"
+    "  --precision P           fp32 (default), or opt-in fast math: bf16 (x86 with AVX512-BF16) or fp16 (ARM with FP16);\n"
     "                          with bf16 the error against an fp32 run is reported\n"
     "  --input NAME=FILE.npy   input data; others get seeded random data\n"
     "  --input-shape NAME=DxD  shape of a random input with dynamic dimensions\n"
@@ -82,7 +82,8 @@ int main(int argc, char** argv) {
     else if (a == "--runs") { if (!value(&v) || !parseInt(v, &runs) || runs < 1) return fail("--runs needs a positive number"); }
     else if (a == "--backend") { if (!value(&backend)) return fail("--backend needs a list"); }
     else if (a == "--precision") {
-      if (!value(&precision) || (precision != "fp32" && precision != "bf16")) return fail("--precision needs fp32 or bf16");
+      if (!value(&precision) || (precision != "fp32" && precision != "bf16" && precision != "fp16"))
+        return fail("--precision needs fp32, bf16 or fp16");
     }
     else if (a == "--input") { if (!kv(&files)) return fail("--input needs NAME=FILE.npy"); }
     else if (a == "--input-shape") { if (!kv(&shapes)) return fail("--input-shape needs NAME=DxD..."); }
@@ -183,8 +184,8 @@ int main(int argc, char** argv) {
   std::printf("memory     peak RSS %.1f MiB, arena %.2f MiB\n", rss_mib, arena_mib);
   // Fast math's price: the same inputs through an fp32 session, every f32
   // output compared, relative to the fp32 output's largest magnitude.
-  double bf16_error = -1;
-  if (precision == "bf16") {
+  double fast_error = -1;
+  if (precision != "fp32") {
     zy_session_options_t fo = opts;
     fo.precision = "fp32";
     fo.enable_profiling = 0;
@@ -216,8 +217,8 @@ int main(int argc, char** argv) {
     }
     zy_session_release(ref);
     if (!ok) return done(fail("the fp32 comparison run failed"));
-    bf16_error = top > 0 ? diff / top : diff;
-    std::printf("precision  bf16: max |bf16 - fp32| / max |fp32| = %.2e over the outputs\n", bf16_error);
+    fast_error = top > 0 ? diff / top : diff;
+    std::printf("precision  %s: max |%s - fp32| / max |fp32| = %.2e over the outputs\n", precision.c_str(), precision.c_str(), fast_error);
   }
 
   double op_total = 0;
@@ -260,7 +261,7 @@ int main(int argc, char** argv) {
                  jsonEscape(model_path).c_str(), jsonEscape(be).c_str(), (long long)threads, load_ms, session_ms, first_ms, mn, med, p90, p99);
     for (size_t k = 0; k < lat.size(); ++k) std::fprintf(f, "%s%.3f", k ? "," : "", lat[k]);
     std::fprintf(f, "]},\"precision\":\"%s\",", precision.c_str());
-    if (bf16_error >= 0) std::fprintf(f, "\"bf16_max_rel_error\":%.3e,", bf16_error);
+    if (fast_error >= 0) std::fprintf(f, "\"max_rel_error_vs_fp32\":%.3e,", fast_error);
     std::fprintf(f, "\"peak_rss_mib\":%.2f,\"arena_bytes\":%zu,\"ops\":[", rss_mib, zy_session_arena_bytes(session));
     for (size_t k = 0; k < sorted.size(); ++k) {
       const OpStats& o = *sorted[k];

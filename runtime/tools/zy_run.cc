@@ -22,7 +22,7 @@ const char* kUsage =
     "  --output-dir DIR        write each output as DIR/output_<i>.npy\n"
     "  --threads N             intra-op threads (0 = all cores, default 1)\n"
     "  --backend LIST          backend order, e.g. x86,ref (default: every built-in backend, fastest first)\n"
-    "  --precision P           fp32 (default) or bf16 (opt-in fast math where the CPU has AVX512-BF16)\n"
+    "  --precision P           fp32 (default), or opt-in fast math: bf16 (x86 with AVX512-BF16) or fp16 (ARM with FP16)\n"
     "  --seed S                seed for random inputs (default 0)\n"
     "  --quiet                 print nothing but errors\n";
 
@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
     else if (a == "--seed") { if (!value(&v) || !parseInt(v, &seed)) return fail("--seed needs a number"); }
     else if (a == "--backend") { if (!value(&backend)) return fail("--backend needs a list"); }
     else if (a == "--precision") {
-      if (!value(&precision) || (precision != "fp32" && precision != "bf16")) return fail("--precision needs fp32 or bf16");
+      if (!value(&precision) || (precision != "fp32" && precision != "bf16" && precision != "fp16"))
+        return fail("--precision needs fp32, bf16 or fp16");
     }
     else if (a == "--quiet") quiet = true;
     else if (!a.empty() && a[0] == '-') return fail("unknown option '" + a + "'\n" + kUsage);

@@ -16,9 +16,11 @@ namespace test {
 namespace {
 
 // Runs op 0 of the model with one backend order; returns output 0's bytes.
-std::vector<uint8_t> runModel(const Model& m, const std::vector<uint8_t>& in, bool arm_first, std::string* used) {
+std::vector<uint8_t> runModel(const Model& m, const std::vector<uint8_t>& in, bool arm_first, std::string* used,
+                              const std::string& precision = "fp32") {
   std::unique_ptr<Session> s;
   SessionOptions o;
+  o.precision = precision;
   o.num_threads = 2;
   o.backend_order = arm_first ? std::vector<std::string>{"arm", "ref"} : std::vector<std::string>{"ref"};
   Status st = Session::create(m, o, &s);
@@ -118,6 +120,40 @@ TEST(ArmKernels, Int8ConvMatchesReferenceBitForBit) {
         EXPECT_EQ(used_arm, "arm") << (dot ? "sdot" : "smull/sadalp");
         EXPECT_EQ(got, want) << "int8 conv c=" << cc.c << " m=" << cc.m << " k=" << cc.k << " s=" << cc.stride << " " << dtypeName(xt) << " " << act;
       }
+}
+
+// fp16 sessions: convolutions on f16-gemm where the core has FP16 arithmetic,
+// within fp16's error (sums of K products rounded to 11 bits) of ref's f32.
+TEST(ArmKernels, F16ConvIsCloseToReference) {
+  std::mt19937 rng(21);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  const bool fp16 = arm::cpuFeatures().fp16;
+  for (const ConvCase& cc : kCases) {
+    if (cc.depthwise) continue;
+    GraphBuilder g;
+    const int x = g.input("x", DType::F32, {1, cc.c, cc.h, cc.w});
+    std::vector<float> w(static_cast<size_t>(cc.m * cc.c * cc.k * cc.k)), in(static_cast<size_t>(cc.c * cc.h * cc.w));
+    for (auto* v : {&w, &in})
+      for (float& f : *v) f = u(rng);
+    g.node("Conv", {x, g.constant("w", Value::f32({cc.m, cc.c, cc.k, cc.k}, w))}, convAttrs(cc));
+    g.output(g.model().graph.nodes.back().outputs[0]);
+    std::vector<uint8_t> bytes(in.size() * 4);
+    std::memcpy(bytes.data(), in.data(), bytes.size());
+    std::string used_ref, used_arm;
+    const std::vector<uint8_t> want = runModel(g.model(), bytes, false, &used_ref), got = runModel(g.model(), bytes, true, &used_arm, "fp16");
+    EXPECT_EQ(used_arm, "arm");
+    ASSERT_EQ(got.size(), want.size());
+    float top = 0.f, diff = 0.f;
+    for (size_t i = 0; i < got.size() / 4; ++i) {
+      float a, b;
+      std::memcpy(&a, got.data() + 4 * i, 4);
+      std::memcpy(&b, want.data() + 4 * i, 4);
+      top = std::max(top, std::fabs(b));
+      diff = std::max(diff, std::fabs(a - b));
+    }
+    // K up to 147 products of values in [-1, 1]: fp16 sums stay within 1% of the largest output.
+    EXPECT_LE(diff, (fp16 ? 1e-2f : 1e-5f) * std::max(1.f, top)) << "conv c=" << cc.c << " k=" << cc.k;
+  }
 }
 
 // Softmax and LayerNormalization rows (the portable kernels at 4 lanes) against ref.

@@ -73,11 +73,11 @@ TEST(CApi, UnknownPrecisionIsAClearError) {
   ASSERT_EQ(zy_model_load_memory(bytes.data(), bytes.size(), &m), nullptr);
   zy_session_options_t o;
   zy_session_options_init(&o);
-  o.precision = "fp16";
+  o.precision = "fp8";
   zy_session_t* s = nullptr;
   zy_status_t st = zy_session_create(m, &o, &s);
   EXPECT_EQ(zy_status_code(st), ZY_INVALID_ARGUMENT);
-  EXPECT_EQ(take(st), "unknown precision 'fp16': use fp32 or bf16");
+  EXPECT_EQ(take(st), "unknown precision 'fp8': use fp32, bf16 or fp16");
   EXPECT_EQ(s, nullptr);
   o.precision = "bf16";  // accepted everywhere; backends without bf16 stay f32
   ASSERT_EQ(zy_session_create(m, &o, &s), nullptr);

@@ -13,6 +13,7 @@
 #include "core/backend_helpers.h"
 #include "cpu_features.h"
 #include "kernels/dwconv_neon.h"
+#include "kernels/f16_gemm_neon.h"
 #include "kernels/f32_gemm_neon.h"
 #include "kernels/qs8_gemm_neon.h"
 #include "ops/fused_activation.h"
@@ -81,7 +82,8 @@ class ConvOp : public ArmOp {
     const zy_tensor_view_t& w = op->inputs[1];
     kh_ = w.dims[2];
     kw_ = w.dims[3];
-    weights_ = packF32Weights(static_cast<const float*>(w.data), w.dims[0], w.dims[1] * kh_ * kw_);
+    if (ctx.fp16) half_ = packF16Weights(static_cast<const float*>(w.data), w.dims[0], w.dims[1] * kh_ * kw_);
+    else weights_ = packF32Weights(static_cast<const float*>(w.data), w.dims[0], w.dims[1] * kh_ * kw_);
     if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
       const float* b = static_cast<const float*>(op->inputs[2].data);
       bias_.assign(b, b + w.dims[0]);
@@ -95,16 +97,25 @@ class ConvOp : public ArmOp {
     WindowGeometry g;
     Status s = computeWindow(attrs_, {H, W}, {kh_, kw_}, false, &g);
     if (!s.ok()) { *err = s.message(); return ZY_INVALID_ARGUMENT; }
-    const int64_t P = g.out[0] * g.out[1], K = weights_.k, panels = (P + kF32Nr - 1) / kF32Nr;
+    const bool half = ctx_.fp16;
+    const int64_t M = half ? half_.m : weights_.m, K = half ? half_.k : weights_.k, nr = half ? kF16Nr : kF32Nr;
+    const int64_t P = g.out[0] * g.out[1], panels = (P + nr - 1) / nr;
+    const float* bias = bias_.empty() ? nullptr : bias_.data();
     for (int64_t n = 0; n < N; ++n) {
       const float* src = gemmInput(ctx_, static_cast<const float*>(x.data) + n * C * H * W, C, H, W, kh_, kw_, g, 0.f, &col_);
-      float* yn = static_cast<float*>(y.data) + n * weights_.m * P;
+      float* yn = static_cast<float*>(y.data) + n * M * P;
       ctx_.parallel(static_cast<size_t>(panels), [&](size_t b, size_t e) {
-        std::vector<float> panel(static_cast<size_t>(K * kF32Nr));
+        std::vector<float> panel(half ? 0 : static_cast<size_t>(K * kF32Nr));
+        std::vector<uint16_t> panel16(half ? static_cast<size_t>(K * kF16Nr) : 0);
         for (size_t t = b; t < e; ++t) {
-          const int64_t p0 = static_cast<int64_t>(t) * kF32Nr, np = std::min<int64_t>(kF32Nr, P - p0);
-          packF32Panel(src, P, K, p0, np, panel.data());
-          f32GemmPanel(weights_, panel.data(), np, bias_.empty() ? nullptr : bias_.data(), act_, yn + p0, P);
+          const int64_t p0 = static_cast<int64_t>(t) * nr, np = std::min<int64_t>(nr, P - p0);
+          if (half) {
+            packF16Panel(src, P, K, p0, np, panel16.data());
+            f16GemmPanel(half_, panel16.data(), np, bias, act_, yn + p0, P);
+          } else {
+            packF32Panel(src, P, K, p0, np, panel.data());
+            f32GemmPanel(weights_, panel.data(), np, bias, act_, yn + p0, P);
+          }
         }
       });
     }
@@ -116,6 +127,7 @@ class ConvOp : public ArmOp {
   Attributes attrs_;
   int64_t kh_ = 1, kw_ = 1;
   F32PackedWeights weights_;
+  F16PackedWeights half_;  // instead of weights_ in fp16 sessions
   std::vector<float> bias_, col_;
   FusedActivation act_;
 };

@@ -98,7 +98,7 @@ typedef struct zy_host {
   int32_t num_threads;          /* the session's thread count (1 = no extra thread) */
   void* ctx;
   void (*parallel_for)(void* ctx, size_t n, size_t grain, zy_parallel_fn_t fn, void* arg);
-  const char* precision;        /* "fp32" or "bf16" (the session's opt-in fast math); never NULL */
+  const char* precision;        /* "fp32", or the session's opt-in fast math: "bf16" or "fp16"; never NULL */
 } zy_host_t;
 
 typedef struct zy_backend_api {

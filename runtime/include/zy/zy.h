@@ -60,9 +60,11 @@ typedef struct zy_session_options {
   int32_t num_threads;         /* 0 = all cores; 1 = run on the calling thread only */
   const char* backend_order;   /* comma-separated, e.g. "x86,ref"; NULL = every built-in backend, fastest first */
   int32_t enable_profiling;    /* 1 = time every op of each run (zy_session_profile_*) */
-  const char* precision;       /* NULL or "fp32" (the default, exact f32); "bf16" = opt-in fast math:
+  const char* precision;       /* NULL or "fp32" (the default, exact f32); opt-in fast math: "bf16" =
                                   backends that can (x86 with AVX512-BF16) run GEMMs and convolutions
-                                  with bf16 inputs and f32 accumulation; others stay f32 */
+                                  with bf16 inputs and f32 accumulation; "fp16" = backends that can (ARM
+                                  with FP16 arithmetic, e.g. Kunpeng 920) run convolutions in fp16;
+                                  others stay f32 */
 } zy_session_options_t;
 
 ZY_API void zy_session_options_init(zy_session_options_t* options);

@@ -56,8 +56,8 @@ Status Session::create(const Model& model, const SessionOptions& options, std::u
   s->host_.num_threads = s->pool_->numThreads();
   s->host_.ctx = s->pool_.get();
   s->host_.parallel_for = hostParallelFor;
-  if (options.precision != "fp32" && options.precision != "bf16")
-    return invalidArgument("unknown precision '" + options.precision + "': use fp32 or bf16");
+  if (options.precision != "fp32" && options.precision != "bf16" && options.precision != "fp16")
+    return invalidArgument("unknown precision '" + options.precision + "': use fp32, bf16 or fp16");
   s->precision_ = options.precision;
   s->host_.precision = s->precision_.c_str();
   ZY_RETURN_IF_ERROR(s->bindBackends(options));

@@ -25,7 +25,7 @@ struct SessionOptions {
   int num_threads = 0;                      // 0 = all cores
   std::vector<std::string> backend_order;   // empty = {"ref"}
   bool profile = false;                     // time every op of each run
-  std::string precision = "fp32";           // or "bf16": opt-in fast math for backends that have it
+  std::string precision = "fp32";           // or "bf16" / "fp16": opt-in fast math for backends that have it
 };
 
 // One op's timing in the last run (main graph and subgraph ops alike).
