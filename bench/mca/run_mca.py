@@ -20,6 +20,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KERNELS = [  # name, source, the vector multiply(-accumulate) mnemonics, scalar multiply-adds per loop iteration
     ("f32-gemm/neon-8x8", "backends/arm/kernels/f32_gemm_neon.cc", ("fmla",), 8 * 8),
+    ("f16-gemm/neonfp16arith-8x16", "backends/arm/kernels/f16_gemm_neon.cc", ("fmla",), 8 * 16),
     ("qs8-gemm/neondot-8x12", "backends/arm/kernels/qs8_gemm_neon.cc", ("sdot",), 8 * 12 * 4),
     ("qs8-gemm/neon-4x4 (smull + sadalp)", "backends/arm/kernels/qs8_gemm_neon.cc", ("smull", "sadalp"), 4 * 4 * 4),
 ]
@@ -63,7 +64,7 @@ def main():
         with tempfile.NamedTemporaryFile("w", suffix=".s", delete=False) as f:
             f.write("\n".join(loop) + "\n")
         for cpu, pipes in CPUS.items():
-            out = subprocess.run(["llvm-mca-19", "-mtriple=aarch64", f"-mcpu={cpu}", "-mattr=+dotprod", "-iterations=1000", f.name],
+            out = subprocess.run(["llvm-mca-19", "-mtriple=aarch64", f"-mcpu={cpu}", "-mattr=+dotprod,+fullfp16", "-iterations=1000", f.name],
                                  check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout
             cycles = int(re.search(r"Total Cycles:\s+(\d+)", out).group(1)) / 1000.0
             util = macs / pipes / cycles

@@ -26,12 +26,15 @@ __attribute__((target("arch=armv8.2-a+fp16"), noinline)) void tile8x16(const uin
 #pragma GCC unroll 8
   for (int i = 0; i < kF16Mr; ++i) c[i][0] = c[i][1] = vdupq_n_f16(0);
   for (int64_t q = 0; q < k; ++q, ah += kF16Mr, bh += kF16Nr) {
-    const float16x8_t av = vld1q_f16(ah), b0 = vld1q_f16(bh), b1 = vld1q_f16(bh + 8);
-#define ZY_ROW(i)                                      \
-  c[i][0] = vfmaq_laneq_f16(c[i][0], b0, av, i);       \
-  c[i][1] = vfmaq_laneq_f16(c[i][1], b1, av, i);
-    ZY_ROW(0) ZY_ROW(1) ZY_ROW(2) ZY_ROW(3) ZY_ROW(4) ZY_ROW(5) ZY_ROW(6) ZY_ROW(7)
-#undef ZY_ROW
+    // Each weight broadcast by ld1r (a load), not by lane: FMLA by element on
+    // .h lanes needs its operand in v0-v15, and GCC then spends a dup per row.
+    const float16x8_t b0 = vld1q_f16(bh), b1 = vld1q_f16(bh + 8);
+#pragma GCC unroll 8
+    for (int i = 0; i < kF16Mr; ++i) {
+      const float16x8_t ai = vld1q_dup_f16(ah + i);
+      c[i][0] = vfmaq_f16(c[i][0], b0, ai);
+      c[i][1] = vfmaq_f16(c[i][1], b1, ai);
+    }
   }
 #pragma GCC unroll 8
   for (int i = 0; i < kF16Mr; ++i)
