@@ -23,6 +23,7 @@ const char* kUsage =
     "  --runs R                timed runs (default 20)\n"
     "  --backend LIST          backend order, e.g. x86, ref or x86,ref (default: every\n"
     "                          built-in backend, fastest first, each op on the first that takes it)\n"
+    "  --thread-placement P    none (default) or compact: pin the workers cluster by cluster from the caller's CPU\n"
     "  --precision P           fp32 (default), or opt-in fast math: bf16 (x86 with AVX512-BF16) or fp16 (ARM with FP16);\n"
     "                          with bf16 the error against an fp32 run is reported\n"
     "  --input NAME=FILE.npy   input data; others get seeded random data\n"
@@ -62,7 +63,7 @@ struct OpStats {
 
 int main(int argc, char** argv) {
   using namespace zy::tools;
-  std::string model_path, backend, json_path, trace_path, precision = "fp32";
+  std::string model_path, backend, json_path, trace_path, precision = "fp32", placement = "none";
   std::map<std::string, std::string> files, shapes;
   int64_t threads = 1, warmup = 3, runs = 20;
   bool profile = false;
@@ -81,7 +82,9 @@ int main(int argc, char** argv) {
     else if (a == "--warmup") { if (!value(&v) || !parseInt(v, &warmup)) return fail("--warmup needs a number"); }
     else if (a == "--runs") { if (!value(&v) || !parseInt(v, &runs) || runs < 1) return fail("--runs needs a positive number"); }
     else if (a == "--backend") { if (!value(&backend)) return fail("--backend needs a list"); }
-    else if (a == "--precision") {
+    else if (a == "--thread-placement") {
+      if (!value(&placement) || (placement != "none" && placement != "compact")) return fail("--thread-placement needs none or compact");
+    } else if (a == "--precision") {
       if (!value(&precision) || (precision != "fp32" && precision != "bf16" && precision != "fp16"))
         return fail("--precision needs fp32, bf16 or fp16");
     }
@@ -112,6 +115,7 @@ int main(int argc, char** argv) {
   opts.backend_order = backend.empty() ? nullptr : backend.c_str();
   opts.enable_profiling = profile ? 1 : 0;
   opts.precision = precision.c_str();
+  opts.thread_placement = placement.c_str();
   zy_session_t* session = nullptr;
   t0 = clock::now();
   zy_status_t st = zy_session_create(model, &opts, &session);

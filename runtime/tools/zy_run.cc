@@ -22,6 +22,7 @@ const char* kUsage =
     "  --output-dir DIR        write each output as DIR/output_<i>.npy\n"
     "  --threads N             intra-op threads (0 = all cores, default 1)\n"
     "  --backend LIST          backend order, e.g. x86,ref (default: every built-in backend, fastest first)\n"
+    "  --thread-placement P    none (default) or compact: pin the workers cluster by cluster from the caller's CPU\n"
     "  --precision P           fp32 (default), or opt-in fast math: bf16 (x86 with AVX512-BF16) or fp16 (ARM with FP16)\n"
     "  --seed S                seed for random inputs (default 0)\n"
     "  --quiet                 print nothing but errors\n";
@@ -45,7 +46,7 @@ double msSince(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char** argv) {
   using namespace zy::tools;
-  std::string model_path, out_dir, backend, precision = "fp32";
+  std::string model_path, out_dir, backend, precision = "fp32", placement = "none";
   std::map<std::string, std::string> input_files, input_shapes;
   int64_t threads = 1, seed = 0;
   bool quiet = false;
@@ -72,7 +73,9 @@ int main(int argc, char** argv) {
     else if (a == "--threads") { if (!value(&v) || !parseInt(v, &threads) || threads > 1024) return fail("--threads needs a number"); }
     else if (a == "--seed") { if (!value(&v) || !parseInt(v, &seed)) return fail("--seed needs a number"); }
     else if (a == "--backend") { if (!value(&backend)) return fail("--backend needs a list"); }
-    else if (a == "--precision") {
+    else if (a == "--thread-placement") {
+      if (!value(&placement) || (placement != "none" && placement != "compact")) return fail("--thread-placement needs none or compact");
+    } else if (a == "--precision") {
       if (!value(&precision) || (precision != "fp32" && precision != "bf16" && precision != "fp16"))
         return fail("--precision needs fp32, bf16 or fp16");
     }
@@ -92,6 +95,7 @@ int main(int argc, char** argv) {
   opts.num_threads = static_cast<int32_t>(threads);
   opts.backend_order = backend.empty() ? nullptr : backend.c_str();
   opts.precision = precision.c_str();
+  opts.thread_placement = placement.c_str();
   t0 = std::chrono::steady_clock::now();
   zy_session_t* session = nullptr;
   if (zy_status_t s = zy_session_create(model, &opts, &session)) { zy_model_release(model); return failStatus(s); }

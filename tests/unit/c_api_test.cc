@@ -79,6 +79,11 @@ TEST(CApi, UnknownPrecisionIsAClearError) {
   EXPECT_EQ(zy_status_code(st), ZY_INVALID_ARGUMENT);
   EXPECT_EQ(take(st), "unknown precision 'fp8': use fp32, bf16 or fp16");
   EXPECT_EQ(s, nullptr);
+  o.precision = "fp32";
+  o.thread_placement = "scatter";
+  st = zy_session_create(m, &o, &s);
+  EXPECT_EQ(take(st), "unknown thread placement 'scatter': use none or compact");
+  o.thread_placement = nullptr;
   o.precision = "bf16";  // accepted everywhere; backends without bf16 stay f32
   ASSERT_EQ(zy_session_create(m, &o, &s), nullptr);
   zy_session_release(s);

@@ -10,8 +10,11 @@ namespace zy {
 namespace {
 
 TEST(ThreadPool, CoversEveryIndexOnce) {
-  for (int threads : {1, 2, 3}) {
-    auto pool = ThreadPool::create(threads);
+  // Compact placement pins the workers (or leaves them where a cpuset keeps them): the same coverage.
+  for (int threads : {1, 2, 3, -2, -3}) {
+    const bool compact = threads < 0;
+    threads = compact ? -threads : threads;
+    auto pool = ThreadPool::create(threads, compact);
     EXPECT_EQ(pool->numThreads(), threads);
     for (size_t n : {0u, 1u, 7u, 1000u}) {
       std::vector<std::atomic<int>> hits(n);

@@ -65,6 +65,9 @@ typedef struct zy_session_options {
                                   with bf16 inputs and f32 accumulation; "fp16" = backends that can (ARM
                                   with FP16 arithmetic, e.g. Kunpeng 920) run convolutions in fp16;
                                   others stay f32 */
+  const char* thread_placement; /* NULL or "none" (the OS places the threads); "compact": pin the
+                                   workers nearest the calling thread first, its cluster, then its
+                                   NUMA node cluster by cluster (sysfs topology; Kunpeng 920) */
 } zy_session_options_t;
 
 ZY_API void zy_session_options_init(zy_session_options_t* options);

@@ -138,6 +138,8 @@ zy_status_t zy_session_create(zy_model_t* model, const zy_session_options_t* opt
         so.profile = options->enable_profiling != 0;
       if (options->struct_size >= offsetof(zy_session_options_t, precision) + sizeof(const char*) && options->precision)
         so.precision = options->precision;
+      if (options->struct_size >= offsetof(zy_session_options_t, thread_placement) + sizeof(const char*) && options->thread_placement)
+        so.thread_placement = options->thread_placement;
       if (options->num_threads < 0) return zy::invalidArgument("num_threads must be >= 0");
       so.num_threads = options->num_threads;
       if (options->backend_order) {

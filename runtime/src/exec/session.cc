@@ -51,7 +51,9 @@ Status Session::create(const Model& model, const SessionOptions& options, std::u
     ZY_RETURN_IF_ERROR(s->allocateArena());
   }
   s->profiling_ = options.profile;
-  s->pool_ = ThreadPool::create(options.num_threads);
+  if (options.thread_placement != "none" && options.thread_placement != "compact")
+    return invalidArgument("unknown thread placement '" + options.thread_placement + "': use none or compact");
+  s->pool_ = ThreadPool::create(options.num_threads, options.thread_placement == "compact");
   s->host_.abi_version = ZY_BACKEND_ABI_VERSION;
   s->host_.num_threads = s->pool_->numThreads();
   s->host_.ctx = s->pool_.get();

@@ -26,6 +26,7 @@ struct SessionOptions {
   std::vector<std::string> backend_order;   // empty = {"ref"}
   bool profile = false;                     // time every op of each run
   std::string precision = "fp32";           // or "bf16" / "fp16": opt-in fast math for backends that have it
+  std::string thread_placement = "none";    // or "compact": workers pinned near the caller (exec/cpu_topology.h)
 };
 
 // One op's timing in the last run (main graph and subgraph ops alike).

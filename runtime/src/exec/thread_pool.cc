@@ -1,5 +1,8 @@
 #include "exec/thread_pool.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -7,6 +10,8 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "exec/cpu_topology.h"
 
 #ifdef ZY_USE_TBB
 #include <tbb/blocked_range.h>
@@ -64,9 +69,10 @@ class TbbPool : public ThreadPool {
 // newer one; the job's fields are atomics for the same reason.
 class NativePool : public ThreadPool {
  public:
-  explicit NativePool(int n) {
+  NativePool(int n, bool compact) {
     num_threads_ = n;
     for (int i = 1; i < n; ++i) workers_.emplace_back([this] { workerLoop(); });
+    if (compact) pinWorkers();
   }
   ~NativePool() override {
     {
@@ -96,6 +102,22 @@ class NativePool : public ThreadPool {
   }
 
  private:
+  // Worker i on the i-th CPU of the compact order from the caller's CPU (the
+  // caller itself is not pinned: its affinity is the application's). Where
+  // pinning is refused (a cpuset), the thread stays where the OS put it.
+  void pinWorkers() {
+#if defined(__linux__)
+    const int here = sched_getcpu();
+    const std::vector<int> order = compactOrder(readCpuTopology(), here < 0 ? 0 : here);
+    for (size_t i = 0; i < workers_.size() && i + 1 < order.size(); ++i) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(order[i + 1], &set);
+      pthread_setaffinity_np(workers_[i].native_handle(), sizeof set, &set);
+    }
+#endif
+  }
+
   static void pause() {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -155,13 +177,13 @@ class NativePool : public ThreadPool {
 
 }  // namespace
 
-std::unique_ptr<ThreadPool> ThreadPool::create(int n) {
+std::unique_ptr<ThreadPool> ThreadPool::create(int n, bool compact) {
   if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (n == 1) return std::make_unique<InlinePool>();
 #ifdef ZY_USE_TBB
   return std::make_unique<TbbPool>(n);
 #else
-  return std::make_unique<NativePool>(n);
+  return std::make_unique<NativePool>(n, compact);
 #endif
 }
 

@@ -10,8 +10,9 @@ namespace zy {
 class ThreadPool {
  public:
   virtual ~ThreadPool() = default;
-  // num_threads <= 0 means every hardware thread.
-  static std::unique_ptr<ThreadPool> create(int num_threads);
+  // num_threads <= 0 means every hardware thread. compact: pin the workers
+  // (native pool) in exec/cpu_topology.h's compact order from the caller's CPU.
+  static std::unique_ptr<ThreadPool> create(int num_threads, bool compact = false);
   int numThreads() const { return num_threads_; }
   // Calls fn(begin, end) over [0, n) in chunks of at least `grain`, and
   // returns when all have run. Runs inline with one thread or one chunk.
