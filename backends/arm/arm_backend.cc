@@ -27,7 +27,8 @@ const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
     const OpKind* kinds;
     size_t count;
   };
-  static const Table tables[] = {{kConvOps, kNumConvOps}, {kNormalizationOps, kNumNormalizationOps}};
+  static const Table tables[] = {
+      {kConvOps, kNumConvOps}, {kNormalizationOps, kNumNormalizationOps}, {kElementwiseOps, kNumElementwiseOps}};
   bool known = false;
   for (const Table& t : tables)
     for (size_t i = 0; i < t.count; ++i)

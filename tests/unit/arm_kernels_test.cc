@@ -156,6 +156,31 @@ TEST(ArmKernels, F16ConvIsCloseToReference) {
   }
 }
 
+// Binary element-wise ops (the shared row ops at 4 lanes) against ref: same
+// shapes, a per-channel operand on either side, a repeated row, a scalar.
+TEST(ArmKernels, BinaryOpsMatchReference) {
+  std::mt19937 rng(23);
+  std::uniform_real_distribution<float> u(0.5f, 2.f);
+  const std::vector<std::pair<Shape, Shape>> shapes = {
+      {{2, 3, 5, 7}, {2, 3, 5, 7}}, {{2, 3, 5, 7}, {2, 3, 1, 1}}, {{1, 3, 1, 1}, {1, 3, 4, 4}}, {{4, 9}, {9}}, {{4, 9}, {}}};
+  for (const char* type : {"Add", "Sub", "Mul", "Div"})
+    for (const auto& [as, bs] : shapes) {
+      GraphBuilder g;
+      const int a = g.input("a", DType::F32, as);
+      std::vector<float> bv(static_cast<size_t>(numElements(bs))), av(static_cast<size_t>(numElements(as)));
+      for (auto* v : {&av, &bv})
+        for (float& f : *v) f = u(rng);
+      g.node(type, {a, g.constant("b", Value::f32(bs, bv))});
+      g.output(g.model().graph.nodes.back().outputs[0]);
+      std::vector<uint8_t> bytes(av.size() * 4);
+      std::memcpy(bytes.data(), av.data(), bytes.size());
+      std::string used_ref, used_arm;
+      const std::vector<uint8_t> want = runModel(g.model(), bytes, false, &used_ref), got = runModel(g.model(), bytes, true, &used_arm);
+      EXPECT_EQ(used_arm, "arm") << type << " " << shapeToString(as) << " " << shapeToString(bs);
+      EXPECT_EQ(got, want) << type << " " << shapeToString(as) << " " << shapeToString(bs);  // one IEEE operation per element
+    }
+}
+
 // Softmax and LayerNormalization rows (the portable kernels at 4 lanes) against ref.
 TEST(ArmKernels, SoftmaxAndLayerNormMatchReference) {
   std::mt19937 rng(9);

@@ -1,12 +1,15 @@
-// Softmax and LayerNormalization rows on NEON: the portable kernels of
-// backends/common/simd/f32_rows.h at 4 lanes.
+// Row kernels on NEON: the portable kernels of backends/common/simd at 4
+// lanes (Softmax, LayerNormalization, binary element-wise ops).
 #pragma once
 #include <cstdint>
+
+#include "simd/f32_vbinary.h"  // BinaryOp
 
 namespace zy {
 namespace arm {
 
 void softmaxRows(const float* x, int64_t rows, int64_t len, float* y);
+void vbinary(BinaryOp op, const float* a, const float* b, bool b_scalar, bool swapped, float* y, int64_t n);
 void layerNormRows(const float* x, int64_t rows, int64_t len, const float* scale, const float* bias, float epsilon, float* y);
 
 }  // namespace arm

@@ -5,10 +5,10 @@
 #pragma once
 #include <cstdint>
 
+#include "simd/f32_vbinary.h"  // BinaryOp
+
 namespace zy {
 namespace x86 {
-
-enum class BinaryOp { Add, Sub, Mul, Div };
 
 void vbinary(BinaryOp op, const float* a, const float* b, bool b_scalar, bool swapped, float* y, int64_t n);
 
