@@ -28,7 +28,8 @@ const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
     size_t count;
   };
   static const Table tables[] = {
-      {kConvOps, kNumConvOps}, {kNormalizationOps, kNumNormalizationOps}, {kElementwiseOps, kNumElementwiseOps}};
+      {kConvOps, kNumConvOps}, {kNormalizationOps, kNumNormalizationOps}, {kElementwiseOps, kNumElementwiseOps},
+      {kQuantizedPoolOps, kNumQuantizedPoolOps}};
   bool known = false;
   for (const Table& t : tables)
     for (size_t i = 0; i < t.count; ++i)

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <tuple>
 
 #include "cpu_features.h"
 #include "exec/session.h"
@@ -153,6 +154,36 @@ TEST(ArmKernels, F16ConvIsCloseToReference) {
     }
     // K up to 147 products of values in [-1, 1]: fp16 sums stay within 1% of the largest output.
     EXPECT_LE(diff, (fp16 ? 1e-2f : 1e-5f) * std::max(1.f, top)) << "conv c=" << cc.c << " k=" << cc.k;
+  }
+}
+
+// int8 MaxPool and QLinearGlobalAveragePool (shared with x86) against ref, bit for bit.
+TEST(ArmKernels, Int8PoolsMatchReference) {
+  std::mt19937 rng(29);
+  for (DType t : {DType::U8, DType::I8}) {
+    for (auto [h, w, k, s, p] : std::vector<std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t>>{{28, 28, 3, 2, 1}, {9, 13, 2, 2, 0}, {7, 7, 3, 1, 1}}) {
+      GraphBuilder g;
+      const int x = g.input("x", t, {1, 4, h, w});
+      g.node("MaxPool", {x}, attrs({Attribute::Ints("kernel_shape", {k, k}), Attribute::Ints("strides", {s, s}), Attribute::Ints("pads", {p, p, p, p})}));
+      g.output(g.model().graph.nodes.back().outputs[0]);
+      std::vector<uint8_t> in(static_cast<size_t>(4 * h * w));
+      for (auto& v : in) v = static_cast<uint8_t>(std::uniform_int_distribution<int>(0, 255)(rng));
+      std::string used_ref, used_arm;
+      EXPECT_EQ(runModel(g.model(), in, true, &used_arm), runModel(g.model(), in, false, &used_ref)) << "MaxPool " << h << "x" << w;
+      EXPECT_EQ(used_arm, "arm");
+    }
+    GraphBuilder g;
+    const int x = g.input("x", t, {1, 6, 7, 7});
+    auto zp = [&](int v) { return t == DType::U8 ? Value::of(DType::U8, {}, std::vector<uint8_t>{static_cast<uint8_t>(v)})
+                                                 : Value::of(DType::I8, {}, std::vector<int8_t>{static_cast<int8_t>(v)}); };
+    g.node("QLinearGlobalAveragePool", {x, g.constant("xs", Value::f32({}, {0.1f})), g.constant("xz", zp(7)), g.constant("ys", Value::f32({}, {0.07f})),
+                                        g.constant("yz", zp(1))});
+    g.output(g.model().graph.nodes.back().outputs[0]);
+    std::vector<uint8_t> in(6 * 49);
+    for (auto& v : in) v = static_cast<uint8_t>(std::uniform_int_distribution<int>(0, 255)(rng));
+    std::string used_ref, used_arm;
+    EXPECT_EQ(runModel(g.model(), in, true, &used_arm), runModel(g.model(), in, false, &used_ref)) << "QLinearGlobalAveragePool";
+    EXPECT_EQ(used_arm, "arm");
   }
 }
 

@@ -1,169 +1,35 @@
-// int8 pooling on x86, bit-exact with backends/ref:
-//   MaxPool on int8/uint8 (2-D, no Indices): a vertical max over the window's
-//     rows (byte vectors), then a horizontal max over its columns.
-//   QLinearGlobalAveragePool (NCHW): a sum per plane, requantized with 1/HW
-//     folded into the factor (the spec's rounding, one step).
-#include <algorithm>
-#include <cstring>
-#include <vector>
-
-#include "core/backend_helpers.h"
+// int8 pooling on x86: the shared ops (backends/common/qs8_pool_ops.h), the
+// MaxPool planes compiled for AVX-512BW.
 #include "cpu_features.h"
-#include "kernels/scratch.h"
-#include "ops/op_helpers.h"
-#include "ops/requantize.h"
+#include "qs8_pool_ops.h"
 #include "x86_op.h"
 
 namespace zy {
 namespace x86 {
 namespace {
 
-#define ZY_POOL_AVX512 __attribute__((target("avx512f,avx512bw")))
-
-bool isByte(zy_dtype_t t) { return t == ZY_DTYPE_U8 || t == ZY_DTYPE_I8; }
-bool avx512bw() { return cpuFeatures().avx512f && cpuFeatures().avx512bw; }
-
-// ---- MaxPool ----
+__attribute__((target("avx512f,avx512bw"))) void maxPoolPlaneAvx512(const void* x, void* y, bool u8, int64_t H, int64_t W,
+                                                                    const WindowGeometry& g, void* row) {
+  if (u8) maxPoolPlane(static_cast<const uint8_t*>(x), static_cast<uint8_t*>(y), H, W, g, static_cast<uint8_t*>(row));
+  else maxPoolPlane(static_cast<const int8_t*>(x), static_cast<int8_t*>(y), H, W, g, static_cast<int8_t*>(row));
+}
 
 bool maxPoolSupported(const zy_op_view_t* op, std::string* why) {
-  const zy_tensor_view_t& x = op->inputs[0];
-  if (!avx512bw() || !isByte(x.dtype) || x.rank != 4 || op->num_outputs != 1) {
-    *why = "x86 int8 MaxPool takes 2-D 8-bit inputs without Indices (AVX-512BW)";
-    return false;
-  }
-  for (int64_t d : attributesFromView(op).getInts("dilations"))
-    if (d != 1) { *why = "dilated int8 MaxPool"; return false; }
-  return true;
+  if (!cpuFeatures().avx512f || !cpuFeatures().avx512bw) { *why = "x86 int8 MaxPool needs AVX-512BW"; return false; }
+  return qs8MaxPoolSupported(op, why);
 }
 
-// One plane: rows of the window maxed into `row` (W bytes), then columns.
-template <typename T>
-ZY_POOL_AVX512 void maxPoolPlane(const T* x, T* y, int64_t H, int64_t W, const WindowGeometry& g, T* row) {
-  const int64_t OH = g.out[0], OW = g.out[1], KH = g.kernel[0], KW = g.kernel[1];
-  for (int64_t oh = 0; oh < OH; ++oh) {
-    const int64_t h0 = oh * g.strides[0] - g.pad_begin[0];
-    const int64_t hs = std::max<int64_t>(h0, 0), he = std::min(h0 + KH, H);
-    T* out = y + oh * OW;
-    if (hs >= he) {  // a window entirely in the padding (ceil_mode): ref keeps the lowest value
-      std::fill(out, out + OW, std::numeric_limits<T>::lowest());
-      continue;
-    }
-    std::memcpy(row, x + hs * W, static_cast<size_t>(W) * sizeof(T));
-    for (int64_t h = hs + 1; h < he; ++h) {
-      const T* r = x + h * W;
-      for (int64_t w = 0; w < W; ++w) row[w] = std::max(row[w], r[w]);
-    }
-    for (int64_t ow = 0; ow < OW; ++ow) {
-      const int64_t w0 = ow * g.strides[1] - g.pad_begin[1];
-      const int64_t ws = std::max<int64_t>(w0, 0), we = std::min(w0 + KW, W);
-      T m = std::numeric_limits<T>::lowest();
-      for (int64_t w = ws; w < we; ++w) m = std::max(m, row[w]);
-      out[ow] = m;
-    }
-  }
+std::unique_ptr<X86Op> prepareMaxPool(const OpContext& ctx, const zy_op_view_t* op) {
+  return std::make_unique<Qs8MaxPoolOp<X86Op, OpContext>>(ctx, op, maxPoolPlaneAvx512);
 }
-
-class MaxPoolOp : public X86Op {
- public:
-  MaxPoolOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx), attrs_(attributesFromView(op)) {}
-
-  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
-    const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
-    const int64_t NC = x.dims[0] * x.dims[1], H = x.dims[2], W = x.dims[3];
-    WindowGeometry g;
-    Status s = computeWindow(attrs_, {H, W}, attrs_.getInts("kernel_shape"), attrs_.getInt("ceil_mode", 0) != 0, &g);
-    if (!s.ok()) { *err = s.message(); return s.code(); }
-    if (y.dims[2] != g.out[0] || y.dims[3] != g.out[1]) { *err = "output shape does not match"; return ZY_INVALID_ARGUMENT; }
-    const int64_t plane = H * W, out_plane = g.out[0] * g.out[1];
-    const bool u8 = x.dtype == ZY_DTYPE_U8;
-    ctx_.parallel(static_cast<size_t>(NC), [&](size_t b, size_t e) {
-      uint8_t* row = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>((W + 3) / 4)));
-      for (size_t c = b; c < e; ++c) {
-        const uint8_t* xc = static_cast<const uint8_t*>(x.data) + static_cast<int64_t>(c) * plane;
-        uint8_t* yc = static_cast<uint8_t*>(y.data) + static_cast<int64_t>(c) * out_plane;
-        if (u8) maxPoolPlane<uint8_t>(xc, yc, H, W, g, row);
-        else maxPoolPlane<int8_t>(reinterpret_cast<const int8_t*>(xc), reinterpret_cast<int8_t*>(yc), H, W, g, reinterpret_cast<int8_t*>(row));
-      }
-    });
-    return ZY_OK;
-  }
-
- private:
-  OpContext ctx_;
-  Attributes attrs_;
-};
-
-// ---- QLinearGlobalAveragePool ----
-
-bool constantScalar(const zy_op_view_t* op, size_t i, bool is_scale) {
-  if (i >= op->num_inputs) return !is_scale;
-  const zy_tensor_view_t& t = op->inputs[i];
-  if (t.dtype == ZY_DTYPE_UNDEFINED) return !is_scale;
-  return t.is_constant && elementCount(t) == 1 && (is_scale ? t.dtype == ZY_DTYPE_F32 : isByte(t.dtype));
+std::unique_ptr<X86Op> prepareGap(const OpContext& ctx, const zy_op_view_t* op) {
+  return std::make_unique<QLinearGapOp<X86Op, OpContext>>(ctx, op);
 }
-
-int32_t zeroPointAt(const zy_op_view_t* op, size_t i) {
-  if (i >= op->num_inputs || op->inputs[i].dtype == ZY_DTYPE_UNDEFINED) return 0;
-  const zy_tensor_view_t& t = op->inputs[i];
-  return t.dtype == ZY_DTYPE_U8 ? *static_cast<const uint8_t*>(t.data) : *static_cast<const int8_t*>(t.data);
-}
-
-bool gapSupported(const zy_op_view_t* op, std::string* why) {
-  if (op->num_inputs < 4 || !isByte(op->inputs[0].dtype) || op->inputs[0].rank < 3 ||
-      attributesFromView(op).getInt("channels_last", 0) != 0 || !constantScalar(op, 1, true) || !constantScalar(op, 2, false) ||
-      !constantScalar(op, 3, true) || !constantScalar(op, 4, false)) {
-    *why = "x86 QLinearGlobalAveragePool takes NCHW 8-bit input with constant per-tensor parameters";
-    return false;
-  }
-  return true;
-}
-
-class GlobalAvgPoolOp : public X86Op {
- public:
-  GlobalAvgPoolOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx), zx_(zeroPointAt(op, 2)), zy_(zeroPointAt(op, 4)) {
-    xs_ = *static_cast<const float*>(op->inputs[1].data);
-    ys_ = *static_cast<const float*>(op->inputs[3].data);
-  }
-
-  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
-    const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
-    const int64_t NC = x.dims[0] * x.dims[1], HW = elementCount(x) / std::max<int64_t>(1, NC);
-    Requantizer rq;
-    Status s = Requantizer::fromReal(static_cast<double>(xs_) / ys_ / static_cast<double>(HW), &rq);
-    if (!s.ok()) { *err = s.message(); return ZY_INVALID_ARGUMENT; }
-    const QuantRange range = dtypeRange(y.dtype == ZY_DTYPE_U8 ? DType::U8 : DType::I8);
-    const bool u8 = x.dtype == ZY_DTYPE_U8;
-    ctx_.parallel(static_cast<size_t>(NC), [&](size_t b, size_t e) {
-      for (size_t c = b; c < e; ++c) {
-        const int64_t sum = u8 ? planeSum(static_cast<const uint8_t*>(x.data) + c * HW, HW)
-                               : planeSum(static_cast<const int8_t*>(x.data) + c * HW, HW);
-        const int32_t v = clampTo(zy_ + rq.apply(static_cast<int32_t>(static_cast<uint32_t>(sum - int64_t{zx_} * HW))), range);
-        static_cast<uint8_t*>(y.data)[c] = static_cast<uint8_t>(v);
-      }
-    });
-    return ZY_OK;
-  }
-
- private:
-  template <typename T>
-  static int64_t planeSum(const T* p, int64_t n) {
-    int64_t s = 0;
-    for (int64_t i = 0; i < n; ++i) s += p[i];
-    return s;
-  }
-
-  OpContext ctx_;
-  int32_t zx_, zy_;
-  float xs_ = 1.f, ys_ = 1.f;
-};
-
-template <typename T>
-std::unique_ptr<X86Op> prepare(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<T>(ctx, op); }
 
 }  // namespace
 
-const OpKind kQuantizedPoolOps[] = {{"MaxPool", maxPoolSupported, prepare<MaxPoolOp>},
-                                    {"QLinearGlobalAveragePool", gapSupported, prepare<GlobalAvgPoolOp>}};
+const OpKind kQuantizedPoolOps[] = {{"MaxPool", maxPoolSupported, prepareMaxPool},
+                                    {"QLinearGlobalAveragePool", qlinearGapSupported, prepareGap}};
 const size_t kNumQuantizedPoolOps = sizeof(kQuantizedPoolOps) / sizeof(kQuantizedPoolOps[0]);
 
 }  // namespace x86
