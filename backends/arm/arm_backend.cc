@@ -29,7 +29,7 @@ const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
   };
   static const Table tables[] = {
       {kConvOps, kNumConvOps}, {kNormalizationOps, kNumNormalizationOps}, {kElementwiseOps, kNumElementwiseOps},
-      {kQuantizedPoolOps, kNumQuantizedPoolOps}};
+      {kQuantizedPoolOps, kNumQuantizedPoolOps}, {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps}};
   bool known = false;
   for (const Table& t : tables)
     for (size_t i = 0; i < t.count; ++i)

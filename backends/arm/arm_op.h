@@ -33,8 +33,8 @@ struct OpKind {
 };
 
 // The op kinds of each ops/*.cc file (arm_backend.cc searches them in order).
-extern const OpKind kConvOps[], kNormalizationOps[], kElementwiseOps[], kQuantizedPoolOps[];
-extern const size_t kNumConvOps, kNumNormalizationOps, kNumElementwiseOps, kNumQuantizedPoolOps;
+extern const OpKind kConvOps[], kNormalizationOps[], kElementwiseOps[], kQuantizedPoolOps[], kQuantizedElementwiseOps[];
+extern const size_t kNumConvOps, kNumNormalizationOps, kNumElementwiseOps, kNumQuantizedPoolOps, kNumQuantizedElementwiseOps;
 
 }  // namespace arm
 }  // namespace zy

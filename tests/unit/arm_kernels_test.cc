@@ -187,6 +187,60 @@ TEST(ArmKernels, Int8PoolsMatchReference) {
   }
 }
 
+// Element-wise int8 ops (portable, shared) against ref, bit for bit: quantize
+// with exact ties, dequantize, add and multiply with ties, a lookup table.
+TEST(ArmKernels, Int8ElementwiseMatchReference) {
+  std::mt19937 rng(31);
+  auto bytes = [&](size_t n) {
+    std::vector<uint8_t> v(n);
+    for (auto& b : v) b = static_cast<uint8_t>(std::uniform_int_distribution<int>(0, 255)(rng));
+    return v;
+  };
+  for (DType t : {DType::U8, DType::I8}) {
+    auto zp = [&](int v) { return t == DType::U8 ? Value::of(DType::U8, {}, std::vector<uint8_t>{static_cast<uint8_t>(v)})
+                                                 : Value::of(DType::I8, {}, std::vector<int8_t>{static_cast<int8_t>(v)}); };
+    auto check = [&](GraphBuilder& g, const std::vector<uint8_t>& in, const std::string& what) {
+      g.output(g.model().graph.nodes.back().outputs[0]);
+      std::string used_ref, used_arm;
+      EXPECT_EQ(runModel(g.model(), in, true, &used_arm), runModel(g.model(), in, false, &used_ref)) << what << " " << dtypeName(t);
+      EXPECT_EQ(used_arm, "arm") << what;
+    };
+    {
+      GraphBuilder g;
+      const int x = g.input("x", DType::F32, {37});
+      g.node("QuantizeLinear", {x, g.constant("s", Value::f32({}, {0.5f})), g.constant("z", zp(3))});
+      std::vector<float> v(37);
+      for (size_t i = 0; i < v.size(); ++i) v[i] = (static_cast<float>(i) - 18.f) * 0.25f;  // multiples of 0.5 / 2: ties
+      std::vector<uint8_t> in(v.size() * 4);
+      std::memcpy(in.data(), v.data(), in.size());
+      check(g, in, "QuantizeLinear");
+    }
+    {
+      GraphBuilder g;
+      const int x = g.input("x", t, {41});
+      g.node("DequantizeLinear", {x, g.constant("s", Value::f32({}, {0.0371f})), g.constant("z", zp(-7 + (t == DType::U8) * 140))});
+      check(g, bytes(41), "DequantizeLinear");
+    }
+    for (const char* type : {"QLinearAdd", "QLinearMul"})
+      for (const Shape& bs : {Shape{1, 6, 5, 5}, Shape{1, 6, 1, 1}}) {
+        if (std::string(type) == "QLinearAdd" && bs[2] == 1) continue;
+        GraphBuilder g;
+        const int a = g.input("a", t, {1, 6, 5, 5});
+        const int b = g.constant("b", Value::of(t, bs, bytes(static_cast<size_t>(numElements(bs)))));
+        g.node(type, {a, g.constant("as", Value::f32({}, {0.5f})), g.constant("az", zp(3)), b, g.constant("bs", Value::f32({}, {0.25f})),
+                      g.constant("bz", zp(-5 + (t == DType::U8) * 130)), g.constant("ys", Value::f32({}, {std::string(type) == "QLinearAdd" ? 1.f : 8.f})),
+                      g.constant("yz", zp(1))});
+        check(g, bytes(150), std::string(type) + " " + shapeToString(bs));
+      }
+    {
+      GraphBuilder g;
+      const int x = g.input("x", t, {70});
+      g.node("QLinearLookup", {x, g.constant("table", Value::of(t, {256}, bytes(256)))});
+      check(g, bytes(70), "QLinearLookup");
+    }
+  }
+}
+
 // Binary element-wise ops (the shared row ops at 4 lanes) against ref: same
 // shapes, a per-channel operand on either side, a repeated row, a scalar.
 TEST(ArmKernels, BinaryOpsMatchReference) {
