@@ -29,7 +29,8 @@ const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
   };
   static const Table tables[] = {
       {kConvOps, kNumConvOps}, {kNormalizationOps, kNumNormalizationOps}, {kElementwiseOps, kNumElementwiseOps},
-      {kQuantizedPoolOps, kNumQuantizedPoolOps}, {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps}};
+      {kQuantizedPoolOps, kNumQuantizedPoolOps}, {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps},
+      {kQuantizedGemmOps, kNumQuantizedGemmOps}};
   bool known = false;
   for (const Table& t : tables)
     for (size_t i = 0; i < t.count; ++i)

@@ -232,6 +232,21 @@ TEST(ArmKernels, Int8ElementwiseMatchReference) {
                       g.constant("yz", zp(1))});
         check(g, bytes(150), std::string(type) + " " + shapeToString(bs));
       }
+    for (int64_t rows : {1, 5, 29}) {
+      // QGemm (transB, bias) over rows of A: the int8 GEMM with A's rows as pixels.
+      GraphBuilder g;
+      const int64_t K = 37, N = 19;
+      const int a = g.input("a", t, {rows, K});
+      std::vector<int8_t> b(static_cast<size_t>(N * K));
+      for (auto& v : b) v = static_cast<int8_t>(std::uniform_int_distribution<int>(-127, 127)(rng));
+      std::vector<int32_t> bias(static_cast<size_t>(N));
+      for (auto& v : bias) v = std::uniform_int_distribution<int>(-500, 500)(rng);
+      g.node("QGemm", {a, g.constant("as", Value::f32({}, {0.02f})), g.constant("az", zp(3)), g.constant("b", Value::of(DType::I8, {N, K}, b)),
+                       g.constant("bs", Value::f32({}, {0.01f})), g.constant("bz", Value::of(DType::I8, {}, std::vector<int8_t>{0})),
+                       g.constant("c", Value::of(DType::I32, {N}, bias)), g.constant("ys", Value::f32({}, {0.03f})), g.constant("yz", zp(0))},
+             attrs({Attribute::Int("transB", 1)}));
+      check(g, bytes(static_cast<size_t>(rows * K)), "QGemm rows " + std::to_string(rows));
+    }
     {
       GraphBuilder g;
       const int x = g.input("x", t, {70});
