@@ -20,6 +20,10 @@ struct Qs8PackedWeights {
   int64_t m = 0, k = 0, kgroups = 0;
   std::vector<int8_t> data;
   std::vector<int32_t> row_sums;
+  // Kernels without a 4-way byte dot product take the weights as int16 pairs
+  // (w0, w2) and (w1, w3) per channel and group: [M/8][K/4][8][2] int32,
+  // filled by the backend that needs them (x86's AVX2 path).
+  std::vector<int32_t> pairs16;
 };
 Qs8PackedWeights packQs8Weights(const int8_t* w, int64_t m, int64_t k);
 

@@ -43,12 +43,17 @@ std::vector<uint8_t> runModel(const Model& m, const std::vector<uint8_t>& in, bo
   return std::vector<uint8_t>(p, p + numElements(s->tensorShape(y)) * dtypeSize(m.tensors[y].dtype));
 }
 
-// x86 (where the CPU allows: AVX-512 VNNI, unless the kernel is portable) and ref give the same bytes.
-void expectBitExact(GraphBuilder& g, const std::vector<uint8_t>& in, const std::string& what, bool portable = false) {
+// What a kernel needs: AVX-512 (VNNI, BW, VBMI: this file's element-wise
+// ops, depthwise), AVX2 (the int8 GEMM: VNNI or its exact AVX2 form), nothing.
+enum class Needs { Avx512, Avx2, Nothing };
+
+// x86 (where the CPU allows) and ref give the same bytes.
+void expectBitExact(GraphBuilder& g, const std::vector<uint8_t>& in, const std::string& what, Needs needs = Needs::Avx512) {
   g.output(g.model().graph.nodes.back().outputs[0]);
   std::string used_ref, used_x86;
   const std::vector<uint8_t> want = runModel(g.model(), in, false, &used_ref), got = runModel(g.model(), in, true, &used_x86);
-  EXPECT_EQ(used_x86, portable || haveVnni() ? "x86" : "ref") << what;
+  const bool runs = needs == Needs::Nothing || (needs == Needs::Avx2 && x86::cpuFeatures().avx2) || haveVnni();
+  EXPECT_EQ(used_x86, runs ? "x86" : "ref") << what;
   ASSERT_EQ(got.size(), want.size()) << what;
   size_t diff = 0;
   for (size_t i = 0; i < got.size(); ++i) diff += got[i] != want[i];
@@ -116,7 +121,8 @@ TEST(X86Int8, ConvMatchesReferenceBitForBit) {
         expectBitExact(g, randomBytes(rng, static_cast<size_t>(cc.c * cc.h * cc.w)),
                        std::string(cc.depthwise ? "depthwise" : "conv") + " c=" + std::to_string(cc.c) + " m=" + std::to_string(cc.m) + " " + std::to_string(cc.h) + "x" +
                            std::to_string(cc.w) + " k=" + std::to_string(cc.k) + " s=" + std::to_string(cc.stride) + " " +
-                           dtypeName(xt) + " " + act);
+                           dtypeName(xt) + " " + act,
+                       cc.depthwise ? Needs::Avx512 : Needs::Avx2);
       }
 }
 
@@ -218,7 +224,7 @@ TEST(X86Int8, MaxPoolGlobalAveragePoolConcatGemmAndMatMulMatchReference) {
       g.node("QLinearGlobalAveragePool", {x, g.constant("xs", scalarF(0.1f)), g.constant("xz", zeroPoint(t, 7)),
                                           g.constant("ys", scalarF(hw == 49 ? 0.1f : 0.07f)), g.constant("yz", zeroPoint(t, 1))});
       expectBitExact(g, randomBytes(rng, static_cast<size_t>(10 * hw)), "QLinearGlobalAveragePool " + d + " hw " + std::to_string(hw),
-                     /*portable=*/true);
+                     Needs::Nothing);
     }
     {
       // Input 1 shares the output's parameters (a copy), input 2 does not.
@@ -242,7 +248,7 @@ TEST(X86Int8, MaxPoolGlobalAveragePoolConcatGemmAndMatMulMatchReference) {
       g.node("QLinearMatMul", {a, g.constant("as", scalarF(0.02f)), g.constant("az", zeroPoint(t, -4)), g.constant("b", Value::of(DType::I8, {K, N}, b)),
                                g.constant("bs", Value::f32({N}, bs)), g.constant("bz", Value::of(DType::I8, {N}, std::vector<int8_t>(static_cast<size_t>(N), 0))),
                                g.constant("ys", scalarF(0.05f)), g.constant("yz", zeroPoint(t, 9))});
-      expectBitExact(g, randomBytes(rng, static_cast<size_t>(2 * rows * K)), "QLinearMatMul " + d + " rows " + std::to_string(rows));
+      expectBitExact(g, randomBytes(rng, static_cast<size_t>(2 * rows * K)), "QLinearMatMul " + d + " rows " + std::to_string(rows), Needs::Avx2);
     }
     for (int64_t rows : {1, 3, 50}) {
       GraphBuilder g;
@@ -256,7 +262,7 @@ TEST(X86Int8, MaxPoolGlobalAveragePoolConcatGemmAndMatMulMatchReference) {
                        g.constant("bs", scalarF(0.01f)), g.constant("bz", Value::of(DType::I8, {}, std::vector<int8_t>{0})),
                        g.constant("c", Value::of(DType::I32, {N}, bias)), g.constant("ys", scalarF(0.03f)), g.constant("yz", zeroPoint(t, 0))},
              attrs({Attribute::Int("transB", 1)}));
-      expectBitExact(g, randomBytes(rng, static_cast<size_t>(rows * K)), "QGemm " + d + " rows " + std::to_string(rows));
+      expectBitExact(g, randomBytes(rng, static_cast<size_t>(rows * K)), "QGemm " + d + " rows " + std::to_string(rows), Needs::Avx2);
     }
   }
 }

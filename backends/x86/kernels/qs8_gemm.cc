@@ -90,20 +90,35 @@ ZY_VNNI inline void panelTiles(const Qs8PackedWeights& w, const uint8_t* b, int6
   }
 }
 
-}  // namespace
-
-ZY_VNNI void qs8GemmPanel(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y,
-                          int64_t ldy, int64_t m_begin, int64_t m_end) {
-  if (m_end < 0) m_end = w.m;
+ZY_VNNI void qs8GemmPanelVnni(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y,
+                              int64_t ldy, int64_t m_begin, int64_t m_end) {
   if (np <= 16) panelTiles<1>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
   else if (np <= 32) panelTiles<2>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
   else panelTiles<3>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
 }
 
-bool qs8GemmAvailable() {
+}  // namespace
+
+void qs8GemmPanelAvx2(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y, int64_t ldy,
+                      int64_t m_begin, int64_t m_end);
+
+namespace {
+
+bool hasVnni() {
   const CpuFeatures& f = cpuFeatures();
   return f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq && f.avx512vnni;
 }
+
+}  // namespace
+
+void qs8GemmPanel(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y, int64_t ldy,
+                  int64_t m_begin, int64_t m_end) {
+  if (m_end < 0) m_end = w.m;
+  if (hasVnni()) qs8GemmPanelVnni(w, packed_x, np, rq, y, ldy, m_begin, m_end);
+  else qs8GemmPanelAvx2(w, packed_x, np, rq, y, ldy, m_begin, m_end);
+}
+
+bool qs8GemmAvailable() { return hasVnni() || cpuFeatures().avx2; }
 
 }  // namespace x86
 }  // namespace zy

@@ -30,8 +30,12 @@ void packQs8Activations(const uint8_t* x, int64_t ld, int64_t k, int64_t p0, int
 void qs8GemmPanel(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y, int64_t ldy,
                   int64_t m_begin = 0, int64_t m_end = -1);
 
-// Whether this CPU runs qs8-gemm (AVX-512 VNNI).
+// Whether this CPU runs qs8-gemm: AVX-512 VNNI (qs8-gemm/avx512vnni-8x48),
+// or AVX2 (qs8-gemm/avx2-8x8: the same packed operands, exact 16-bit products
+// through vpmaddwd; vpmaddubsw would saturate). Call prepareQs8Weights on
+// the weights once before the AVX2 kernel uses them.
 bool qs8GemmAvailable();
+void prepareQs8Weights(Qs8PackedWeights* w);
 
 }  // namespace x86
 }  // namespace zy

@@ -37,7 +37,7 @@ bool isDepthwise(const zy_op_view_t* op, const Attributes& a) {
 }
 
 bool qconvSupported(const zy_op_view_t* op, std::string* why) {
-  if (!qs8GemmAvailable()) { *why = "int8 convolution on x86 needs AVX-512 VNNI"; return false; }
+  if (!qs8GemmAvailable()) { *why = "int8 convolution on x86 needs AVX2"; return false; }
   if (op->num_inputs < 8) { *why = "QLinearConv needs its 8 quantization inputs"; return false; }
   const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[3], &y = op->outputs[0];
   if (!isByte(x.dtype) || w.dtype != ZY_DTYPE_I8 || !isByte(y.dtype) || x.rank != 4) {
@@ -111,7 +111,9 @@ class QConvOp : public X86Op {
         kh_(op->inputs[3].dims[2]),
         kw_(op->inputs[3].dims[3]),
         weights_(packQs8Weights(static_cast<const int8_t*>(op->inputs[3].data), M_, op->inputs[3].dims[1] * kh_ * kw_)),
-        quant_(op, attrs_, weights_.row_sums) {}
+        quant_(op, attrs_, weights_.row_sums) {
+    prepareQs8Weights(&weights_);
+  }
 
   zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
     if (!quant_.status.ok()) { *err = quant_.status.message(); return ZY_INVALID_ARGUMENT; }
@@ -222,12 +224,12 @@ class QDwConvOp : public X86Op {
 // ---- QGemm: Y = A * op(B) + C, as a 1x1 convolution of A's rows ----
 
 bool qgemmSupported(const zy_op_view_t* op, std::string* why) {
-  if (!qs8GemmAvailable()) { *why = "int8 GEMM on x86 needs AVX-512 VNNI"; return false; }
+  if (!qs8GemmAvailable()) { *why = "int8 GEMM on x86 needs AVX2"; return false; }
   return qgemmShapeSupported(op, why);
 }
 
 bool qmatmulSupported(const zy_op_view_t* op, std::string* why) {
-  if (!qs8GemmAvailable()) { *why = "int8 MatMul on x86 needs AVX-512 VNNI"; return false; }
+  if (!qs8GemmAvailable()) { *why = "int8 MatMul on x86 needs AVX2"; return false; }
   return qmatmulShapeSupported(op, why);
 }
 
@@ -239,7 +241,9 @@ class QGemmOp : public X86Op {
   QGemmOp(const OpContext& ctx, const zy_op_view_t* op, bool matmul)
       : ctx_(ctx),
         weights_(packGemmWeights(op, !matmul && attributesFromView(op).getInt("transB", 0) != 0)),
-        quant_(op, attributesFromView(op), weights_.row_sums, matmul ? 6 : 7, matmul ? 100 : 6) {}
+        quant_(op, attributesFromView(op), weights_.row_sums, matmul ? 6 : 7, matmul ? 100 : 6) {
+    prepareQs8Weights(&weights_);
+  }
 
   zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
     if (!quant_.status.ok()) { *err = quant_.status.message(); return ZY_INVALID_ARGUMENT; }
