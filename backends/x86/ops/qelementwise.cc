@@ -7,7 +7,8 @@
 //   QLinearMul        same shapes or a per-channel B: the Q31 requantization
 //   QLinearLookup     a 256-byte table (vpermi2b)
 //   QLinearConcat     a copy per input, or its requantization
-// Per-tensor scales and zero points only; anything else goes to ref.
+// Per-tensor scales and zero points only; anything else goes to ref. Without
+// AVX-512 the portable versions (backends/common) take them.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "core/backend_helpers.h"
 #include "cpu_features.h"
 #include "ops/requantize.h"
+#include "qs8_elementwise_ops.h"
 #include "x86_op.h"
 
 namespace zy {
@@ -447,6 +449,11 @@ class ConcatOp : public X86Op {
 template <typename T>
 std::unique_ptr<X86Op> prepare(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<T>(ctx, op); }
 
+// The portable versions (backends/common/qs8_elementwise_ops.h): what runs
+// where AVX-512 is missing, after the kinds above refused.
+template <typename T>
+std::unique_ptr<X86Op> preparePortable(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<T>(ctx, op); }
+
 }  // namespace
 
 const OpKind kQuantizedElementwiseOps[] = {{"QuantizeLinear", quantizeSupported, prepare<QuantizeOp>},
@@ -454,7 +461,12 @@ const OpKind kQuantizedElementwiseOps[] = {{"QuantizeLinear", quantizeSupported,
                                            {"QLinearAdd", addSupported, prepare<AddOp>},
                                            {"QLinearMul", mulSupported, prepare<MulOp>},
                                            {"QLinearLookup", lookupSupported, prepare<LookupOp>},
-                                           {"QLinearConcat", concatSupported, prepare<ConcatOp>}};
+                                           {"QLinearConcat", concatSupported, prepare<ConcatOp>},
+                                           {"QuantizeLinear", qs8::quantizeSupported, preparePortable<qs8::QuantizeOp<X86Op, OpContext>>},
+                                           {"DequantizeLinear", qs8::dequantizeSupported, preparePortable<qs8::DequantizeOp<X86Op, OpContext>>},
+                                           {"QLinearAdd", qs8::binarySupported<false>, preparePortable<qs8::BinaryOp8<X86Op, OpContext, false>>},
+                                           {"QLinearMul", qs8::binarySupported<true>, preparePortable<qs8::BinaryOp8<X86Op, OpContext, true>>},
+                                           {"QLinearLookup", qs8::lookupSupported, preparePortable<qs8::LookupOp<X86Op, OpContext>>}};
 const size_t kNumQuantizedElementwiseOps = sizeof(kQuantizedElementwiseOps) / sizeof(kQuantizedElementwiseOps[0]);
 
 }  // namespace x86

@@ -1,5 +1,5 @@
 // int8 pooling on x86: the shared ops (backends/common/qs8_pool_ops.h), the
-// MaxPool planes compiled for AVX-512BW.
+// MaxPool planes compiled for AVX-512BW where the CPU has it.
 #include "cpu_features.h"
 #include "qs8_pool_ops.h"
 #include "x86_op.h"
@@ -14,13 +14,14 @@ __attribute__((target("avx512f,avx512bw"))) void maxPoolPlaneAvx512(const void* 
   else maxPoolPlane(static_cast<const int8_t*>(x), static_cast<int8_t*>(y), H, W, g, static_cast<int8_t*>(row));
 }
 
-bool maxPoolSupported(const zy_op_view_t* op, std::string* why) {
-  if (!cpuFeatures().avx512f || !cpuFeatures().avx512bw) { *why = "x86 int8 MaxPool needs AVX-512BW"; return false; }
-  return qs8MaxPoolSupported(op, why);
+void maxPoolPlaneBaseline(const void* x, void* y, bool u8, int64_t H, int64_t W, const WindowGeometry& g, void* row) {
+  if (u8) maxPoolPlane(static_cast<const uint8_t*>(x), static_cast<uint8_t*>(y), H, W, g, static_cast<uint8_t*>(row));
+  else maxPoolPlane(static_cast<const int8_t*>(x), static_cast<int8_t*>(y), H, W, g, static_cast<int8_t*>(row));
 }
 
 std::unique_ptr<X86Op> prepareMaxPool(const OpContext& ctx, const zy_op_view_t* op) {
-  return std::make_unique<Qs8MaxPoolOp<X86Op, OpContext>>(ctx, op, maxPoolPlaneAvx512);
+  const bool avx512 = cpuFeatures().avx512f && cpuFeatures().avx512bw;
+  return std::make_unique<Qs8MaxPoolOp<X86Op, OpContext>>(ctx, op, avx512 ? maxPoolPlaneAvx512 : maxPoolPlaneBaseline);
 }
 std::unique_ptr<X86Op> prepareGap(const OpContext& ctx, const zy_op_view_t* op) {
   return std::make_unique<QLinearGapOp<X86Op, OpContext>>(ctx, op);
@@ -28,7 +29,7 @@ std::unique_ptr<X86Op> prepareGap(const OpContext& ctx, const zy_op_view_t* op) 
 
 }  // namespace
 
-const OpKind kQuantizedPoolOps[] = {{"MaxPool", maxPoolSupported, prepareMaxPool},
+const OpKind kQuantizedPoolOps[] = {{"MaxPool", qs8MaxPoolSupported, prepareMaxPool},
                                     {"QLinearGlobalAveragePool", qlinearGapSupported, prepareGap}};
 const size_t kNumQuantizedPoolOps = sizeof(kQuantizedPoolOps) / sizeof(kQuantizedPoolOps[0]);
 
