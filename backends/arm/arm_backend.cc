@@ -28,7 +28,7 @@ const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
     size_t count;
   };
   static const Table tables[] = {
-      {kConvOps, kNumConvOps}, {kNormalizationOps, kNumNormalizationOps}, {kElementwiseOps, kNumElementwiseOps},
+      {kConvOps, kNumConvOps}, {kGemmOps, kNumGemmOps}, {kNormalizationOps, kNumNormalizationOps}, {kElementwiseOps, kNumElementwiseOps},
       {kQuantizedPoolOps, kNumQuantizedPoolOps}, {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps},
       {kQuantizedGemmOps, kNumQuantizedGemmOps}};
   bool known = false;

@@ -281,6 +281,47 @@ TEST(ArmKernels, BinaryOpsMatchReference) {
     }
 }
 
+// MatMul (batched, B shared or per batch) and Gemm (transB, C, Relu) against ref.
+TEST(ArmKernels, MatMulAndGemmMatchReference) {
+  std::mt19937 rng(37);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  auto values = [&](int64_t n) {
+    std::vector<float> v(static_cast<size_t>(n));
+    for (float& f : v) f = u(rng);
+    return v;
+  };
+  auto compare = [&](GraphBuilder& g, const std::vector<float>& in, const std::string& what) {
+    g.output(g.model().graph.nodes.back().outputs[0]);
+    std::vector<uint8_t> bytes(in.size() * 4);
+    std::memcpy(bytes.data(), in.data(), bytes.size());
+    std::string used_ref, used_arm;
+    const std::vector<uint8_t> want = runModel(g.model(), bytes, false, &used_ref), got = runModel(g.model(), bytes, true, &used_arm);
+    EXPECT_EQ(used_arm, "arm") << what;
+    ASSERT_EQ(got.size(), want.size()) << what;
+    for (size_t i = 0; i < got.size() / 4; ++i) {
+      float a, b;
+      std::memcpy(&a, got.data() + 4 * i, 4);
+      std::memcpy(&b, want.data() + 4 * i, 4);
+      ASSERT_NEAR(a, b, 1e-5f * std::max(1.f, std::fabs(b))) << what << " element " << i;
+    }
+  };
+  for (auto [batch, M, K, N, shared] : std::vector<std::tuple<int64_t, int64_t, int64_t, int64_t, bool>>{
+           {1, 1, 7, 5, true}, {2, 13, 33, 17, true}, {3, 9, 16, 8, false}, {1, 30, 64, 40, true}}) {
+    GraphBuilder g;
+    const int a = g.input("a", DType::F32, {batch, M, K});
+    g.node("MatMul", {a, g.constant("b", Value::f32(shared ? Shape{K, N} : Shape{batch, K, N}, values((shared ? 1 : batch) * K * N)))});
+    compare(g, values(batch * M * K), "MatMul " + std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N));
+  }
+  for (int64_t tb : {0, 1}) {
+    GraphBuilder g;
+    const int64_t M = 6, K = 20, N = 11;
+    const int a = g.input("a", DType::F32, {M, K});
+    g.node("Gemm", {a, g.constant("b", Value::f32(tb ? Shape{N, K} : Shape{K, N}, values(K * N))), g.constant("c", Value::f32({N}, values(N)))},
+           attrs({Attribute::Int("transB", tb), Attribute::String("activation", "Relu")}));
+    compare(g, values(M * K), "Gemm transB=" + std::to_string(tb));
+  }
+}
+
 // Softmax and LayerNormalization rows (the portable kernels at 4 lanes) against ref.
 TEST(ArmKernels, SoftmaxAndLayerNormMatchReference) {
   std::mt19937 rng(9);
