@@ -322,6 +322,33 @@ TEST(ArmKernels, MatMulAndGemmMatchReference) {
   }
 }
 
+// Standalone activations (the portable vector ones at 4 lanes, exp included) against ref.
+TEST(ArmKernels, ActivationsMatchReference) {
+  std::mt19937 rng(41);
+  std::normal_distribution<float> n(0.f, 4.f);
+  std::vector<float> v(203);
+  for (float& f : v) f = n(rng);
+  std::vector<uint8_t> bytes(v.size() * 4);
+  std::memcpy(bytes.data(), v.data(), bytes.size());
+  for (const char* type : {"Relu", "Sigmoid", "HardSwish", "HardSigmoid", "LeakyRelu", "Clip"}) {
+    GraphBuilder g;
+    const int x = g.input("x", DType::F32, {203});
+    if (std::string(type) == "Clip") g.node(type, {x, g.constant("lo", Value::f32({}, {-1.f})), g.constant("hi", Value::f32({}, {2.5f}))});
+    else g.node(type, {x});
+    g.output(g.model().graph.nodes.back().outputs[0]);
+    std::string used_ref, used_arm;
+    const std::vector<uint8_t> want = runModel(g.model(), bytes, false, &used_ref), got = runModel(g.model(), bytes, true, &used_arm);
+    EXPECT_EQ(used_arm, "arm") << type;
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < got.size() / 4; ++i) {
+      float a, b;
+      std::memcpy(&a, got.data() + 4 * i, 4);
+      std::memcpy(&b, want.data() + 4 * i, 4);
+      ASSERT_NEAR(a, b, 1e-6f * std::max(1.f, std::fabs(b))) << type << " element " << i;
+    }
+  }
+}
+
 // Softmax and LayerNormalization rows (the portable kernels at 4 lanes) against ref.
 TEST(ArmKernels, SoftmaxAndLayerNormMatchReference) {
   std::mt19937 rng(9);

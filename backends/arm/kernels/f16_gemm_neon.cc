@@ -1,5 +1,7 @@
 #include "f16_gemm_neon.h"
 
+#include "f32_rows_neon.h"
+
 #include <arm_neon.h>
 
 #include <algorithm>
@@ -71,7 +73,8 @@ void f16GemmPanel(const F16PackedWeights& w, const uint16_t* panel, int64_t nr, 
     for (int64_t i = 0; i < std::min<int64_t>(kF16Mr, w.m - m0); ++i) {
       const float b = bias ? bias[m0 + i] : 0.f;
       float* row = c + (m0 + i) * ldc;
-      for (int64_t n = 0; n < nr; ++n) row[n] = act.apply(out[i * kF16Nr + n] + b);
+      for (int64_t n = 0; n < nr; ++n) row[n] = out[i * kF16Nr + n] + b;
+      applyActivation(row, nr, act);
     }
   }
 }

@@ -1,5 +1,7 @@
 #include "f32_gemm_neon.h"
 
+#include "f32_rows_neon.h"
+
 #include <arm_neon.h>
 
 #include <algorithm>
@@ -70,7 +72,8 @@ void f32GemmPanel(const F32PackedWeights& w, const float* panel, int64_t nr, con
     for (int64_t i = 0; i < rows; ++i) {
       const float b = bias ? bias[m0 + i] : 0.f;
       float* row = c + (m0 + i) * ldc;
-      for (int64_t n = 0; n < nr; ++n) row[n] = act.apply(out[i * kF32Nr + n] + b);
+      for (int64_t n = 0; n < nr; ++n) row[n] = out[i * kF32Nr + n] + b;
+      applyActivation(row, nr, act);
     }
   }
 }

@@ -1,5 +1,6 @@
 #include "f32_rows_neon.h"
 
+#include "simd/f32_activation.h"
 #include "simd/f32_rows.h"
 #include "simd/f32_vbinary.h"
 
@@ -7,6 +8,10 @@ namespace zy {
 namespace arm {
 
 typedef float F32x4 __attribute__((vector_size(16)));
+
+void applyActivation(float* p, int64_t n, const FusedActivation& act) {
+  if (act.kind != FusedActivation::None) simd::activateRow<F32x4>(p, n, act);
+}
 
 void softmaxRows(const float* x, int64_t rows, int64_t len, float* y) { simd::softmaxRowsImpl<F32x4>(x, rows, len, y); }
 

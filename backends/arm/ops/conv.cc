@@ -15,6 +15,7 @@
 #include "kernels/dwconv_neon.h"
 #include "kernels/f16_gemm_neon.h"
 #include "kernels/f32_gemm_neon.h"
+#include "kernels/f32_rows_neon.h"
 #include "kernels/qs8_gemm_neon.h"
 #include "ops/fused_activation.h"
 #include "ops/op_helpers.h"
@@ -275,7 +276,8 @@ class DwConvOp : public ArmOp {
                                     f32DwConvPlane(plane, pitch, weights_.data() + c * kh_ * kw_, static_cast<int>(kh_),
                                                    static_cast<int>(kw_), stride, OH, OW, y + out);
                                     const float b = bias_.empty() ? 0.f : bias_[c];
-                                    for (int64_t i = 0; i < OH * OW; ++i) y[out + i] = act_.apply(y[out + i] + b);
+                                    for (int64_t i = 0; i < OH * OW; ++i) y[out + i] += b;
+                                    applyActivation(y + out, OH * OW, act_);
                                   });
   }
 

@@ -10,6 +10,7 @@
 #include "arm_op.h"
 #include "core/backend_helpers.h"
 #include "kernels/f32_gemm_neon.h"
+#include "kernels/f32_rows_neon.h"
 #include "ops/fused_activation.h"
 #include "row_ops.h"  // allInputsAndOutputF32
 
@@ -123,8 +124,10 @@ class GemmOp : public ArmOp {
     const int64_t M = op->inputs[0].dims[0];
     float* y = static_cast<float*>(op->outputs[0].data);
     gemmRows(ctx_, static_cast<const float*>(op->inputs[0].data), b_.data(), M, k_, n_, y);
-    for (int64_t m = 0; m < M; ++m)
-      for (int64_t n = 0; n < n_; ++n) y[m * n_ + n] = act_.apply(y[m * n_ + n] + (c_.empty() ? 0.f : c_[n]));
+    for (int64_t m = 0; m < M; ++m) {
+      for (int64_t n = 0; n < n_ && !c_.empty(); ++n) y[m * n_ + n] += c_[n];
+      applyActivation(y + m * n_, n_, act_);
+    }
     return ZY_OK;
   }
 
