@@ -17,10 +17,16 @@ build/bin/zy-run "$WORK/$MODEL.zym" --input "input=build/zoo/$MODEL.input.npy" \
   --output-dir "$WORK/zy" --threads 1 > "$WORK/zy-run.txt"
 NODE_PATH="$NODE_PATH_DIR" node models/ort_reference.js "build/zoo/$MODEL.onnx" \
   --input "input=build/zoo/$MODEL.input.npy" --output-dir "$WORK/ort" --threads 1 --runs 10 > "$WORK/ort.txt"
-# zy latency: median of 10 runs, same input, one thread.
+# zy latency: median of 10 runs, same input, one thread; which backend ran what.
 for i in $(seq 10); do
   build/bin/zy-run "$WORK/$MODEL.zym" --input "input=build/zoo/$MODEL.input.npy" --threads 1 | sed -n 's/.*run \([0-9.]*\) ms.*/\1/p'
 done > "$WORK/zy-times.txt"
+build/bin/zy-bench "$WORK/$MODEL.zym" --runs 1 --warmup 0 --profile | sed -n 's/^backend *//p' > "$WORK/backend.txt"
+# The same model quantized to int8 (docs/int8.md), calibrated on seeded noise.
+build/bin/zy-compile "build/zoo/$MODEL.onnx" -o "$WORK/$MODEL.int8.zym" --quantize int8 --calibration-random 4 2>/dev/null
+build/bin/zy-run "$WORK/$MODEL.int8.zym" --input "input=build/zoo/$MODEL.input.npy" --output-dir "$WORK/zy-int8" --threads 1 >/dev/null
+build/bin/zy-bench "$WORK/$MODEL.int8.zym" --runs 10 --input "input=build/zoo/$MODEL.input.npy" \
+  | sed -n 's/.*median \([0-9.]*\).*/\1/p' > "$WORK/int8-ms.txt"
 $PY - "$WORK" "$MODEL" <<'PYEOF'
 import sys, numpy as np
 work, model = sys.argv[1], sys.argv[2]
@@ -32,10 +38,14 @@ top_zy, top_ort = int(zy.argmax()), int(ort.argmax())
 print("Zhongyuan demo: ONNX -> .zym -> results")
 print(f"  model      {model} (torchvision, random weights, seed fixed), opset 13, input 1x3x224x224")
 print(f"  file       {work}/{model}.zym")
-print(f"  backend    ref (portable reference backend), 1 thread")
+print(f"  backend    {open(f'{work}/backend.txt').read().strip()}")
 print(f"  latency    zy {zy_ms:.1f} ms   onnxruntime {ort_ms:.1f} ms   (median of 10 runs each)")
 print(f"  output     {list(zy.shape)}  top-1 class zy {top_zy} / onnxruntime {top_ort}")
 print(f"  max |zy - onnxruntime| = {diff:.2e}  ({diff / scale:.2e} of the output's largest magnitude)")
+q = np.load(f"{work}/zy-int8/output_0.npy").astype(np.float64).ravel()
+cos = float(q @ zy.ravel() / (np.linalg.norm(q) * np.linalg.norm(zy)))
+int8_ms = float(open(f"{work}/int8-ms.txt").read().split()[0])
+print(f"  int8       zy-compile --quantize int8: {int8_ms:.1f} ms, cosine {cos:.5f} with fp32, top-1 class {int(q.argmax())}")
 ok = diff <= 1e-4 * scale and top_zy == top_ort
 print("  result     " + ("MATCH" if ok else "MISMATCH"))
 sys.exit(0 if ok else 1)
