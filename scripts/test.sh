@@ -53,7 +53,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
   --input "h=$W/case1_h.npy" --input "c=$W/case1_c.npy" --quiet
 echo "silero_vad_legacy (If at run time, 16 and 8 kHz): ok under ASan + UBSan"
 
-echo "== aarch64: cross build (build/aarch64), runtime tests under qemu-aarch64 as max, then as cortex-a72"
+echo "== aarch64: cross build (build/aarch64), runtime tests under qemu-aarch64 as max, cortex-a72 and neoverse-n1"
 if [ ! -f build/aarch64/build.ninja ]; then
   cmake -S . -B build/aarch64 -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchains/aarch64-linux-gnu.cmake" \
@@ -62,6 +62,8 @@ fi
 cmake --build build/aarch64 -j"$JOBS"
 QEMU_CPU=max ctest --test-dir build/aarch64 --output-on-failure -j"$JOBS"
 QEMU_CPU=cortex-a72 ctest --test-dir build/aarch64 --output-on-failure -j"$JOBS"
+# The int8 GEMM has three kernels: max takes I8MM's, cortex-a72 the ARMv8.0 one, neoverse-n1 (dotprod, no I8MM) SDOT's.
+QEMU_CPU=neoverse-n1 ctest --test-dir build/aarch64 --output-on-failure -j"$JOBS" -R "ArmKernels|arm_kernels"
 # Small zoo models end to end (compiled by the host's e2e tests), against the host's outputs.
 ARM_CASES=(
   --case "squeezenet1_1:build/zoo/e2e/squeezenet1_1/squeezenet1_1.zym:input=build/zoo/squeezenet1_1.input.npy:fp32"

@@ -1,8 +1,8 @@
 // ARM kernels against backends/ref (run under qemu-aarch64 by scripts/test.sh,
 // as a core with every extension and as a Cortex-A72 without dotprod):
 // fp32 convolutions within 1e-5 of each value, int8 ones bit for bit, over
-// shapes, strides, pads, dilations, odd sizes and depthwise ones; the int8 one on SDOT where
-// the core has it, else on smull/sadalp.
+// shapes, strides, pads, dilations, odd sizes and depthwise ones; the int8
+// GEMM on smmla (I8MM), sdot or smull/sadalp, as the emulated core allows.
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -85,7 +85,7 @@ TEST(ArmKernels, F32ConvMatchesReference) {
 
 TEST(ArmKernels, Int8ConvMatchesReferenceBitForBit) {
   std::mt19937 rng(5);
-  const bool dot = arm::cpuFeatures().dotprod;
+  const char* kernel = arm::cpuFeatures().i8mm ? "smmla" : arm::cpuFeatures().dotprod ? "sdot" : "smull/sadalp";
   int index = 0;
   for (const ConvCase& cc : kCases)
     for (DType xt : {DType::U8, DType::I8})
@@ -118,8 +118,8 @@ TEST(ArmKernels, Int8ConvMatchesReferenceBitForBit) {
         for (auto& v : in) v = static_cast<uint8_t>(std::uniform_int_distribution<int>(0, 255)(rng));
         std::string used_ref, used_arm;
         const std::vector<uint8_t> want = runModel(g.model(), in, false, &used_ref), got = runModel(g.model(), in, true, &used_arm);
-        EXPECT_EQ(used_arm, "arm") << (dot ? "sdot" : "smull/sadalp");
-        EXPECT_EQ(got, want) << "int8 conv c=" << cc.c << " m=" << cc.m << " k=" << cc.k << " s=" << cc.stride << " " << dtypeName(xt) << " " << act;
+        EXPECT_EQ(used_arm, "arm") << kernel;
+        EXPECT_EQ(got, want) << kernel << " int8 conv c=" << cc.c << " m=" << cc.m << " k=" << cc.k << " s=" << cc.stride << " " << dtypeName(xt) << " " << act;
       }
 }
 

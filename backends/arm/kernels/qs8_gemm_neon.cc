@@ -1,5 +1,6 @@
 #include "qs8_gemm_neon.h"
 
+#include "cpu_features.h"
 #include "qs8_requantize_neon.h"
 
 #include <arm_neon.h>
@@ -87,6 +88,31 @@ void qs8GemmPanelNeon(const Qs8PackedWeights& w, const int8_t* panel, int64_t nr
       for (int64_t i = 0; i < std::min<int64_t>(kQs8Mr, w.m - m0); ++i)
         qs8StoreRow(vld1q_s32(sums + 4 * i), rq, m0 + i, y + (m0 + i) * ldy + 4 * j, nr - 4 * j);
     }
+}
+
+Qs8ArmGemm::Qs8ArmGemm(const int8_t* w, int64_t m, int64_t k)
+    : kernel_(cpuFeatures().i8mm ? kI8mm : cpuFeatures().dotprod ? kDot : kNeon), packed_(packQs8Weights(w, m, k)) {
+  if (kernel_ == kI8mm) {
+    mmla_ = packQs8MmlaWeights(w, m, k);
+    packed_.data.clear();  // only the row sums are needed
+    packed_.data.shrink_to_fit();
+  }
+}
+
+size_t Qs8ArmGemm::scratchBytes() const {
+  return kernel_ == kI8mm ? static_cast<size_t>((packed_.k + 7) / 8 * kQs8MmlaNr * 8) : static_cast<size_t>(packed_.kgroups * kQs8Nr * 4);
+}
+
+void Qs8ArmGemm::panel(const uint8_t* x, int64_t ld, int64_t p0, int64_t np, uint8_t pad, uint8_t flip, const Qs8Requant& rq,
+                       int8_t* scratch, uint8_t* y, int64_t ldy) const {
+  if (kernel_ == kI8mm) {
+    packQs8MmlaPanel(x, ld, packed_.k, p0, np, pad, flip, scratch);
+    qs8GemmPanelMmla(mmla_, packed_.m, packed_.k, scratch, np, rq, y + p0, ldy);
+    return;
+  }
+  packQs8Panel(x, ld, packed_.k, p0, np, pad, flip, scratch);
+  if (kernel_ == kDot) qs8GemmPanelDot(packed_, scratch, np, rq, y + p0, ldy);
+  else qs8GemmPanelNeon(packed_, scratch, np, rq, y + p0, ldy);
 }
 
 }  // namespace arm

@@ -1,7 +1,7 @@
 // Convolutions on ARM: im2col (the input itself for 1x1 stride-1 ones), then
 //   fp32: f32-gemm/neon-8x12 (any ARMv8-A), bias and activation in the store;
-//   int8 (QLinearConv): qs8-gemm/neondot-8x12 where the core has SDOT,
-//   qs8-gemm/neon-4x4 (smull/sadalp) elsewhere; bit-exact with backends/ref.
+//   int8 (QLinearConv): Qs8ArmGemm (I8MM smmla, SDOT, or smull/sadalp, as
+//   the core allows); bit-exact with backends/ref.
 // Depthwise convolutions (stride 1 or 2) run per channel plane on NEON, fp32
 // and int8. Other groups and fused residuals go to ref for now.
 #include <algorithm>
@@ -160,8 +160,8 @@ class QConvOp : public ArmOp {
         attrs_(attributesFromView(op)),
         kh_(op->inputs[3].dims[2]),
         kw_(op->inputs[3].dims[3]),
-        weights_(packQs8Weights(static_cast<const int8_t*>(op->inputs[3].data), op->inputs[3].dims[0], op->inputs[3].dims[1] * kh_ * kw_)),
-        params_(op, attrs_, weights_.row_sums, /*gemm_u8=*/false) {}
+        gemm_(static_cast<const int8_t*>(op->inputs[3].data), op->inputs[3].dims[0], op->inputs[3].dims[1] * kh_ * kw_),
+        params_(op, attrs_, gemm_.weights().row_sums, /*gemm_u8=*/false) {}
 
   zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
     if (!params_.status.ok()) { *err = params_.status.message(); return ZY_INVALID_ARGUMENT; }
@@ -170,17 +170,15 @@ class QConvOp : public ArmOp {
     WindowGeometry g;
     Status s = computeWindow(attrs_, {H, W}, {kh_, kw_}, false, &g);
     if (!s.ok()) { *err = s.message(); return ZY_INVALID_ARGUMENT; }
-    const int64_t P = g.out[0] * g.out[1], K = weights_.k, panels = (P + kQs8Nr - 1) / kQs8Nr;
+    const int64_t P = g.out[0] * g.out[1], nr = gemm_.panelWidth(), panels = (P + nr - 1) / nr;
     for (int64_t n = 0; n < N; ++n) {
       const uint8_t* src = gemmInput(ctx_, static_cast<const uint8_t*>(x.data) + n * C * H * W, C, H, W, kh_, kw_, g, params_.pad, &col_);
-      uint8_t* yn = static_cast<uint8_t*>(y.data) + n * weights_.m * P;
+      uint8_t* yn = static_cast<uint8_t*>(y.data) + n * gemm_.weights().m * P;
       ctx_.parallel(static_cast<size_t>(panels), [&](size_t b, size_t e) {
-        std::vector<int8_t> panel(static_cast<size_t>(weights_.kgroups * kQs8Nr * 4));
+        std::vector<int8_t> scratch(gemm_.scratchBytes());
         for (size_t t = b; t < e; ++t) {
-          const int64_t p0 = static_cast<int64_t>(t) * kQs8Nr, np = std::min<int64_t>(kQs8Nr, P - p0);
-          packQs8Panel(src, P, K, p0, np, params_.pad, params_.flip, panel.data());
-          if (dot_) qs8GemmPanelDot(weights_, panel.data(), np, params_.rq, yn + p0, P);
-          else qs8GemmPanelNeon(weights_, panel.data(), np, params_.rq, yn + p0, P);
+          const int64_t p0 = static_cast<int64_t>(t) * nr;
+          gemm_.panel(src, P, p0, std::min(nr, P - p0), params_.pad, params_.flip, params_.rq, scratch.data(), yn, P);
         }
       });
     }
@@ -191,9 +189,8 @@ class QConvOp : public ArmOp {
   OpContext ctx_;
   Attributes attrs_;
   int64_t kh_, kw_;
-  Qs8PackedWeights weights_;
+  Qs8ArmGemm gemm_;
   Qs8ConvParams params_;
-  bool dot_ = cpuFeatures().dotprod;
   std::vector<uint8_t> col_;
 };
 

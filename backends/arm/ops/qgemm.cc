@@ -1,6 +1,6 @@
 // QGemm and QLinearMatMul on ARM (constant int8 B): A's rows are the GEMM's
-// pixels (A^T as [K][rows] bytes), B's columns its output channels; SDOT or
-// smull/sadalp as for the convolutions, bit-exact with ref.
+// pixels (A^T as [K][rows] bytes), B's columns its output channels; the
+// convolutions' Qs8ArmGemm (I8MM, SDOT or smull/sadalp), bit-exact with ref.
 #include <algorithm>
 #include <vector>
 
@@ -17,25 +17,23 @@ class QGemmOp : public ArmOp {
  public:
   QGemmOp(const OpContext& ctx, const zy_op_view_t* op, bool matmul)
       : ctx_(ctx),
-        weights_(packGemmWeights(op, !matmul && attributesFromView(op).getInt("transB", 0) != 0)),
-        params_(op, attributesFromView(op), weights_.row_sums, /*gemm_u8=*/false, matmul ? 6 : 7, matmul ? 100 : 6) {}
+        gemm_(rowsOfB(op, !matmul && attributesFromView(op).getInt("transB", 0) != 0)),
+        params_(op, attributesFromView(op), gemm_.weights().row_sums, /*gemm_u8=*/false, matmul ? 6 : 7, matmul ? 100 : 6) {}
 
   zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
     if (!params_.status.ok()) { *err = params_.status.message(); return ZY_INVALID_ARGUMENT; }
     const zy_tensor_view_t &A = op->inputs[0], &y = op->outputs[0];
-    const int64_t K = weights_.k, rows = elementCountOf(A) / std::max<int64_t>(1, K), N = weights_.m;
+    const int64_t K = gemm_.weights().k, rows = elementCountOf(A) / std::max<int64_t>(1, K), N = gemm_.weights().m;
     std::vector<uint8_t> at(static_cast<size_t>(K * rows)), out(static_cast<size_t>(N * rows));
     const uint8_t* a = static_cast<const uint8_t*>(A.data);
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t k = 0; k < K; ++k) at[k * rows + r] = a[r * K + k];
-    const int64_t panels = (rows + kQs8Nr - 1) / kQs8Nr;
+    const int64_t nr = gemm_.panelWidth(), panels = (rows + nr - 1) / nr;
     ctx_.parallel(static_cast<size_t>(panels), [&](size_t b, size_t e) {
-      std::vector<int8_t> panel(static_cast<size_t>(weights_.kgroups * kQs8Nr * 4));
+      std::vector<int8_t> scratch(gemm_.scratchBytes());
       for (size_t t = b; t < e; ++t) {
-        const int64_t p0 = static_cast<int64_t>(t) * kQs8Nr, np = std::min<int64_t>(kQs8Nr, rows - p0);
-        packQs8Panel(at.data(), rows, K, p0, np, params_.pad, params_.flip, panel.data());
-        if (dot_) qs8GemmPanelDot(weights_, panel.data(), np, params_.rq, out.data() + p0, rows);
-        else qs8GemmPanelNeon(weights_, panel.data(), np, params_.rq, out.data() + p0, rows);
+        const int64_t p0 = static_cast<int64_t>(t) * nr;
+        gemm_.panel(at.data(), rows, p0, std::min(nr, rows - p0), params_.pad, params_.flip, params_.rq, scratch.data(), out.data(), rows);
       }
     });
     uint8_t* yp = static_cast<uint8_t*>(y.data);
@@ -45,10 +43,21 @@ class QGemmOp : public ArmOp {
   }
 
  private:
+  // B as N rows of K (what the GEMM takes as weights), kept only while packing.
+  static Qs8ArmGemm rowsOfB(const zy_op_view_t* op, bool trans_b) {
+    const zy_tensor_view_t& B = op->inputs[3];
+    const int8_t* b = static_cast<const int8_t*>(B.data);
+    if (trans_b) return Qs8ArmGemm(b, B.dims[0], B.dims[1]);
+    const int64_t K = B.dims[0], N = B.dims[1];
+    std::vector<int8_t> rows(static_cast<size_t>(K * N));
+    for (int64_t k = 0; k < K; ++k)
+      for (int64_t n = 0; n < N; ++n) rows[n * K + k] = b[k * N + n];
+    return Qs8ArmGemm(rows.data(), N, K);
+  }
+
   OpContext ctx_;
-  Qs8PackedWeights weights_;
+  Qs8ArmGemm gemm_;
   Qs8ConvParams params_;
-  bool dot_ = cpuFeatures().dotprod;
 };
 
 std::unique_ptr<ArmOp> prepareQGemm(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<QGemmOp>(ctx, op, false); }
