@@ -83,6 +83,40 @@ TEST(ArmKernels, F32ConvMatchesReference) {
     }
 }
 
+// Shapes that take the Winograd F(4x4, 3x3) path (3x3, stride 1, enough
+// channels and tiles), with edges that cut tiles: within 1e-4 of the output's
+// largest magnitude, every fused activation kind included.
+TEST(ArmKernels, WinogradMatchesReference) {
+  std::mt19937 rng(31);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  struct Case { int64_t c, h, w, m, pad; const char* act; };
+  const Case cases[] = {{32, 28, 28, 16, 1, "Relu"}, {33, 30, 29, 13, 1, ""}, {128, 14, 15, 24, 1, "Clip"}, {40, 31, 33, 8, 0, "Silu"}};
+  for (const Case& cs : cases) {
+    GraphBuilder g;
+    const int x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});
+    std::vector<float> w(static_cast<size_t>(cs.m * cs.c * 9)), b(static_cast<size_t>(cs.m)), in(static_cast<size_t>(cs.c * cs.h * cs.w));
+    for (auto* v : {&w, &b, &in})
+      for (float& f : *v) f = u(rng);
+    Attributes a = attrs({Attribute::Ints("kernel_shape", {3, 3}), Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad})});
+    if (*cs.act) a.set(Attribute::String("activation", cs.act));
+    if (std::strcmp(cs.act, "Clip") == 0) { a.set(Attribute::Float("activation_alpha", 0.f)); a.set(Attribute::Float("activation_beta", 6.f)); }
+    g.node("Conv", {x, g.constant("w", Value::f32({cs.m, cs.c, 3, 3}, w)), g.constant("b", Value::f32({cs.m}, b))}, a);
+    g.output(g.model().graph.nodes.back().outputs[0]);
+    std::vector<uint8_t> bytes(in.size() * 4);
+    std::memcpy(bytes.data(), in.data(), bytes.size());
+    std::string used_ref, used_arm;
+    const std::vector<uint8_t> want = runModel(g.model(), bytes, false, &used_ref), got = runModel(g.model(), bytes, true, &used_arm);
+    EXPECT_EQ(used_arm, "arm");
+    ASSERT_EQ(got.size(), want.size());
+    std::vector<float> gf(got.size() / 4), wf(want.size() / 4);
+    std::memcpy(gf.data(), got.data(), got.size());
+    std::memcpy(wf.data(), want.data(), want.size());
+    float scale = 0.f;
+    for (float v : wf) scale = std::max(scale, std::fabs(v));
+    for (size_t i = 0; i < gf.size(); ++i) ASSERT_NEAR(gf[i], wf[i], 1e-4f * scale) << "Winograd c=" << cs.c << " element " << i;
+  }
+}
+
 TEST(ArmKernels, Int8ConvMatchesReferenceBitForBit) {
   std::mt19937 rng(5);
   const char* kernel = arm::cpuFeatures().i8mm ? "smmla" : arm::cpuFeatures().dotprod ? "sdot" : "smull/sadalp";

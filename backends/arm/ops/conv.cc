@@ -1,10 +1,14 @@
 // Convolutions on ARM: im2col (the input itself for 1x1 stride-1 ones), then
-//   fp32: f32-gemm/neon-8x12 (any ARMv8-A), bias and activation in the store;
+//   fp32: f32-gemm/neon-8x8 (any ARMv8-A), bias and activation in the store;
+//     3x3 stride-1 ones with Winograd F(4x4, 3x3) where it pays (36 GEMMs
+//     on the same kernel between NEON transforms); fp16 sessions on
+//     f16-gemm/neonfp16arith-8x16;
 //   int8 (QLinearConv): Qs8ArmGemm (I8MM smmla, SDOT, or smull/sadalp, as
 //   the core allows); bit-exact with backends/ref.
 // Depthwise convolutions (stride 1 or 2) run per channel plane on NEON, fp32
 // and int8. Other groups and fused residuals go to ref for now.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <type_traits>
 #include <vector>
@@ -16,6 +20,7 @@
 #include "kernels/f16_gemm_neon.h"
 #include "kernels/f32_gemm_neon.h"
 #include "kernels/f32_rows_neon.h"
+#include "kernels/f32_winograd_neon.h"
 #include "kernels/qs8_gemm_neon.h"
 #include "ops/fused_activation.h"
 #include "ops/op_helpers.h"
@@ -83,8 +88,17 @@ class ConvOp : public ArmOp {
     const zy_tensor_view_t& w = op->inputs[1];
     kh_ = w.dims[2];
     kw_ = w.dims[3];
-    if (ctx.fp16) half_ = packF16Weights(static_cast<const float*>(w.data), w.dims[0], w.dims[1] * kh_ * kw_);
-    else weights_ = packF32Weights(static_cast<const float*>(w.data), w.dims[0], w.dims[1] * kh_ * kw_);
+    const float* wp = static_cast<const float*>(w.data);
+    if (ctx.fp16) {
+      half_ = packF16Weights(wp, w.dims[0], w.dims[1] * kh_ * kw_);
+    } else if (useWinograd(op, attrs_)) {
+      const int64_t m = w.dims[0], c = w.dims[1];
+      std::vector<float> u(static_cast<size_t>(kWinogradPoints * m * c));
+      winogradWeights(wp, m, c, u.data());
+      for (int64_t xi = 0; xi < kWinogradPoints; ++xi) winograd_.push_back(packF32Weights(u.data() + xi * m * c, m, c));
+    } else {
+      weights_ = packF32Weights(wp, w.dims[0], w.dims[1] * kh_ * kw_);
+    }
     if (op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED) {
       const float* b = static_cast<const float*>(op->inputs[2].data);
       bias_.assign(b, b + w.dims[0]);
@@ -98,10 +112,11 @@ class ConvOp : public ArmOp {
     WindowGeometry g;
     Status s = computeWindow(attrs_, {H, W}, {kh_, kw_}, false, &g);
     if (!s.ok()) { *err = s.message(); return ZY_INVALID_ARGUMENT; }
+    const float* bias = bias_.empty() ? nullptr : bias_.data();
+    if (!winograd_.empty()) return runWinograd(static_cast<const float*>(x.data), N, C, H, W, g, bias, static_cast<float*>(y.data));
     const bool half = ctx_.fp16;
     const int64_t M = half ? half_.m : weights_.m, K = half ? half_.k : weights_.k, nr = half ? kF16Nr : kF32Nr;
     const int64_t P = g.out[0] * g.out[1], panels = (P + nr - 1) / nr;
-    const float* bias = bias_.empty() ? nullptr : bias_.data();
     for (int64_t n = 0; n < N; ++n) {
       const float* src = gemmInput(ctx_, static_cast<const float*>(x.data) + n * C * H * W, C, H, W, kh_, kw_, g, 0.f, &col_);
       float* yn = static_cast<float*>(y.data) + n * M * P;
@@ -124,10 +139,69 @@ class ConvOp : public ArmOp {
   }
 
  private:
+  // 3x3, stride 1, no dilation, not grouped, with enough channels and tiles
+  // to pay for the transforms: the rule measured on x86 (from 32 input
+  // channels at 49+ tiles, from 128 at 16+ tiles); no ARM core was at hand
+  // to tune it. ZY_ARM_WINOGRAD=0 turns it off.
+  static bool useWinograd(const zy_op_view_t* op, const Attributes& a) {
+    const char* env = std::getenv("ZY_ARM_WINOGRAD");
+    if (env && std::strcmp(env, "0") == 0) return false;
+    const zy_tensor_view_t &w = op->inputs[1], &y = op->outputs[0];
+    if (w.dims[2] != 3 || w.dims[3] != 3 || w.dims[0] < 8 || y.rank != 4 || y.dims[2] <= 0 || y.dims[3] <= 0) return false;
+    const int64_t tiles = ((y.dims[2] + 3) / 4) * ((y.dims[3] + 3) / 4), channels = w.dims[1];
+    if (!((tiles >= 49 && channels >= 32) || (tiles >= 16 && channels >= 128))) return false;
+    for (int64_t s : a.getInts("strides")) if (s != 1) return false;
+    for (int64_t d : a.getInts("dilations")) if (d != 1) return false;
+    return true;
+  }
+
+  // Input tiles of every channel -> 36 GEMMs (U_xi [M][C] x V_xi [C][tiles]) -> output tiles.
+  zy_status_code_t runWinograd(const float* xp, int64_t N, int64_t C, int64_t H, int64_t W, const WindowGeometry& g,
+                               const float* bias, float* yp) {
+    const int64_t M = winograd_[0].m, OH = g.out[0], OW = g.out[1], TW = (OW + 3) / 4, TH = (OH + 3) / 4, T = TH * TW;
+    const int64_t Tp = (T + kWinogradTileLanes - 1) / kWinogradTileLanes * kWinogradTileLanes, panels = Tp / kF32Nr;
+    const int64_t Hp = TH * 4 + 2, Wp = TW * 4 + 2, PT = g.pad_begin[0], PL = g.pad_begin[1];
+    col_.resize(static_cast<size_t>(kWinogradPoints * (C + M) * Tp));
+    float* v = col_.data();
+    float* mx = v + kWinogradPoints * C * Tp;
+    for (int64_t n = 0; n < N; ++n) {
+      const float* x = xp + n * C * H * W;
+      ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
+        std::vector<float> plane(static_cast<size_t>(Hp * Wp));
+        for (size_t c = begin; c < end; ++c) {
+          std::fill(plane.begin(), plane.end(), 0.f);
+          for (int64_t ih = 0; ih < H; ++ih) {
+            const int64_t r = ih + PT;
+            if (r < 0 || r >= Hp) continue;
+            for (int64_t iw = std::max<int64_t>(0, -PL); iw < W && iw + PL < Wp; ++iw)
+              plane[static_cast<size_t>(r * Wp + iw + PL)] = x[(static_cast<int64_t>(c) * H + ih) * W + iw];
+          }
+          winogradInput(plane.data(), Wp, TW, T, Tp, v + static_cast<int64_t>(c) * Tp, C * Tp);
+        }
+      });
+      ctx_.parallel(static_cast<size_t>(kWinogradPoints * panels), [&](size_t begin, size_t end) {
+        std::vector<float> panel(static_cast<size_t>(C * kF32Nr));
+        for (size_t t = begin; t < end; ++t) {
+          const int64_t xi = static_cast<int64_t>(t) / panels, p0 = static_cast<int64_t>(t) % panels * kF32Nr;
+          packF32Panel(v + xi * C * Tp, Tp, C, p0, kF32Nr, panel.data());
+          f32GemmPanel(winograd_[static_cast<size_t>(xi)], panel.data(), kF32Nr, nullptr, FusedActivation{}, mx + xi * M * Tp + p0, Tp);
+        }
+      });
+      float* y = yp + n * M * OH * OW;
+      ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
+        for (size_t m = begin; m < end; ++m)
+          winogradOutput(mx + static_cast<int64_t>(m) * Tp, M * Tp, TW, T, bias ? bias[m] : 0.f, act_,
+                         y + static_cast<int64_t>(m) * OH * OW, OH, OW);
+      });
+    }
+    return ZY_OK;
+  }
+
   OpContext ctx_;
   Attributes attrs_;
   int64_t kh_ = 1, kw_ = 1;
   F32PackedWeights weights_;
+  std::vector<F32PackedWeights> winograd_;  // Winograd: U for each of the 36 points, packed
   F16PackedWeights half_;  // instead of weights_ in fp16 sessions
   std::vector<float> bias_, col_;
   FusedActivation act_;
