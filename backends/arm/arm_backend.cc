@@ -29,7 +29,7 @@ const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
   };
   static const Table tables[] = {
       {kConvOps, kNumConvOps}, {kGemmOps, kNumGemmOps}, {kNormalizationOps, kNumNormalizationOps}, {kElementwiseOps, kNumElementwiseOps},
-      {kQuantizedPoolOps, kNumQuantizedPoolOps}, {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps},
+      {kPoolOps, kNumPoolOps},       {kQuantizedPoolOps, kNumQuantizedPoolOps}, {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps},
       {kQuantizedGemmOps, kNumQuantizedGemmOps}};
   bool known = false;
   for (const Table& t : tables)

@@ -36,6 +36,23 @@ std::vector<uint8_t> runModel(const Model& m, const std::vector<uint8_t>& in, bo
   return std::vector<uint8_t>(p, p + numElements(s->tensorShape(y)) * dtypeSize(m.tensors[y].dtype));
 }
 
+// f32 outputs (as bytes) within tol of the reference's largest magnitude.
+void expectCloseF32(const std::vector<uint8_t>& got, const std::vector<uint8_t>& want, float tol, const std::string& what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  std::vector<float> gf(got.size() / 4), wf(want.size() / 4);
+  std::memcpy(gf.data(), got.data(), got.size());
+  std::memcpy(wf.data(), want.data(), want.size());
+  float scale = 0.f;
+  for (float v : wf) scale = std::max(scale, std::fabs(v));
+  for (size_t i = 0; i < gf.size(); ++i) ASSERT_NEAR(gf[i], wf[i], tol * scale) << what << " element " << i;
+}
+
+std::vector<uint8_t> f32Bytes(const std::vector<float>& v) {
+  std::vector<uint8_t> b(v.size() * 4);
+  std::memcpy(b.data(), v.data(), b.size());
+  return b;
+}
+
 struct ConvCase {
   int64_t c, m, h, w, k, stride, pad, dilation;
   bool depthwise = false;  // group = c = m
@@ -102,18 +119,10 @@ TEST(ArmKernels, WinogradMatchesReference) {
     if (std::strcmp(cs.act, "Clip") == 0) { a.set(Attribute::Float("activation_alpha", 0.f)); a.set(Attribute::Float("activation_beta", 6.f)); }
     g.node("Conv", {x, g.constant("w", Value::f32({cs.m, cs.c, 3, 3}, w)), g.constant("b", Value::f32({cs.m}, b))}, a);
     g.output(g.model().graph.nodes.back().outputs[0]);
-    std::vector<uint8_t> bytes(in.size() * 4);
-    std::memcpy(bytes.data(), in.data(), bytes.size());
     std::string used_ref, used_arm;
-    const std::vector<uint8_t> want = runModel(g.model(), bytes, false, &used_ref), got = runModel(g.model(), bytes, true, &used_arm);
+    const std::vector<uint8_t> want = runModel(g.model(), f32Bytes(in), false, &used_ref), got = runModel(g.model(), f32Bytes(in), true, &used_arm);
     EXPECT_EQ(used_arm, "arm");
-    ASSERT_EQ(got.size(), want.size());
-    std::vector<float> gf(got.size() / 4), wf(want.size() / 4);
-    std::memcpy(gf.data(), got.data(), got.size());
-    std::memcpy(wf.data(), want.data(), want.size());
-    float scale = 0.f;
-    for (float v : wf) scale = std::max(scale, std::fabs(v));
-    for (size_t i = 0; i < gf.size(); ++i) ASSERT_NEAR(gf[i], wf[i], 1e-4f * scale) << "Winograd c=" << cs.c << " element " << i;
+    expectCloseF32(got, want, 1e-4f, "Winograd c=" + std::to_string(cs.c));
   }
 }
 
@@ -192,6 +201,41 @@ TEST(ArmKernels, F16ConvIsCloseToReference) {
 }
 
 // int8 MaxPool and QLinearGlobalAveragePool (shared with x86) against ref, bit for bit.
+// fp32 MaxPool and AveragePool (pads, strides, ceil_mode, count_include_pad,
+// windows that reach past the input) and GlobalAveragePool.
+TEST(ArmKernels, F32PoolsMatchReference) {
+  std::mt19937 rng(41);
+  std::uniform_real_distribution<float> u(-2.f, 2.f);
+  struct Case { int64_t h, w, k, s, p, ceil, include_pad; };
+  const Case cases[] = {{28, 28, 3, 2, 1, 0, 0}, {9, 13, 2, 2, 0, 1, 0}, {7, 7, 3, 1, 1, 0, 1}, {10, 11, 3, 2, 1, 1, 1}, {5, 6, 5, 3, 2, 1, 0}};
+  for (const char* type : {"MaxPool", "AveragePool"})
+    for (const Case& c : cases) {
+      GraphBuilder g;
+      const int x = g.input("x", DType::F32, {1, 5, c.h, c.w});
+      Attributes a = attrs({Attribute::Ints("kernel_shape", {c.k, c.k}), Attribute::Ints("strides", {c.s, c.s}),
+                            Attribute::Ints("pads", {c.p, c.p, c.p, c.p}), Attribute::Int("ceil_mode", c.ceil)});
+      if (std::strcmp(type, "AveragePool") == 0) a.set(Attribute::Int("count_include_pad", c.include_pad));
+      g.node(type, {x}, a);
+      g.output(g.model().graph.nodes.back().outputs[0]);
+      std::vector<float> in(static_cast<size_t>(5 * c.h * c.w));
+      for (float& v : in) v = u(rng);
+      std::string used_ref, used_arm;
+      const std::vector<uint8_t> want = runModel(g.model(), f32Bytes(in), false, &used_ref), got = runModel(g.model(), f32Bytes(in), true, &used_arm);
+      EXPECT_EQ(used_arm, "arm") << type;
+      expectCloseF32(got, want, 1e-6f, std::string(type) + " " + std::to_string(c.h) + "x" + std::to_string(c.w) + " k=" + std::to_string(c.k));
+    }
+  GraphBuilder g;
+  const int x = g.input("x", DType::F32, {2, 6, 7, 9});
+  g.node("GlobalAveragePool", {x});
+  g.output(g.model().graph.nodes.back().outputs[0]);
+  std::vector<float> in(2 * 6 * 63);
+  for (float& v : in) v = u(rng);
+  std::string used_ref, used_arm;
+  const std::vector<uint8_t> want = runModel(g.model(), f32Bytes(in), false, &used_ref), got = runModel(g.model(), f32Bytes(in), true, &used_arm);
+  EXPECT_EQ(used_arm, "arm");
+  expectCloseF32(got, want, 1e-6f, "GlobalAveragePool");
+}
+
 TEST(ArmKernels, Int8PoolsMatchReference) {
   std::mt19937 rng(29);
   for (DType t : {DType::U8, DType::I8}) {
