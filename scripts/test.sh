@@ -68,6 +68,7 @@ QEMU_CPU=neoverse-n1 ctest --test-dir build/aarch64 --output-on-failure -j"$JOBS
 ARM_CASES=(
   --case "squeezenet1_1:build/zoo/e2e/squeezenet1_1/squeezenet1_1.zym:input=build/zoo/squeezenet1_1.input.npy:fp32"
   --case "mobilenet_v2:build/zoo/e2e/mobilenet_v2/mobilenet_v2.zym:input=build/zoo/mobilenet_v2.input.npy:fp32"
+  --case "resnet18:build/zoo/e2e/resnet18/resnet18.zym:input=build/zoo/resnet18.input.npy:fp32"
   --case "lstm2:build/zoo/e2e/lstm2/lstm2.zym:input=build/zoo/e2e/lstm2/case0_input.npy:fp32"
   --case "transformer_encoder:build/zoo/e2e/transformer_encoder/transformer_encoder.zym:input=build/zoo/e2e/transformer_encoder/case0_input.npy:fp32"
   --case "mobilenet_v2_int8:build/zoo/e2e/mobilenet_v2_int8/int8.zym:input=build/zoo/mobilenet_v2.input.npy:int8"
@@ -76,5 +77,8 @@ for cpu in max cortex-a72; do
   echo "-- QEMU_CPU=$cpu"
   QEMU_CPU=$cpu /usr/bin/python3 tests/e2e/arm_vs_host.py --host-bin build/bin --arm-bin build/aarch64/bin "${ARM_CASES[@]}"
 done
+echo "-- QEMU_CPU=neoverse-n1 as a Kunpeng 920 core (ZY_ARM_CPU=tsv110: the kunpeng backend)"
+QEMU_CPU=neoverse-n1 ZY_ARM_CPU=tsv110 /usr/bin/python3 tests/e2e/arm_vs_host.py --host-bin build/bin --arm-bin build/aarch64/bin \
+  --arm-backend kunpeng,ref "${ARM_CASES[@]}"
 aarch64-linux-gnu-strip -o build/aarch64/zy-run.stripped build/aarch64/bin/zy-run
 echo "aarch64 zy-run, stripped (runtime + built-in backends): $(stat -c %s build/aarch64/zy-run.stripped) bytes"

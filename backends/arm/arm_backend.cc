@@ -8,6 +8,7 @@
 #include <new>
 #include <string>
 
+#include "arm_backend.h"
 #include "arm_op.h"
 #include "backend_glue.h"
 #include "core/backend_helpers.h"
@@ -43,14 +44,8 @@ const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
 }
 
 zy_status_code_t create(const zy_host_t* host, void** out, char* err, size_t len) {
-  if (!cpuFeatures().neon) { copyMessage(err, len, "needs NEON (ASIMD)"); return ZY_UNSUPPORTED; }
-  Backend* b = new (std::nothrow) Backend;
-  if (!b) return ZY_OUT_OF_MEMORY;
-  b->ctx.parallel = [host](size_t n, const std::function<void(size_t, size_t)>& fn) { hostParallelFor(host, n, 1, fn); };
-  // Opt-in fast math: fp16 convolutions where the core has FP16 arithmetic (else f32).
-  b->ctx.fp16 = host->precision && std::strcmp(host->precision, "fp16") == 0 && cpuFeatures().fp16;
-  *out = b;
-  return ZY_OK;
+  static const CacheSizes caches = cpuCacheSizes();
+  return createArmBackend(host, caches, out, err, len);
 }
 
 void destroy(void* b) { delete static_cast<Backend*>(b); }
@@ -70,15 +65,30 @@ zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_sta
   return prepareState([&] { return kind->prepare(static_cast<Backend*>(backend)->ctx, op); }, out_state, err, len);
 }
 
-const zy_backend_api_t kApi = {
-    ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "arm", create, destroy, supportsOp, prepareOp, runState<ArmOp>, releaseState<ArmOp>,
-    nullptr, nullptr,
-};
-
 }  // namespace
+
+zy_status_code_t createArmBackend(const zy_host_t* host, const CacheSizes& caches, void** out, char* err, size_t len) {
+  if (!cpuFeatures().neon) { copyMessage(err, len, "needs NEON (ASIMD)"); return ZY_UNSUPPORTED; }
+  Backend* b = new (std::nothrow) Backend;
+  if (!b) return ZY_OUT_OF_MEMORY;
+  b->ctx.parallel = [host](size_t n, const std::function<void(size_t, size_t)>& fn) { hostParallelFor(host, n, 1, fn); };
+  b->ctx.threads = host->num_threads > 0 ? host->num_threads : 1;
+  b->ctx.blocking = F32GemmBlocking::forCaches(caches);
+  // Opt-in fast math: fp16 convolutions where the core has FP16 arithmetic (else f32).
+  b->ctx.fp16 = host->precision && std::strcmp(host->precision, "fp16") == 0 && cpuFeatures().fp16;
+  *out = b;
+  return ZY_OK;
+}
+
+zy_backend_api_t armBackendApi(const char* name, zy_status_code_t (*create_fn)(const zy_host_t*, void**, char*, size_t)) {
+  return {ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), name, create_fn, destroy, supportsOp, prepareOp, runState<ArmOp>,
+          releaseState<ArmOp>, nullptr, nullptr};
+}
+
 }  // namespace arm
 }  // namespace zy
 
 extern "C" const zy_backend_api_t* zy_backend_arm_get_api(uint32_t abi_version) {
-  return abi_version == ZY_BACKEND_ABI_VERSION ? &zy::arm::kApi : nullptr;
+  static const zy_backend_api_t api = zy::arm::armBackendApi("arm", zy::arm::create);
+  return abi_version == ZY_BACKEND_ABI_VERSION ? &api : nullptr;
 }

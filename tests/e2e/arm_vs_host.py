@@ -4,8 +4,9 @@ host's zy-compile runs in the host's zy-run and, under qemu-aarch64, in the
 cross-built one, on the same input. fp32 outputs must agree within 1e-4 of the
 largest magnitude; int8 models (docs/int8.md) must agree exactly.
 
-usage: arm_vs_host.py --host-bin build/bin --arm-bin build/aarch64/bin --case NAME:MODEL.zym:INPUTS:fp32|int8 ...
+usage: arm_vs_host.py --host-bin build/bin --arm-bin build/aarch64/bin [--arm-backend LIST] --case NAME:MODEL.zym:INPUTS:fp32|int8 ...
   INPUTS: NAME=FILE.npy[,NAME=FILE.npy...]
+  --arm-backend: the aarch64 zy-run's --backend (named backends must start, or zy-run fails)
 Runs under QEMU_CPU from the environment (qemu's default: max).
 """
 import argparse
@@ -23,6 +24,7 @@ def main():
     ap.add_argument("--host-bin", required=True)
     ap.add_argument("--arm-bin", required=True)
     ap.add_argument("--case", action="append", required=True)
+    ap.add_argument("--arm-backend")
     a = ap.parse_args()
     ok = True
     with tempfile.TemporaryDirectory() as work:
@@ -36,7 +38,7 @@ def main():
             host, arm = os.path.join(work, name + "_host"), os.path.join(work, name + "_arm")
             run([os.path.join(a.host_bin, "zy-run"), zym, "--output-dir", host, "--quiet"] + args)
             run(["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu", os.path.join(a.arm_bin, "zy-run"), zym, "--output-dir", arm,
-                 "--threads", "2", "--quiet"] + args)
+                 "--threads", "2", "--quiet"] + (["--backend", a.arm_backend] if a.arm_backend else []) + args)
             i = 0
             while os.path.exists(os.path.join(host, f"output_{i}.npy")):
                 want, got = np.load(os.path.join(host, f"output_{i}.npy")), np.load(os.path.join(arm, f"output_{i}.npy"))

@@ -120,18 +120,16 @@ class ConvOp : public ArmOp {
     for (int64_t n = 0; n < N; ++n) {
       const float* src = gemmInput(ctx_, static_cast<const float*>(x.data) + n * C * H * W, C, H, W, kh_, kw_, g, 0.f, &col_);
       float* yn = static_cast<float*>(y.data) + n * M * P;
+      if (!half) {
+        f32Gemm(ctx_, weights_, src, P, P, bias, act_, yn, P);
+        continue;
+      }
       ctx_.parallel(static_cast<size_t>(panels), [&](size_t b, size_t e) {
-        std::vector<float> panel(half ? 0 : static_cast<size_t>(K * kF32Nr));
-        std::vector<uint16_t> panel16(half ? static_cast<size_t>(K * kF16Nr) : 0);
+        std::vector<uint16_t> panel16(static_cast<size_t>(K * kF16Nr));
         for (size_t t = b; t < e; ++t) {
           const int64_t p0 = static_cast<int64_t>(t) * nr, np = std::min<int64_t>(nr, P - p0);
-          if (half) {
-            packF16Panel(src, P, K, p0, np, panel16.data());
-            f16GemmPanel(half_, panel16.data(), np, bias, act_, yn + p0, P);
-          } else {
-            packF32Panel(src, P, K, p0, np, panel.data());
-            f32GemmPanel(weights_, panel.data(), np, bias, act_, yn + p0, P);
-          }
+          packF16Panel(src, P, K, p0, np, panel16.data());
+          f16GemmPanel(half_, panel16.data(), np, bias, act_, yn + p0, P);
         }
       });
     }
@@ -179,12 +177,13 @@ class ConvOp : public ArmOp {
           winogradInput(plane.data(), Wp, TW, T, Tp, v + static_cast<int64_t>(c) * Tp, C * Tp);
         }
       });
-      ctx_.parallel(static_cast<size_t>(kWinogradPoints * panels), [&](size_t begin, size_t end) {
-        std::vector<float> panel(static_cast<size_t>(C * kF32Nr));
+      // Tasks of (point, group of tile panels).
+      const int64_t cols = std::min<int64_t>(ctx_.blocking.group, panels) * kF32Nr, tasks = (Tp + cols - 1) / cols;
+      ctx_.parallel(static_cast<size_t>(kWinogradPoints * tasks), [&](size_t begin, size_t end) {
         for (size_t t = begin; t < end; ++t) {
-          const int64_t xi = static_cast<int64_t>(t) / panels, p0 = static_cast<int64_t>(t) % panels * kF32Nr;
-          packF32Panel(v + xi * C * Tp, Tp, C, p0, kF32Nr, panel.data());
-          f32GemmPanel(winograd_[static_cast<size_t>(xi)], panel.data(), kF32Nr, nullptr, FusedActivation{}, mx + xi * M * Tp + p0, Tp);
+          const int64_t xi = static_cast<int64_t>(t) / tasks, p0 = static_cast<int64_t>(t) % tasks * cols;
+          f32GemmColumns(winograd_[static_cast<size_t>(xi)], v + xi * C * Tp, Tp, p0, std::min(cols, Tp - p0), nullptr,
+                         FusedActivation{}, mx + xi * M * Tp, Tp, ctx_.blocking);
         }
       });
       float* y = yp + n * M * OH * OW;

@@ -20,17 +20,7 @@ namespace {
 
 // C[M][N] = A[M][K] * B[K][N] on the session's threads (panels of N).
 void gemmRows(const OpContext& ctx, const float* a, const float* b, int64_t M, int64_t K, int64_t N, float* c) {
-  const F32PackedWeights w = packF32Weights(a, M, K);
-  const int64_t panels = (N + kF32Nr - 1) / kF32Nr;
-  const FusedActivation none;
-  ctx.parallel(static_cast<size_t>(panels), [&](size_t s, size_t e) {
-    std::vector<float> panel(static_cast<size_t>(K * kF32Nr));
-    for (size_t t = s; t < e; ++t) {
-      const int64_t n0 = static_cast<int64_t>(t) * kF32Nr, nr = std::min<int64_t>(kF32Nr, N - n0);
-      packF32Panel(b, N, K, n0, nr, panel.data());
-      f32GemmPanel(w, panel.data(), nr, nullptr, none, c + n0, N);
-    }
-  });
+  f32Gemm(ctx, packF32Weights(a, M, K), b, N, N, nullptr, FusedActivation{}, c, N);
 }
 
 // ---- MatMul ----

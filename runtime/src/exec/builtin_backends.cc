@@ -8,6 +8,7 @@ extern "C" const zy_backend_api_t* zy_backend_ref_get_api(uint32_t abi_version);
 extern "C" const zy_backend_api_t* zy_backend_x86_get_api(uint32_t abi_version);
 #endif
 #ifdef ZY_WITH_ARM
+extern "C" const zy_backend_api_t* zy_backend_kunpeng_get_api(uint32_t abi_version);
 extern "C" const zy_backend_api_t* zy_backend_arm_get_api(uint32_t abi_version);
 #endif
 
@@ -20,6 +21,8 @@ std::vector<const zy_backend_api_t*> builtinBackends() {
   if (const zy_backend_api_t* x86 = zy_backend_x86_get_api(ZY_BACKEND_ABI_VERSION)) v.push_back(x86);
 #endif
 #ifdef ZY_WITH_ARM
+  // kunpeng starts only on Kunpeng 920 cores; elsewhere the order moves on to arm.
+  if (const zy_backend_api_t* kunpeng = zy_backend_kunpeng_get_api(ZY_BACKEND_ABI_VERSION)) v.push_back(kunpeng);
   if (const zy_backend_api_t* arm = zy_backend_arm_get_api(ZY_BACKEND_ABI_VERSION)) v.push_back(arm);
 #endif
   if (const zy_backend_api_t* ref = zy_backend_ref_get_api(ZY_BACKEND_ABI_VERSION)) v.push_back(ref);
