@@ -1,5 +1,7 @@
 #include "tool_common.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "core/dtype.h"
@@ -124,6 +126,46 @@ bool makeInputs(const zy_model_t* model, const std::map<std::string, std::string
     out->push_back(std::move(in));
   }
   return true;
+}
+
+bool printBackends(const std::string& backend_path) {
+  size_t count = 0;
+  const char* path = backend_path.empty() ? nullptr : backend_path.c_str();
+  if (zy_status_t s = zy_list_backends(path, nullptr, 0, &count)) {
+    std::fprintf(stderr, "error: %s\n", zy_status_message(s));
+    zy_status_free(s);
+    return false;
+  }
+  std::vector<zy_backend_info_t> infos(count);
+  if (zy_status_t s = zy_list_backends(path, infos.data(), infos.size(), &count)) {
+    std::fprintf(stderr, "error: %s\n", zy_status_message(s));
+    zy_status_free(s);
+    return false;
+  }
+  std::printf("%-10s %-11s %s\n", "backend", "status", "origin");
+  for (const zy_backend_info_t& b : infos) {
+    std::printf("%-10s %-11s %s\n", b.name, b.available ? "available" : "unavailable", b.origin);
+    if (!b.available) std::printf("%-10s %-11s   %s\n", "", "", b.reason);
+  }
+  return true;
+}
+
+void printWarnings(const zy_session_t* session, const char* tool) {
+  for (size_t i = 0; i < zy_session_warning_count(session); ++i) std::fprintf(stderr, "%s: warning: %s\n", tool, zy_session_warning(session, i));
+}
+
+std::string opsPerBackend(const zy_session_t* session) {
+  std::vector<std::pair<std::string, int>> counts;
+  for (size_t i = 0;; ++i) {
+    const char* b = zy_session_op_backend(session, i);
+    if (!b) break;
+    auto it = std::find_if(counts.begin(), counts.end(), [&](const std::pair<std::string, int>& c) { return c.first == b; });
+    if (it == counts.end()) counts.emplace_back(b, 1);
+    else ++it->second;
+  }
+  std::string out;
+  for (const auto& c : counts) out += (out.empty() ? "" : ", ") + c.first + " " + std::to_string(c.second);
+  return out.empty() ? "none" : out;
 }
 
 }  // namespace tools

@@ -34,6 +34,16 @@ bool makeInputs(const zy_model_t* model, const std::map<std::string, std::string
                 const std::map<std::string, std::string>& shapes, uint64_t seed, std::vector<ToolInput>* out,
                 std::string* error);
 
+// --list-backends: each backend, where it comes from, and why it cannot
+// start if it cannot. False if listing failed.
+bool printBackends(const std::string& backend_path);
+
+// The session's fallback warnings on stderr, as "tool: warning: ...".
+void printWarnings(const zy_session_t* session, const char* tool);
+
+// "x86 52, ref 1": how many main-graph ops each backend runs.
+std::string opsPerBackend(const zy_session_t* session);
+
 // Parses "1x3x224x224" (or "1,3,224,224").
 bool parseDims(const std::string& s, std::vector<int64_t>* out);
 

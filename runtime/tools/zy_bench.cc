@@ -22,7 +22,10 @@ const char* kUsage =
     "  --warmup W              untimed runs first (default 3)\n"
     "  --runs R                timed runs (default 20)\n"
     "  --backend LIST          backend order, e.g. x86, ref or x86,ref (default: every\n"
-    "                          built-in backend, fastest first, each op on the first that takes it)\n"
+    "                          built-in backend, fastest first, each op on the first that takes it);\n"
+    "                          names may be plugins\n"
+    "  --backend-path P        plugin directories or files, ':'-separated (default: $ZY_BACKEND_PATH)\n"
+    "  --fallback F            cpu (default) or error: what a failing plugin's ops do\n"
     "  --thread-placement P    none (default) or compact: pin the workers cluster by cluster from the caller's CPU\n"
     "  --precision P           fp32 (default), or opt-in fast math: bf16 (x86 with AVX512-BF16) or fp16 (ARM with FP16);\n"
     "                          with bf16 the error against an fp32 run is reported\n"
@@ -63,7 +66,7 @@ struct OpStats {
 
 int main(int argc, char** argv) {
   using namespace zy::tools;
-  std::string model_path, backend, json_path, trace_path, precision = "fp32", placement = "none";
+  std::string model_path, backend, json_path, trace_path, precision = "fp32", placement = "none", backend_path, fallback = "cpu";
   std::map<std::string, std::string> files, shapes;
   int64_t threads = 1, warmup = 3, runs = 20;
   bool profile = false;
@@ -82,6 +85,10 @@ int main(int argc, char** argv) {
     else if (a == "--warmup") { if (!value(&v) || !parseInt(v, &warmup)) return fail("--warmup needs a number"); }
     else if (a == "--runs") { if (!value(&v) || !parseInt(v, &runs) || runs < 1) return fail("--runs needs a positive number"); }
     else if (a == "--backend") { if (!value(&backend)) return fail("--backend needs a list"); }
+    else if (a == "--backend-path") { if (!value(&backend_path)) return fail("--backend-path needs directories or files"); }
+    else if (a == "--fallback") {
+      if (!value(&fallback) || (fallback != "cpu" && fallback != "error")) return fail("--fallback needs cpu or error");
+    }
     else if (a == "--thread-placement") {
       if (!value(&placement) || (placement != "none" && placement != "compact")) return fail("--thread-placement needs none or compact");
     } else if (a == "--precision") {
@@ -116,6 +123,8 @@ int main(int argc, char** argv) {
   opts.enable_profiling = profile ? 1 : 0;
   opts.precision = precision.c_str();
   opts.thread_placement = placement.c_str();
+  opts.backend_path = backend_path.empty() ? nullptr : backend_path.c_str();
+  opts.fallback = fallback.c_str();
   zy_session_t* session = nullptr;
   t0 = clock::now();
   zy_status_t st = zy_session_create(model, &opts, &session);

@@ -21,7 +21,13 @@ const char* kUsage =
     "  --input-shape NAME=DxD  the shape of a random input whose model shape has dynamic dimensions\n"
     "  --output-dir DIR        write each output as DIR/output_<i>.npy\n"
     "  --threads N             intra-op threads (0 = all cores, default 1)\n"
-    "  --backend LIST          backend order, e.g. x86,ref (default: every built-in backend, fastest first)\n"
+    "  --backend LIST          backend order, e.g. x86,ref (default: plugins in the backend path, then every\n"
+    "                          built-in backend, fastest first); names may be plugins\n"
+    "  --backend-path P        plugin directories or libzy_backend_<name>.so files, ':'-separated\n"
+    "                          (default: $ZY_BACKEND_PATH)\n"
+    "  --fallback F            cpu (default): a plugin that fails moves its ops to the CPU, with a warning;\n"
+    "                          error: fail instead\n"
+    "  --list-backends         list the backends (built-in and plugins) and why any cannot start, then exit\n"
     "  --thread-placement P    none (default) or compact: pin the workers cluster by cluster from the caller's CPU\n"
     "  --precision P           fp32 (default), or opt-in fast math: bf16 (x86 with AVX512-BF16) or fp16 (ARM with FP16)\n"
     "  --seed S                seed for random inputs (default 0)\n"
@@ -46,7 +52,8 @@ double msSince(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char** argv) {
   using namespace zy::tools;
-  std::string model_path, out_dir, backend, precision = "fp32", placement = "none";
+  std::string model_path, out_dir, backend, precision = "fp32", placement = "none", backend_path, fallback = "cpu";
+  bool list_backends = false;
   std::map<std::string, std::string> input_files, input_shapes;
   int64_t threads = 1, seed = 0;
   bool quiet = false;
@@ -73,6 +80,11 @@ int main(int argc, char** argv) {
     else if (a == "--threads") { if (!value(&v) || !parseInt(v, &threads) || threads > 1024) return fail("--threads needs a number"); }
     else if (a == "--seed") { if (!value(&v) || !parseInt(v, &seed)) return fail("--seed needs a number"); }
     else if (a == "--backend") { if (!value(&backend)) return fail("--backend needs a list"); }
+    else if (a == "--backend-path") { if (!value(&backend_path)) return fail("--backend-path needs directories or files"); }
+    else if (a == "--fallback") {
+      if (!value(&fallback) || (fallback != "cpu" && fallback != "error")) return fail("--fallback needs cpu or error");
+    }
+    else if (a == "--list-backends") list_backends = true;
     else if (a == "--thread-placement") {
       if (!value(&placement) || (placement != "none" && placement != "compact")) return fail("--thread-placement needs none or compact");
     } else if (a == "--precision") {
@@ -84,6 +96,7 @@ int main(int argc, char** argv) {
     else if (model_path.empty()) model_path = a;
     else return fail("more than one model given");
   }
+  if (list_backends) return printBackends(backend_path) ? 0 : 1;
   if (model_path.empty()) { std::fprintf(stderr, "%s", kUsage); return 2; }
 
   auto t0 = std::chrono::steady_clock::now();
@@ -96,6 +109,8 @@ int main(int argc, char** argv) {
   opts.backend_order = backend.empty() ? nullptr : backend.c_str();
   opts.precision = precision.c_str();
   opts.thread_placement = placement.c_str();
+  opts.backend_path = backend_path.empty() ? nullptr : backend_path.c_str();
+  opts.fallback = fallback.c_str();
   t0 = std::chrono::steady_clock::now();
   zy_session_t* session = nullptr;
   if (zy_status_t s = zy_session_create(model, &opts, &session)) { zy_model_release(model); return failStatus(s); }
@@ -121,6 +136,8 @@ int main(int argc, char** argv) {
   t0 = std::chrono::steady_clock::now();
   if (zy_status_t s = zy_session_run(session)) { cleanup(); return failStatus(s); }
   double run_ms = msSince(t0);
+  printWarnings(session, "zy-run");
+  if (!quiet) std::printf("backends %s\n", opsPerBackend(session).c_str());
   if (!out_dir.empty()) {
     struct stat st;
     if (stat(out_dir.c_str(), &st) != 0 && mkdir(out_dir.c_str(), 0755) != 0) { cleanup(); return fail("cannot create directory '" + out_dir + "'"); }

@@ -1,8 +1,9 @@
 /* Zhongyuan backend ABI, version 1.
  *
  * A backend is a table of C function pointers (zy_backend_api_t). Built-in
- * backends are linked statically; plugins (later) export ZY_BACKEND_ENTRY_SYMBOL
- * from libzy_backend_<name>.so. Everything that crosses this boundary is plain C:
+ * backends are linked statically; plugins export ZY_BACKEND_ENTRY_SYMBOL from
+ * libzy_backend_<name>.so (docs/backend-guide.md):
+ *   extern "C" ZY_BACKEND_EXPORT const zy_backend_api_t* ZY_BACKEND_ENTRY(uint32_t abi_version); Everything that crosses this boundary is plain C:
  * no C++ types, no exceptions, no ownership transfer except where stated.
  *
  * Lifecycle: create -> (supports_op / prepare_op for each op assigned to it)
@@ -21,6 +22,8 @@ extern "C" {
 
 #define ZY_BACKEND_ABI_VERSION 1u
 #define ZY_BACKEND_ENTRY_SYMBOL "zy_backend_get_api_v1"
+#define ZY_BACKEND_ENTRY zy_backend_get_api_v1
+#define ZY_BACKEND_EXPORT __attribute__((visibility("default")))
 
 typedef enum zy_attr_type {
   ZY_ATTR_UNDEFINED = 0,

@@ -68,9 +68,30 @@ typedef struct zy_session_options {
   const char* thread_placement; /* NULL or "none" (the OS places the threads); "compact": pin the
                                    workers nearest the calling thread first, its cluster, then its
                                    NUMA node cluster by cluster (sysfs topology; Kunpeng 920) */
+  const char* backend_path;    /* NULL = $ZY_BACKEND_PATH: ':'-separated directories (each
+                                  libzy_backend_<name>.so in them) or plugin files. By default the
+                                  session uses the plugins there first, then the built-in backends;
+                                  backend_order may name plugins too */
+  const char* fallback;        /* NULL or "cpu" (default): a plugin that fails to load, start, prepare
+                                  or run an op is passed over and its ops go to the built-in CPU
+                                  backends (zy_session_warning says what moved); "error": the session
+                                  fails with the backend, the file and the op named */
 } zy_session_options_t;
 
 ZY_API void zy_session_options_init(zy_session_options_t* options);
+
+/* A backend a session could use, and whether it can start on this machine. */
+typedef struct zy_backend_info {
+  char name[64];
+  char origin[512];            /* "built-in", or the plugin file */
+  int32_t available;           /* 1 = it starts here */
+  char reason[512];            /* why not, when available is 0 */
+} zy_backend_info_t;
+
+/* The backends in default order: plugins in backend_path (NULL = $ZY_BACKEND_PATH),
+ * then the built-in ones. Fills up to capacity entries; *count gets how many
+ * there are. */
+ZY_API zy_status_t zy_list_backends(const char* backend_path, zy_backend_info_t* infos, size_t capacity, size_t* count);
 
 /* Creates a session: binds backends, prepares every op, allocates the arena
  * once. The model must outlive the session. */
@@ -110,6 +131,14 @@ typedef struct zy_op_profile {
 
 ZY_API size_t zy_session_profile_count(const zy_session_t* session);
 ZY_API zy_status_t zy_session_profile_entry(const zy_session_t* session, size_t index, zy_op_profile_t* out_entry);
+
+/* The backend that runs op `index` of the main graph (NULL past the end). */
+ZY_API const char* zy_session_op_backend(const zy_session_t* session, size_t index);
+
+/* Fallback "cpu": what was passed over or moved to the CPU, one message each
+ * (NULL past the end). Owned by the session. */
+ZY_API size_t zy_session_warning_count(const zy_session_t* session);
+ZY_API const char* zy_session_warning(const zy_session_t* session, size_t index);
 
 #ifdef __cplusplus
 }

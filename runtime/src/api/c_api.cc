@@ -1,6 +1,7 @@
 // The C API: a thin layer over Model and Session that turns Status into
 // zy_status_t and never lets an exception cross the boundary.
 #include <cstddef>
+#include <cstdio>
 #include <cstring>
 #include <new>
 
@@ -140,6 +141,10 @@ zy_status_t zy_session_create(zy_model_t* model, const zy_session_options_t* opt
         so.precision = options->precision;
       if (options->struct_size >= offsetof(zy_session_options_t, thread_placement) + sizeof(const char*) && options->thread_placement)
         so.thread_placement = options->thread_placement;
+      if (options->struct_size >= offsetof(zy_session_options_t, backend_path) + sizeof(const char*) && options->backend_path)
+        so.backend_path = options->backend_path;
+      if (options->struct_size >= offsetof(zy_session_options_t, fallback) + sizeof(const char*) && options->fallback)
+        so.fallback = options->fallback;
       if (options->num_threads < 0) return zy::invalidArgument("num_threads must be >= 0");
       so.num_threads = options->num_threads;
       if (options->backend_order) {
@@ -199,6 +204,35 @@ zy_status_t zy_session_get_output(zy_session_t* s, size_t index, zy_tensor_info_
 }
 
 size_t zy_session_arena_bytes(const zy_session_t* s) { return s ? s->session->arenaBytes() : 0; }
+
+zy_status_t zy_list_backends(const char* backend_path, zy_backend_info_t* infos, size_t capacity, size_t* count) {
+  if (!count) return nullArg("count");
+  if (capacity && !infos) return nullArg("infos");
+  return guarded([&] {
+    const std::vector<zy::BackendInfo> all = zy::listBackends(backend_path ? backend_path : "");
+    *count = all.size();
+    for (size_t i = 0; i < all.size() && i < capacity; ++i) {
+      zy_backend_info_t& o = infos[i];
+      std::snprintf(o.name, sizeof o.name, "%s", all[i].name.c_str());
+      std::snprintf(o.origin, sizeof o.origin, "%s", all[i].origin.c_str());
+      o.available = all[i].available ? 1 : 0;
+      std::snprintf(o.reason, sizeof o.reason, "%s", all[i].reason.c_str());
+    }
+    return zy::Status::OK();
+  });
+}
+
+const char* zy_session_op_backend(const zy_session_t* s, size_t index) {
+  if (!s || index >= s->session->model().graph.nodes.size()) return nullptr;
+  thread_local std::string name;
+  name = s->session->opBackend(index);
+  return name.c_str();
+}
+
+size_t zy_session_warning_count(const zy_session_t* s) { return s ? s->session->warnings().size() : 0; }
+const char* zy_session_warning(const zy_session_t* s, size_t index) {
+  return s && index < s->session->warnings().size() ? s->session->warnings()[index].c_str() : nullptr;
+}
 
 size_t zy_session_profile_count(const zy_session_t* s) { return s ? s->session->profile().size() : 0; }
 

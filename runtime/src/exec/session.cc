@@ -1,7 +1,7 @@
 #include "exec/session.h"
 
+#include <algorithm>
 #include <cstddef>
-
 #include <cstdlib>
 #include <climits>
 #include <cstring>
@@ -61,6 +61,9 @@ Status Session::create(const Model& model, const SessionOptions& options, std::u
   if (options.precision != "fp32" && options.precision != "bf16" && options.precision != "fp16")
     return invalidArgument("unknown precision '" + options.precision + "': use fp32, bf16 or fp16");
   s->precision_ = options.precision;
+  if (options.fallback != "cpu" && options.fallback != "error")
+    return invalidArgument("unknown fallback '" + options.fallback + "': use cpu or error");
+  s->fallback_cpu_ = options.fallback == "cpu";
   s->host_.precision = s->precision_.c_str();
   ZY_RETURN_IF_ERROR(s->bindBackends(options));
   ZY_RETURN_IF_ERROR(s->prepareOps());
@@ -82,24 +85,109 @@ Status Session::allocateArena() {
   return Status::OK();
 }
 
-Status Session::bindBackends(const SessionOptions& options) {
-  // By default every built-in backend, fastest first; one that cannot start
-  // here (a missing CPU feature) is skipped. Named backends must start.
-  const bool by_default = options.backend_order.empty();
-  std::vector<std::string> order = options.backend_order;
-  if (by_default)
-    for (const zy_backend_api_t* api : builtinBackends()) order.push_back(api->name);
-  for (const std::string& name : order) {
-    const zy_backend_api_t* api = findBuiltinBackend(name);
-    if (!api) return Status(ZY_NOT_FOUND, "backend '" + name + "' is not available in this build");
-    if (api->abi_version != ZY_BACKEND_ABI_VERSION)
-      return Status(ZY_UNSUPPORTED, "backend '" + name + "' was built for ABI version " + std::to_string(api->abi_version));
-    BoundBackend b;
-    b.api = api;
+namespace {
+
+// One backend to bind: built in (api set) or a plugin file.
+struct BackendEntry {
+  std::string name;
+  const zy_backend_api_t* api = nullptr;
+  std::string file;
+};
+
+void serialParallelFor(void*, size_t n, size_t, zy_parallel_fn_t fn, void* arg) {
+  if (n) fn(arg, 0, n);
+}
+
+}  // namespace
+
+std::vector<BackendInfo> listBackends(const std::string& backend_path) {
+  std::vector<BackendInfo> out;
+  zy_host_t host{};
+  host.abi_version = ZY_BACKEND_ABI_VERSION;
+  host.num_threads = 1;
+  host.parallel_for = serialParallelFor;
+  host.precision = "fp32";
+  auto probe = [&](const zy_backend_api_t* api, BackendInfo* info) {
+    void* instance = nullptr;
     char err[256] = {0};
-    if (api->create(&host_, &b.instance, err, sizeof err) != ZY_OK) {
+    info->available = api->create(&host, &instance, err, sizeof err) == ZY_OK;
+    if (info->available) api->destroy(instance);
+    else info->reason = *err ? err : "its create call failed without a reason";
+  };
+  for (const std::string& file : pluginFiles(backendSearchPath(backend_path))) {
+    BackendInfo info;
+    info.name = pluginNameFromFile(file);
+    info.origin = file;
+    std::shared_ptr<Plugin> plugin;
+    Status st = loadPlugin(file, &plugin);
+    if (st.ok()) probe(plugin->api(), &info);
+    else info.reason = st.message();
+    out.push_back(info);
+  }
+  for (const zy_backend_api_t* api : builtinBackends()) {
+    BackendInfo info;
+    info.name = api->name;
+    info.origin = "built-in";
+    probe(api, &info);
+    out.push_back(info);
+  }
+  return out;
+}
+
+Status Session::bindBackends(const SessionOptions& options) {
+  // By default the plugins in the backend path, then every built-in backend,
+  // fastest first; a built-in one that cannot start here (a missing CPU
+  // feature) is skipped. Named backends must start; plugins as the fallback
+  // option says.
+  const std::string path = backendSearchPath(options.backend_path);
+  const bool by_default = options.backend_order.empty();
+  std::vector<BackendEntry> order;
+  bool any_plugin = false;
+  if (by_default) {
+    for (const std::string& f : pluginFiles(path)) order.push_back({pluginNameFromFile(f), nullptr, f});
+    for (const zy_backend_api_t* api : builtinBackends()) order.push_back({api->name, api, ""});
+  } else {
+    for (const std::string& name : options.backend_order) {
+      if (const zy_backend_api_t* api = findBuiltinBackend(name)) { order.push_back({name, api, ""}); continue; }
+      const std::string file = findPluginFile(path, name);
+      if (file.empty())
+        return Status(ZY_NOT_FOUND, "backend '" + name + "' is not built in, and no libzy_backend_" + name + ".so is in the backend path" +
+                                        (path.empty() ? " (none set: use ZY_BACKEND_PATH or --backend-path)" : " '" + path + "'"));
+      order.push_back({name, nullptr, file});
+    }
+  }
+  for (const BackendEntry& e : order) any_plugin |= !e.file.empty();
+  // Fallback "cpu": the built-in CPU backends stay behind the plugins.
+  if (!by_default && any_plugin && fallback_cpu_)
+    for (const zy_backend_api_t* api : builtinBackends())
+      if (std::none_of(order.begin(), order.end(), [&](const BackendEntry& e) { return e.name == api->name; }))
+        order.push_back({api->name, api, ""});
+  auto pluginProblem = [&](const BackendEntry& e, const Status& st) -> Status {
+    if (!fallback_cpu_) return st;
+    warnings_.push_back("backend '" + e.name + "' is not used: " + st.message());
+    return Status::OK();
+  };
+  for (const BackendEntry& e : order) {
+    BoundBackend b;
+    b.api = e.api;
+    if (!e.file.empty()) {
+      Status st = loadPlugin(e.file, &b.plugin);
+      if (!st.ok()) { ZY_RETURN_IF_ERROR(pluginProblem(e, st)); continue; }
+      b.api = b.plugin->api();
+    }
+    if (std::any_of(backends_.begin(), backends_.end(), [&](const BoundBackend& o) { return std::string(o.api->name) == e.name; })) {
+      warnings_.push_back("backend '" + e.name + "' appears twice; the first one is used");
+      continue;
+    }
+    if (b.api->abi_version != ZY_BACKEND_ABI_VERSION)
+      return Status(ZY_UNSUPPORTED, "backend '" + e.name + "' was built for ABI version " + std::to_string(b.api->abi_version));
+    char err[256] = {0};
+    if (b.api->create(&host_, &b.instance, err, sizeof err) != ZY_OK) {
+      b.instance = nullptr;
+      const std::string what = "backend '" + e.name + "'" + (e.file.empty() ? "" : " (" + e.file + ")") + " cannot start: " + err;
+      if (!e.file.empty()) { ZY_RETURN_IF_ERROR(pluginProblem(e, Status(ZY_BACKEND_ERROR, what))); continue; }
       if (by_default) continue;
-      return Status(ZY_BACKEND_ERROR, "backend '" + name + "' cannot start: " + err);
+      return Status(ZY_BACKEND_ERROR, what);
     }
     backends_.push_back(b);
   }
@@ -172,28 +260,52 @@ Status Session::prepareGraph(const Graph& graph, std::vector<OpInstance>* ops) {
       if (assigned == backends_[b].api->name) candidates.push_back(b);
     for (size_t b = 0; b < backends_.size(); ++b)
       if (assigned != backends_[b].api->name) candidates.push_back(b);
-    std::string reasons;
-    bool placed = false;
-    for (size_t b : candidates) {
-      char reason[256] = {0};
-      if (!backends_[b].api->supports_op(backends_[b].instance, &op.view, reason, sizeof reason)) {
-        reasons += std::string(reasons.empty() ? "" : "; ") + backends_[b].api->name + ": " + reason;
-        continue;
-      }
-      // The compiler's blob goes only to the backend it was made for.
-      const bool own = assigned == backends_[b].api->name;
-      op.view.blob = own ? target.blob : nullptr;
-      op.view.blob_size = own ? target.blob_size : 0;
-      char err[512] = {0};
-      if (backends_[b].api->prepare_op(backends_[b].instance, &op.view, &op.state, err, sizeof err) != ZY_OK)
-        return Status(ZY_BACKEND_ERROR, node.label() + ": backend '" + backends_[b].api->name + "' failed to prepare it: " + err);
-      op.backend = b;
-      placed = true;
-      break;
-    }
-    if (!placed) return unsupported(node.label() + ": no backend can run it (" + reasons + ")");
+    ZY_RETURN_IF_ERROR(placeOp(op, candidates, &target));
     buildView(op, true);
   }
+  return Status::OK();
+}
+
+Status Session::placeOp(OpInstance& op, const std::vector<size_t>& candidates, const BackendTarget* target) {
+  std::string reasons;
+  for (size_t b : candidates) {
+    const BoundBackend& bb = backends_[b];
+    char reason[256] = {0};
+    if (!bb.api->supports_op(bb.instance, &op.view, reason, sizeof reason)) {
+      reasons += std::string(reasons.empty() ? "" : "; ") + bb.api->name + ": " + reason;
+      continue;
+    }
+    // The compiler's blob goes only to the backend it was made for.
+    const bool own = target && target->name == bb.api->name;
+    op.view.blob = own ? target->blob : nullptr;
+    op.view.blob_size = own ? target->blob_size : 0;
+    char err[512] = {0};
+    op.state = nullptr;
+    if (bb.api->prepare_op(bb.instance, &op.view, &op.state, err, sizeof err) != ZY_OK) {
+      op.state = nullptr;
+      const std::string what = op.node->label() + ": backend '" + bb.api->name + "' failed to prepare it: " + err;
+      if (!bb.plugin || !fallback_cpu_) return Status(ZY_BACKEND_ERROR, what);
+      warnings_.push_back(what + "; it goes to the next backend");
+      reasons += std::string(reasons.empty() ? "" : "; ") + bb.api->name + ": failed to prepare it";
+      continue;
+    }
+    op.backend = b;
+    return Status::OK();
+  }
+  return unsupported(op.node->label() + ": no backend can run it (" + reasons + ")");
+}
+
+Status Session::fallBackToCpu(OpInstance& op, const std::string& why) {
+  const BoundBackend& failed = backends_[op.backend];
+  failed.api->release_op(failed.instance, op.state);
+  op.state = nullptr;
+  std::vector<size_t> cpu;
+  for (size_t b = 0; b < backends_.size(); ++b)
+    if (!backends_[b].plugin) cpu.push_back(b);
+  warnings_.push_back(op.node->label() + ": " + why + "; it moves to the CPU");
+  refreshView(op);
+  ZY_RETURN_IF_ERROR(placeOp(op, cpu, nullptr));
+  refreshView(op);
   return Status::OK();
 }
 
@@ -271,8 +383,11 @@ Status Session::runOp(OpInstance& op) {
   const BoundBackend& b = backends_[op.backend];
   char err[512] = {0};
   const auto t0 = std::chrono::steady_clock::now();
-  if (b.api->run_op(b.instance, op.state, &op.view, err, sizeof err) != ZY_OK)
-    return Status(ZY_BACKEND_ERROR, op.node->label() + ": " + err);
+  if (b.api->run_op(b.instance, op.state, &op.view, err, sizeof err) != ZY_OK) {
+    if (!b.plugin || !fallback_cpu_) return Status(ZY_BACKEND_ERROR, op.node->label() + ": " + err);
+    ZY_RETURN_IF_ERROR(fallBackToCpu(op, std::string("backend '") + b.api->name + "' failed to run it: " + err));
+    return runOp(op);
+  }
   if (profiling_) {
     const auto t1 = std::chrono::steady_clock::now();
     profile_.push_back({op.node, b.api->name, std::chrono::duration<double, std::micro>(t0 - run_start_).count(),

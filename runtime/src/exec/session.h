@@ -15,6 +15,7 @@
 #include "core/attribute_views.h"
 #include "core/model.h"
 #include "core/status.h"
+#include "exec/plugin_loader.h"
 #include "exec/thread_pool.h"
 #include "plan/memory_planner.h"
 #include "zy/backend.h"
@@ -27,7 +28,22 @@ struct SessionOptions {
   bool profile = false;                     // time every op of each run
   std::string precision = "fp32";           // or "bf16" / "fp16": opt-in fast math for backends that have it
   std::string thread_placement = "none";    // or "compact": workers pinned near the caller (exec/cpu_topology.h)
+  std::string backend_path;                 // plugin directories or files, ':'-separated ("" = $ZY_BACKEND_PATH)
+  // When a plugin backend fails (to load, start, prepare or run an op):
+  // "cpu" = the op goes to the built-in CPU backends, with a warning;
+  // "error" = the session fails, naming the backend and the op.
+  std::string fallback = "cpu";
 };
+
+// A backend a session could use: built in, or a plugin file, and whether it
+// can start on this machine (why not, if it cannot).
+struct BackendInfo {
+  std::string name, origin;  // origin: "built-in" or the plugin's path
+  bool available = false;
+  std::string reason;
+};
+// In the default order: the plugins in the search path, then the built-in backends.
+std::vector<BackendInfo> listBackends(const std::string& backend_path);
 
 // One op's timing in the last run (main graph and subgraph ops alike).
 struct OpProfile {
@@ -61,12 +77,16 @@ class Session {
   std::string opBackend(size_t op) const { return ops_[op].state ? backends_[ops_[op].backend].api->name : "control flow"; }
   int numThreads() const { return pool_->numThreads(); }
   const std::vector<OpProfile>& profile() const { return profile_; }
+  // What fell back to the CPU (fallback "cpu"): each plugin that could not be
+  // used and each op that moved, with the reason.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   explicit Session(const Model& model) : model_(model) {}
   struct BoundBackend {
     const zy_backend_api_t* api = nullptr;
     void* instance = nullptr;
+    std::shared_ptr<Plugin> plugin;  // keeps a plugin's library open; null for built-in backends
   };
   // An op prepared for one backend, with stable views handed across the ABI.
   struct OpInstance {
@@ -93,6 +113,13 @@ class Session {
   void refreshView(OpInstance& op);
   zy_tensor_view_t tensorView(int32_t t, bool with_data, std::vector<zy_quant_view_t>& quants);
   Status runOp(OpInstance& op);
+  // Places the op on the first backend in `candidates` that takes it and
+  // prepares it; with fallback "cpu", a plugin that fails to prepare it is
+  // passed over with a warning.
+  Status placeOp(OpInstance& op, const std::vector<size_t>& candidates, const BackendTarget* target);
+  // Fallback "cpu" after a plugin failed to run op: the op moves to the
+  // built-in backends for good.
+  Status fallBackToCpu(OpInstance& op, const std::string& why);
   // Output shapes of node k from the current input shapes and data.
   Status inferNode(const Node& n, std::vector<Shape>* out);
   Status allocateArena();
@@ -111,6 +138,8 @@ class Session {
   zy_host_t host_{};
   std::string precision_ = "fp32";  // host_.precision points here
   std::vector<BoundBackend> backends_;
+  bool fallback_cpu_ = true;
+  std::vector<std::string> warnings_;
   std::vector<OpInstance> ops_;                    // the main graph
   std::vector<std::vector<OpInstance>> subgraph_ops_;  // If branches
   std::shared_ptr<uint8_t> arena_;
