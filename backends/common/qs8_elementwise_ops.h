@@ -137,7 +137,7 @@ template <class Base, class Ctx, bool kMul>
 class BinaryOp8 : public Base {
  public:
   BinaryOp8(const Ctx& ctx, const zy_op_view_t* op) : ctx_(ctx), swap_(!sameShape(op->inputs[0], op->outputs[0])) {
-    float as, bs, ys;
+    float as = 1.f, bs = 1.f, ys = 1.f;
     perTensor(op, swap_ ? 4 : 1, &as, &za_);
     perTensor(op, swap_ ? 1 : 4, &bs, &zb_);
     perTensor(op, 6, &ys, &zy_);

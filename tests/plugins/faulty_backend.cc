@@ -75,6 +75,7 @@ const zy_backend_api_t kApi = {kFault == Fault::Abi ? 99u : ZY_BACKEND_ABI_VERSI
                                runOp,
                                releaseOp,
                                nullptr,
+                               nullptr,
                                nullptr};
 
 }  // namespace

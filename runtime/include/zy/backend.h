@@ -133,6 +133,10 @@ typedef struct zy_backend_api {
   zy_status_code_t (*compile_op)(void* backend, const zy_op_view_t* op, void** out_blob, size_t* out_size,
                                  char* err, size_t err_len);
   void (*free_blob)(void* backend, void* blob);
+
+  /* Optional (as above): one line about a prepared op for profiles, e.g. an
+   * accelerator's estimated cycles, MAC utilization and DRAM traffic. */
+  void (*describe_op)(void* backend, void* op_state, char* buf, size_t buf_len);
 } zy_backend_api_t;
 
 /* The entry point a plugin exports (and a built-in backend provides). Returns

@@ -1,0 +1,219 @@
+// backends/npu-sim as a plugin (libzy_backend_npu-sim.so): the ABI glue over
+// the simulated device. prepare_op builds the op's kernel, uploads its
+// weights and constants to device memory and estimates its cost; run_op
+// copies the activations in, launches the kernel, copies the outputs back
+// and waits on the fence; compile_op keeps the kernel's weights as the
+// model's blob (an "offline model"), which prepare_op checks and uploads.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "npu_config.h"
+#include "npu_device.h"
+#include "npu_ops.h"
+#include "zy/backend.h"
+
+namespace zy {
+namespace npu {
+namespace {
+
+constexpr char kBlobMagic[8] = {'Z', 'Y', 'N', 'P', 'U', 'S', 'M', '1'};
+
+void message(char* buf, size_t len, const std::string& s) {
+  if (buf && len) std::snprintf(buf, len, "%s", s.c_str());
+}
+
+struct Backend {
+  NpuConfig config;
+  std::unique_ptr<NpuDevice> device;
+};
+
+struct OpState {
+  std::unique_ptr<NpuKernel> kernel;
+  DeviceBuffer weights;
+  std::vector<DeviceBuffer> constants;  // per input (id 0: not a constant)
+  std::vector<DeviceBuffer> inputs, outputs;
+};
+
+void releaseBuffers(NpuDevice& d, OpState* s) {
+  d.release(s->weights);
+  for (auto* list : {&s->constants, &s->inputs, &s->outputs})
+    for (DeviceBuffer& b : *list) d.release(b);
+}
+
+// A device buffer of at least `bytes` in *b (kept across runs while it fits).
+bool ensure(NpuDevice& d, DeviceBuffer* b, size_t bytes, std::string* err) {
+  if (b->id && b->bytes >= bytes) return true;
+  d.release(*b);
+  *b = {};
+  return d.allocate(bytes, b, err);
+}
+
+zy_status_code_t create(const zy_host_t*, void** out, char* err, size_t len) {
+  auto b = std::unique_ptr<Backend>(new (std::nothrow) Backend);
+  if (!b) return ZY_OUT_OF_MEMORY;
+  const char* spec = std::getenv("ZY_NPU_SIM_CONFIG");
+  std::string why;
+  if (spec && !parseNpuConfig(spec, &b->config, &why)) {
+    message(err, len, "ZY_NPU_SIM_CONFIG: " + why);
+    return ZY_INVALID_ARGUMENT;
+  }
+  b->device.reset(new (std::nothrow) NpuDevice(b->config));
+  if (!b->device) return ZY_OUT_OF_MEMORY;
+  *out = b.release();
+  return ZY_OK;
+}
+
+void destroy(void* b) { delete static_cast<Backend*>(b); }
+
+int supportsOp(void*, const zy_op_view_t* op, char* reason, size_t len) {
+  std::string why;
+  if (op->domain && *op->domain && std::strcmp(op->domain, "com.microsoft") != 0) why = std::string("domain ") + op->domain;
+  else if (npuSupports(op, &why)) return 1;
+  message(reason, len, why);
+  return 0;
+}
+
+// Uploads bytes into *b and waits for the copy.
+bool upload(NpuDevice& d, const void* data, size_t bytes, DeviceBuffer* b, std::string* err) {
+  if (!d.allocate(bytes, b, err)) return false;
+  *err = d.wait(d.copyToDevice(*b, data, bytes));
+  return err->empty();
+}
+
+zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_state, char* err, size_t len) {
+  Backend& be = *static_cast<Backend*>(backend);
+  std::string why;
+  if (!npuSupports(op, &why)) { message(err, len, why); return ZY_UNSUPPORTED; }
+  try {
+    auto s = std::make_unique<OpState>();
+    s->kernel = makeNpuKernel(op, be.config);
+    if (!s->kernel) { message(err, len, "no NPU kernel for " + std::string(op->type)); return ZY_UNSUPPORTED; }
+    // The offline model's weights, when zy-compile made one for this op.
+    const std::vector<uint8_t>* w = &s->kernel->weights;
+    std::vector<uint8_t> from_blob;
+    if (op->blob) {
+      const uint8_t* p = static_cast<const uint8_t*>(op->blob);
+      uint64_t n = 0;
+      if (op->blob_size < sizeof kBlobMagic + 8 || std::memcmp(p, kBlobMagic, sizeof kBlobMagic) != 0 ||
+          (std::memcpy(&n, p + sizeof kBlobMagic, 8), n != op->blob_size - sizeof kBlobMagic - 8) || n != w->size()) {
+        message(err, len, "the model's npu-sim blob is corrupt or does not match the op");
+        return ZY_INVALID_ARGUMENT;
+      }
+      from_blob.assign(p + sizeof kBlobMagic + 8, p + op->blob_size);
+      w = &from_blob;
+    }
+    if (!w->empty() && !upload(*be.device, w->data(), w->size(), &s->weights, &why)) {
+      releaseBuffers(*be.device, s.get());
+      message(err, len, why);
+      return ZY_OUT_OF_MEMORY;
+    }
+    std::vector<uint8_t>().swap(s->kernel->weights);  // they live on the device now
+    s->constants.resize(op->num_inputs);
+    s->inputs.resize(op->num_inputs);
+    s->outputs.resize(op->num_outputs);
+    for (size_t i = 0; i < op->num_inputs; ++i) {
+      const zy_tensor_view_t& t = op->inputs[i];
+      if (!t.is_constant || t.dtype == ZY_DTYPE_UNDEFINED || !t.data) continue;
+      if (!upload(*be.device, t.data, t.byte_size, &s->constants[i], &why)) {
+        releaseBuffers(*be.device, s.get());
+        message(err, len, why);
+        return ZY_OUT_OF_MEMORY;
+      }
+    }
+    *out_state = s.release();
+    return ZY_OK;
+  } catch (const std::bad_alloc&) {
+    message(err, len, "out of memory");
+    return ZY_OUT_OF_MEMORY;
+  }
+}
+
+zy_status_code_t runOp(void* backend, void* state, const zy_op_view_t* op, char* err, size_t len) {
+  NpuDevice& d = *static_cast<Backend*>(backend)->device;
+  OpState& s = *static_cast<OpState*>(state);
+  std::string why;
+  Fence last = 0;
+  for (size_t i = 0; i < op->num_inputs; ++i) {
+    const zy_tensor_view_t& t = op->inputs[i];
+    if (s.constants[i].id || t.dtype == ZY_DTYPE_UNDEFINED || !t.data) continue;
+    if (!ensure(d, &s.inputs[i], t.byte_size, &why)) {
+      d.wait(last);  // copies already queued read the session's buffers
+      message(err, len, why);
+      return ZY_OUT_OF_MEMORY;
+    }
+    last = d.copyToDevice(s.inputs[i], t.data, t.byte_size);
+  }
+  for (size_t o = 0; o < op->num_outputs; ++o)
+    if (!ensure(d, &s.outputs[o], op->outputs[o].byte_size, &why)) {
+      d.wait(last);
+      message(err, len, why);
+      return ZY_OUT_OF_MEMORY;
+    }
+  // The kernel sees the op with every tensor in device memory.
+  std::vector<zy_tensor_view_t> ins(op->inputs, op->inputs + op->num_inputs), outs(op->outputs, op->outputs + op->num_outputs);
+  zy_op_view_t view = *op;
+  NpuKernel* kernel = s.kernel.get();
+  last = d.launch([&](const NpuDevice::Resolve& resolve) -> std::string {
+    for (size_t i = 0; i < ins.size(); ++i) {
+      const DeviceBuffer b = s.constants[i].id ? s.constants[i] : s.inputs[i];
+      if (b.id) ins[i].data = resolve(b);
+    }
+    for (size_t o = 0; o < outs.size(); ++o) outs[o].data = resolve(s.outputs[o]);
+    view.inputs = ins.data();
+    view.outputs = outs.data();
+    kernel->device_weights = s.weights.id ? resolve(s.weights) : nullptr;
+    std::string e;
+    return kernel->run(&view, &e) == ZY_OK ? std::string() : (e.empty() ? "kernel failed" : e);
+  });
+  for (size_t o = 0; o < op->num_outputs; ++o) last = d.copyToHost(op->outputs[o].data, s.outputs[o], op->outputs[o].byte_size);
+  why = d.wait(last);
+  if (!why.empty()) { message(err, len, "npu-sim: " + why); return ZY_BACKEND_ERROR; }
+  return ZY_OK;
+}
+
+void releaseOp(void* backend, void* state) {
+  OpState* s = static_cast<OpState*>(state);
+  releaseBuffers(*static_cast<Backend*>(backend)->device, s);
+  delete s;
+}
+
+zy_status_code_t compileOp(void* backend, const zy_op_view_t* op, void** out_blob, size_t* out_size, char* err, size_t len) {
+  *out_blob = nullptr;
+  *out_size = 0;
+  std::unique_ptr<NpuKernel> k = makeNpuKernel(op, static_cast<Backend*>(backend)->config);
+  if (!k) { message(err, len, "no NPU kernel for " + std::string(op->type)); return ZY_UNSUPPORTED; }
+  if (k->weights.empty()) return ZY_OK;
+  const uint64_t n = k->weights.size();
+  uint8_t* blob = static_cast<uint8_t*>(std::malloc(sizeof kBlobMagic + 8 + n));
+  if (!blob) return ZY_OUT_OF_MEMORY;
+  std::memcpy(blob, kBlobMagic, sizeof kBlobMagic);
+  std::memcpy(blob + sizeof kBlobMagic, &n, 8);
+  std::memcpy(blob + sizeof kBlobMagic + 8, k->weights.data(), n);
+  *out_blob = blob;
+  *out_size = sizeof kBlobMagic + 8 + n;
+  return ZY_OK;
+}
+
+void freeBlob(void*, void* blob) { std::free(blob); }
+
+void describeOp(void* backend, void* state, char* buf, size_t len) {
+  const NpuKernel& k = *static_cast<OpState*>(state)->kernel;
+  message(buf, len, k.cost.cycles > 0 ? k.cost.describe(static_cast<Backend*>(backend)->config) : "est: shape unknown at prepare");
+}
+
+const zy_backend_api_t kApi = {ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "npu-sim", create, destroy, supportsOp, prepareOp, runOp,
+                               releaseOp, compileOp, freeBlob, describeOp};
+
+}  // namespace
+}  // namespace npu
+}  // namespace zy
+
+extern "C" ZY_BACKEND_EXPORT const zy_backend_api_t* ZY_BACKEND_ENTRY(uint32_t abi_version) {
+  return abi_version == ZY_BACKEND_ABI_VERSION ? &zy::npu::kApi : nullptr;
+}
