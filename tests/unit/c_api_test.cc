@@ -118,7 +118,7 @@ TEST(CApi, ClearErrorsForBadInputs) {
   o.backend_order = "npu9000";
   st = zy_session_create(m, &o, &s);
   EXPECT_EQ(zy_status_code(st), ZY_NOT_FOUND);
-  EXPECT_EQ(take(st), "backend 'npu9000' is not available in this build");
+  EXPECT_NE(take(st).find("backend 'npu9000' is not built in, and no libzy_backend_npu9000.so is in the backend path"), std::string::npos);
   zy_model_release(m);
   st = zy_model_load_file("/no/such/file.zym", &m);
   EXPECT_EQ(zy_status_code(st), ZY_NOT_FOUND);
