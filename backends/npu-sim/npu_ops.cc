@@ -245,21 +245,6 @@ class QConcatKernel : public NpuKernel {
   std::vector<Part> parts_;
 };
 
-// ---- int8 Relu ----
-
-class ReluKernel : public NpuKernel {
- public:
-  ReluKernel(const zy_op_view_t* op, const NpuConfig& c) {
-    if (knownShape(op->outputs[0])) cost = vectorCost(c, bytesOf(op->outputs[0]), 1, bytesOf(op->inputs[0]), bytesOf(op->outputs[0]));
-  }
-  zy_status_code_t run(const zy_op_view_t* op, std::string*) override {
-    const int8_t* x = static_cast<const int8_t*>(op->inputs[0].data);
-    int8_t* y = static_cast<int8_t*>(op->outputs[0].data);
-    for (int64_t i = 0; i < elementCountOf(op->outputs[0]); ++i) y[i] = std::max<int8_t>(x[i], 0);
-    return ZY_OK;
-  }
-};
-
 // ---- the shared int8 ops of backends/common, on device memory ----
 
 void maxPoolPlanePortable(const void* x, void* y, bool u8, int64_t H, int64_t W, const WindowGeometry& g, void* row) {
@@ -285,12 +270,6 @@ double windowSize(const zy_op_view_t* op) {
   return n;
 }
 
-bool reluSupported(const zy_op_view_t* op, std::string* why) {
-  if (op->inputs[0].dtype == ZY_DTYPE_I8) return true;
-  *why = "the NPU takes int8 Relu only (float ops stay on the CPU)";
-  return false;
-}
-
 struct Kind {
   const char* type;
   bool (*supported)(const zy_op_view_t*, std::string*);
@@ -304,8 +283,7 @@ const Kind kKinds[] = {{"QLinearConv", qconvSupported},
                        {"QLinearAdd", qs8::binarySupported<false>},
                        {"QLinearMul", qs8::binarySupported<true>},
                        {"QLinearConcat", qconcatSupported},
-                       {"QLinearLookup", qs8::lookupSupported},
-                       {"Relu", reluSupported}};
+                       {"QLinearLookup", qs8::lookupSupported}};
 
 }  // namespace
 
@@ -317,7 +295,7 @@ bool npuSupports(const zy_op_view_t* op, std::string* why) {
       return k.supported(op, why);
     }
   *why = std::string(op->type) + " is not an NPU op (the NPU takes int8 convolutions, fully connected layers, pooling, Add, Mul, "
-                                 "Concat, lookups and Relu)";
+                                 "Concat and lookups)";
   return false;
 }
 
@@ -327,7 +305,6 @@ std::unique_ptr<NpuKernel> makeNpuKernel(const zy_op_view_t* op, const NpuConfig
   if (type == "QGemm") return std::make_unique<QGemmKernel>(op, c, false);
   if (type == "QLinearMatMul") return std::make_unique<QGemmKernel>(op, c, true);
   if (type == "QLinearConcat") return std::make_unique<QConcatKernel>(op, c);
-  if (type == "Relu") return std::make_unique<ReluKernel>(op, c);
   if (type == "MaxPool") return shared<Qs8MaxPoolOp<NpuKernel, SerialCtx>>(op, c, windowSize(op), maxPoolPlanePortable);
   if (type == "QLinearGlobalAveragePool") return shared<QLinearGapOp<NpuKernel, SerialCtx>>(op, c, 1);
   if (type == "QLinearAdd") return shared<qs8::BinaryOp8<NpuKernel, SerialCtx, false>>(op, c, 2);

@@ -92,6 +92,7 @@ struct BackendEntry {
   std::string name;
   const zy_backend_api_t* api = nullptr;
   std::string file;
+  bool optional = false;  // skipped when it cannot start here (not named by the user)
 };
 
 void serialParallelFor(void*, size_t n, size_t, zy_parallel_fn_t fn, void* arg) {
@@ -144,8 +145,8 @@ Status Session::bindBackends(const SessionOptions& options) {
   std::vector<BackendEntry> order;
   bool any_plugin = false;
   if (by_default) {
-    for (const std::string& f : pluginFiles(path)) order.push_back({pluginNameFromFile(f), nullptr, f});
-    for (const zy_backend_api_t* api : builtinBackends()) order.push_back({api->name, api, ""});
+    for (const std::string& f : pluginFiles(path)) order.push_back({pluginNameFromFile(f), nullptr, f, true});
+    for (const zy_backend_api_t* api : builtinBackends()) order.push_back({api->name, api, "", true});
   } else {
     for (const std::string& name : options.backend_order) {
       if (const zy_backend_api_t* api = findBuiltinBackend(name)) { order.push_back({name, api, ""}); continue; }
@@ -161,7 +162,7 @@ Status Session::bindBackends(const SessionOptions& options) {
   if (!by_default && any_plugin && fallback_cpu_)
     for (const zy_backend_api_t* api : builtinBackends())
       if (std::none_of(order.begin(), order.end(), [&](const BackendEntry& e) { return e.name == api->name; }))
-        order.push_back({api->name, api, ""});
+        order.push_back({api->name, api, "", true});
   auto pluginProblem = [&](const BackendEntry& e, const Status& st) -> Status {
     if (!fallback_cpu_) return st;
     warnings_.push_back("backend '" + e.name + "' is not used: " + st.message());
@@ -186,7 +187,7 @@ Status Session::bindBackends(const SessionOptions& options) {
       b.instance = nullptr;
       const std::string what = "backend '" + e.name + "'" + (e.file.empty() ? "" : " (" + e.file + ")") + " cannot start: " + err;
       if (!e.file.empty()) { ZY_RETURN_IF_ERROR(pluginProblem(e, Status(ZY_BACKEND_ERROR, what))); continue; }
-      if (by_default) continue;
+      if (e.optional) continue;
       return Status(ZY_BACKEND_ERROR, what);
     }
     backends_.push_back(b);
