@@ -60,6 +60,7 @@ struct OpStats {
   std::string name, type, backend;
   double total_us = 0, flops = 0;
   int count = 0;
+  std::string note;  // the backend's line about the op (npu-sim: its estimate)
 };
 
 }  // namespace
@@ -169,7 +170,7 @@ int main(int argc, char** argv) {
       zy_op_profile_t p;
       zy_status_free(zy_session_profile_entry(session, k, &p));
       auto [it, fresh] = ops.try_emplace(p.name);
-      if (fresh) { order.push_back(p.name); it->second = {p.name, p.type, p.backend}; }
+      if (fresh) { order.push_back(p.name); it->second = {p.name, p.type, p.backend}; it->second.note = zy_session_profile_note(session, k); }
       it->second.total_us += p.duration_us;
       it->second.flops = p.flops;
       ++it->second.count;
@@ -247,8 +248,9 @@ int main(int argc, char** argv) {
       std::string name = o.name.size() > 35 ? o.name.substr(0, 32) + "..." : o.name;
       std::printf("%-36s %-18s %-8s %10.3f %6.1f%% ", name.c_str(), o.type.c_str(), o.backend.c_str(), mean_us / 1000,
                   100 * o.total_us / std::max(1e-9, op_total));
-      if (o.flops > 0) std::printf("%9.2f\n", o.flops / (mean_us * 1e3));
-      else std::printf("%9s\n", "-");
+      if (o.flops > 0) std::printf("%9.2f", o.flops / (mean_us * 1e3));
+      else std::printf("%9s", "-");
+      std::printf("%s%s\n", o.note.empty() ? "" : "  ", o.note.c_str());
     }
     if (sorted.size() > 25) std::printf("(%zu more ops)\n", sorted.size() - 25);
   }

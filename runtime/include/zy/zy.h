@@ -132,6 +132,10 @@ typedef struct zy_op_profile {
 ZY_API size_t zy_session_profile_count(const zy_session_t* session);
 ZY_API zy_status_t zy_session_profile_entry(const zy_session_t* session, size_t index, zy_op_profile_t* out_entry);
 
+/* What the backend says of the op in profile entry `index` ("" if nothing):
+ * e.g. npu-sim's estimated cycles, MAC utilization and DRAM traffic. */
+ZY_API const char* zy_session_profile_note(const zy_session_t* session, size_t index);
+
 /* The backend that runs op `index` of the main graph (NULL past the end). */
 ZY_API const char* zy_session_op_backend(const zy_session_t* session, size_t index);
 

@@ -229,6 +229,12 @@ const char* zy_session_op_backend(const zy_session_t* s, size_t index) {
   return name.c_str();
 }
 
+const char* zy_session_profile_note(const zy_session_t* s, size_t index) {
+  if (!s || index >= s->session->profile().size()) return "";
+  const char* n = s->session->profile()[index].note;
+  return n ? n : "";
+}
+
 size_t zy_session_warning_count(const zy_session_t* s) { return s ? s->session->warnings().size() : 0; }
 const char* zy_session_warning(const zy_session_t* s, size_t index) {
   return s && index < s->session->warnings().size() ? s->session->warnings()[index].c_str() : nullptr;

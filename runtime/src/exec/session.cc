@@ -291,6 +291,12 @@ Status Session::placeOp(OpInstance& op, const std::vector<size_t>& candidates, c
       continue;
     }
     op.backend = b;
+    op.note.clear();
+    if (bb.api->struct_size >= offsetof(zy_backend_api_t, describe_op) + sizeof(void*) && bb.api->describe_op) {
+      char note[256] = {0};
+      bb.api->describe_op(bb.instance, op.state, note, sizeof note);
+      op.note = note;
+    }
     return Status::OK();
   }
   return unsupported(op.node->label() + ": no backend can run it (" + reasons + ")");
@@ -392,7 +398,7 @@ Status Session::runOp(OpInstance& op) {
   if (profiling_) {
     const auto t1 = std::chrono::steady_clock::now();
     profile_.push_back({op.node, b.api->name, std::chrono::duration<double, std::micro>(t0 - run_start_).count(),
-                        std::chrono::duration<double, std::micro>(t1 - t0).count(), opFlops(*op.node, shapes_)});
+                        std::chrono::duration<double, std::micro>(t1 - t0).count(), opFlops(*op.node, shapes_), op.note.c_str()});
   }
   return Status::OK();
 }

@@ -50,6 +50,7 @@ struct OpProfile {
   const Node* node;
   const char* backend;
   double start_us, duration_us, flops;
+  const char* note;  // the backend's describe_op line ("" if none): e.g. an NPU's estimated cycles
 };
 
 class Session {
@@ -97,6 +98,7 @@ class Session {
     std::vector<zy_quant_view_t> quants;
     AttributeViews attrs;
     zy_op_view_t view{};
+    std::string note;  // describe_op's line, once prepared
   };
   Status bindBackends(const SessionOptions& options);
   Status prepareOps();
