@@ -10,6 +10,8 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "zy/Dialect/ZyDialect.h"
+#include "exec/partition.h"
+#include "format/model_format.h"
 #include "zy/Export/ModelBuilder.h"
 #include "zy/Import/OnnxImporter.h"
 #include "zy/Quantize/Quantize.h"
@@ -26,6 +28,21 @@ static cl::opt<std::string> target("target",
                                    cl::desc("Compile for this backend ahead of time: x86 packs the weights for this CPU's "
                                             "kernels into the file (sessions on another CPU repack them)"),
                                    cl::value_desc("x86"), cl::cat(category));
+static cl::OptionCategory placeCategory("zy-compile placement across backends (docs/backend-guide.md)");
+static cl::opt<std::string> targets("targets",
+                                    cl::desc("Partition the model across these backends, in priority order (plugins and built-in "
+                                             "ones, e.g. npu-sim,x86); what none takes goes to the built-in CPU backends. Each "
+                                             "backend that compiles ahead of time puts its blobs in the file"),
+                                    cl::value_desc("LIST"), cl::cat(placeCategory));
+static cl::opt<std::string> backendPath("backend-path",
+                                        cl::desc("Plugin directories or libzy_backend_<name>.so files, ':'-separated "
+                                                 "(default: $ZY_BACKEND_PATH)"),
+                                        cl::value_desc("PATH"), cl::cat(placeCategory));
+static cl::opt<bool> explainPlacement("explain-placement",
+                                      cl::desc("Print each op's backend and every refusal with the backend's reason"),
+                                      cl::cat(placeCategory));
+static cl::opt<std::string> emitDot("emit-dot", cl::desc("Write the graph as Graphviz, coloured by backend"), cl::value_desc("FILE"),
+                                    cl::cat(placeCategory));
 static cl::OptionCategory quantCategory("zy-compile int8 quantization (docs/int8.md)");
 static cl::opt<std::string> quantize("quantize", cl::desc("Post-training quantization: int8"), cl::value_desc("int8"),
                                      cl::cat(quantCategory));
@@ -47,15 +64,57 @@ static cl::opt<std::string> accuracyTarget("accuracy-target",
 static cl::opt<bool> emitMlir("emit-mlir", cl::desc("Print the optimized zy IR to stdout"), cl::cat(category));
 static cl::opt<bool> emitImported("emit-imported-mlir", cl::desc("Print the IR right after import, before any pass"), cl::cat(category));
 
+// --targets: partition the exported model, report, write.
+static bool placeAndWrite(mlir::ModuleOp module) {
+  auto fail = [](const std::string& msg) {
+    llvm::errs() << "zy-compile: error: " << msg << "\n";
+    return false;
+  };
+  std::vector<std::string> list;
+  std::string item;
+  for (size_t p = 0; p <= targets.size(); ++p) {
+    if (p == targets.size() || targets[p] == ',') {
+      if (!item.empty()) list.push_back(item);
+      item.clear();
+    } else if (targets[p] != ' ') {
+      item += targets[p];
+    }
+  }
+  std::string error;
+  ::zy::Model m;
+  if (mlir::failed(mlir::zy::exportModel(module, &m, &error))) return fail(error);
+  ::zy::Placement placement;
+  ::zy::Status s = ::zy::partitionModel(&m, list, backendPath, &placement);
+  if (!s.ok()) return fail("--targets " + targets + ": " + s.message());
+  if (explainPlacement) llvm::outs() << ::zy::explainPlacement(m, placement);
+  if (!emitDot.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream dot(emitDot, ec);
+    if (ec) return fail("cannot write '" + emitDot + "': " + ec.message());
+    dot << ::zy::placementDot(m, placement);
+  }
+  if (!outputFile.empty()) {
+    s = ::zy::writeModelFile(m, outputFile);
+    if (!s.ok()) return fail(s.message());
+    llvm::errs() << "zy-compile: note: " << placement.subgraphs.size() << " subgraph" << (placement.subgraphs.size() == 1 ? "" : "s")
+                 << ", " << placement.copies.size() << " boundary cop" << (placement.copies.size() == 1 ? "y" : "ies") << ", "
+                 << placement.compiled << " op" << (placement.compiled == 1 ? "" : "s") << " compiled ahead of time\n";
+  }
+  return true;
+}
+
 int main(int argc, char** argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions({&category, &quantCategory});
+  cl::HideUnrelatedOptions({&category, &placeCategory, &quantCategory});
   cl::ParseCommandLineOptions(argc, argv, "Zhongyuan compiler: ONNX (opsets 7-18) to .zym\n");
   auto fail = [](const std::string& msg) {
     llvm::errs() << "zy-compile: error: " << msg << "\n";
     return 1;
   };
-  if (outputFile.empty() && !emitMlir && !emitImported) return fail("no output: give -o MODEL.zym and/or --emit-mlir");
+  if (outputFile.empty() && !emitMlir && !emitImported && !explainPlacement && emitDot.empty())
+    return fail("no output: give -o MODEL.zym, --emit-mlir, --explain-placement or --emit-dot");
+  if (!targets.empty() && !target.empty()) return fail("--target and --targets are exclusive (--targets X,Y compiles ahead of time too)");
+  if (targets.empty() && (explainPlacement || !emitDot.empty())) return fail("--explain-placement and --emit-dot need --targets");
 
   mlir::zy::QuantizeOptions qopts;
   const bool quantizing = !quantize.empty();
@@ -111,6 +170,7 @@ int main(int argc, char** argv) {
   }
   if (mlir::failed(back.run(*module))) return had_error ? 1 : fail("compilation failed");
   if (emitMlir) module->print(llvm::outs());
+  if (!targets.empty()) return placeAndWrite(*module) ? 0 : 1;
   int compiled = 0;
   if (!outputFile.empty() && mlir::failed(mlir::zy::exportZym(*module, outputFile, &error, target, &compiled))) return fail(error);
   if (!target.empty() && !outputFile.empty())

@@ -316,6 +316,17 @@ Status Session::fallBackToCpu(OpInstance& op, const std::string& why) {
   return Status::OK();
 }
 
+std::vector<std::pair<std::string, std::string>> Session::backendVerdicts(size_t k) {
+  std::vector<std::pair<std::string, std::string>> v;
+  if (k >= ops_.size() || !ops_[k].state) return v;
+  for (const BoundBackend& b : backends_) {
+    char reason[256] = {0};
+    const bool yes = b.api->supports_op(b.instance, &ops_[k].view, reason, sizeof reason) != 0;
+    v.emplace_back(b.api->name, yes ? "" : (*reason ? reason : "refused without a reason"));
+  }
+  return v;
+}
+
 Status Session::compileOps(const std::string& name, std::vector<std::pair<size_t, std::vector<uint8_t>>>* blobs) {
   for (size_t k = 0; k < ops_.size(); ++k) {
     OpInstance& op = ops_[k];

@@ -75,6 +75,9 @@ class Session {
   // `name`'s compile_op makes for each main-graph op placed on it, by node
   // index; ops with nothing to keep are left out.
   Status compileOps(const std::string& name, std::vector<std::pair<size_t, std::vector<uint8_t>>>* blobs);
+  // Each bound backend's answer for main-graph op `op`, in the session's
+  // order: its name and "" if it takes the op, else its reason.
+  std::vector<std::pair<std::string, std::string>> backendVerdicts(size_t op);
   std::string opBackend(size_t op) const { return ops_[op].state ? backends_[ops_[op].backend].api->name : "control flow"; }
   int numThreads() const { return pool_->numThreads(); }
   const std::vector<OpProfile>& profile() const { return profile_; }
