@@ -1,6 +1,7 @@
 # zy_add_backend_plugin(NAME SOURCES... [OUTPUT_DIR dir]): builds
 # libzy_backend_<NAME>.so, a backend plugin the runtime loads at run time
-# (zy/backend.h). Only the entry point is exported.
+# (zy/backend.h). Only the entry point is exported. In tree and in the
+# installed package alike (find_package(zy)); zy::backend_api is the ABI header.
 function(zy_add_backend_plugin name)
   cmake_parse_arguments(ARG "" "OUTPUT_DIR" "SOURCES" ${ARGN})
   set(target zy_backend_${name})
@@ -12,5 +13,5 @@ function(zy_add_backend_plugin name)
     PREFIX "lib" OUTPUT_NAME "zy_backend_${name}"
     LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR}
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
-  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/runtime/include)
+  target_link_libraries(${target} PRIVATE zy::backend_api)
 endfunction()

@@ -154,6 +154,7 @@ std::vector<OpCase> makeCases() {
   });
   f("MatMul batched", [](ModelBuilder& b) { b.output(b.node("MatMul", {b.input("a", DType::F32, {3, 5, 16}), b.input("b", DType::F32, {3, 16, 6})})); });
   f("Add broadcast", [](ModelBuilder& b) { b.output(b.node("Add", {b.input("a", DType::F32, {2, 3, 4, 5}), b.input("b", DType::F32, {1, 3, 1, 1})})); });
+  f("Add same shape", [](ModelBuilder& b) { b.output(b.node("Add", {b.input("a", DType::F32, {3, 8, 5}), b.input("b", DType::F32, {3, 8, 5})})); });
   f("Mul", [](ModelBuilder& b) { b.output(b.node("Mul", {b.input("a", DType::F32, {4, 7}), b.input("b", DType::F32, {4, 7})})); });
   f("Relu", [](ModelBuilder& b) { b.output(b.node("Relu", {b.input("x", DType::F32, {3, 41})})); });
   f("Sigmoid", [](ModelBuilder& b) { b.output(b.node("Sigmoid", {b.input("x", DType::F32, {3, 41})})); });

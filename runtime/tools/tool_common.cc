@@ -142,10 +142,10 @@ bool printBackends(const std::string& backend_path) {
     zy_status_free(s);
     return false;
   }
-  std::printf("%-10s %-11s %s\n", "backend", "status", "origin");
+  std::printf("%-14s %-11s %s\n", "backend", "status", "origin");
   for (const zy_backend_info_t& b : infos) {
-    std::printf("%-10s %-11s %s\n", b.name, b.available ? "available" : "unavailable", b.origin);
-    if (!b.available) std::printf("%-10s %-11s   %s\n", "", "", b.reason);
+    std::printf("%-14s %-11s %s\n", b.name, b.available ? "available" : "unavailable", b.origin);
+    if (!b.available) std::printf("%-14s %-11s   %s\n", "", "", b.reason);
   }
   return true;
 }
