@@ -7,6 +7,8 @@
 #   - the model zoo end to end against ONNX Runtime
 # the runtime's tests again under AddressSanitizer + UBSan (build/asan), and
 # the runtime cross-built for aarch64, its tests and small models under qemu.
+# Backend plugins (npu-sim, npu-template, faulty test plugins) and the
+# conformance kit over every shipped backend run in each of these.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${ZY_JOBS:-$(nproc)}
@@ -43,6 +45,10 @@ for z in build/zoo/e2e/mobilenet_v2_int8/int8.zym build/zoo/e2e/resnet18_int8/in
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 build/asan/bin/zy-run "$z" --threads 2 --quiet
   echo "$z: ok under ASan + UBSan"
 done
+# The same int8 model partitioned onto the npu-sim plugin (device thread, DMA, fences) under the sanitizers.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+  build/asan/bin/zy-run build/zoo/e2e/mobilenet_v2_int8/int8.zym --backend-path build/asan/plugins --threads 2 --quiet
+echo "mobilenet_v2 int8 on npu-sim: ok under ASan + UBSan"
 # Control flow (If chosen by an int64 input) through the sanitized runtime.
 W=build/zoo/e2e/silero_vad_legacy
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
@@ -61,9 +67,9 @@ if [ ! -f build/aarch64/build.ninja ]; then
 fi
 cmake --build build/aarch64 -j"$JOBS"
 QEMU_CPU=max ctest --test-dir build/aarch64 --output-on-failure -j"$JOBS"
-QEMU_CPU=cortex-a72 ctest --test-dir build/aarch64 --output-on-failure -j"$JOBS"
+QEMU_CPU=cortex-a72 ctest --test-dir build/aarch64 --output-on-failure -j"$JOBS" -E cts_kunpeng  # no dotprod: not a Kunpeng core
 # The int8 GEMM has three kernels: max takes I8MM's, cortex-a72 the ARMv8.0 one, neoverse-n1 (dotprod, no I8MM) SDOT's.
-QEMU_CPU=neoverse-n1 ctest --test-dir build/aarch64 --output-on-failure -j"$JOBS" -R "ArmKernels|arm_kernels"
+QEMU_CPU=neoverse-n1 ctest --test-dir build/aarch64 --output-on-failure -j"$JOBS" -R "ArmKernels|arm_kernels|cts_arm|cts_kunpeng"
 # Small zoo models end to end (compiled by the host's e2e tests), against the host's outputs.
 ARM_CASES=(
   --case "squeezenet1_1:build/zoo/e2e/squeezenet1_1/squeezenet1_1.zym:input=build/zoo/squeezenet1_1.input.npy:fp32"
