@@ -252,15 +252,18 @@ void maxPoolPlanePortable(const void* x, void* y, bool u8, int64_t H, int64_t W,
   else maxPoolPlane(static_cast<const int8_t*>(x), static_cast<int8_t*>(y), H, W, g, static_cast<int8_t*>(row));
 }
 
-// A shared op with the cost of `ops_per_element` vector operations per output.
+// A shared op whose cost is `ops_per_element` vector operations per element
+// of input `per_input` (-1: per output element).
 template <class Op, class... Args>
-std::unique_ptr<NpuKernel> shared(const zy_op_view_t* op, const NpuConfig& c, double ops_per_element, Args... args) {
+std::unique_ptr<NpuKernel> shared(const zy_op_view_t* op, const NpuConfig& c, double ops_per_element, int per_input, Args... args) {
   auto k = std::make_unique<Op>(SerialCtx{}, op, args...);
   double in = 0;
   for (size_t i = 0; i < op->num_inputs; ++i)
     if (!op->inputs[i].is_constant && isByteType(op->inputs[i].dtype)) in += bytesOf(op->inputs[i]);
-  if (knownShape(op->inputs[0]) && knownShape(op->outputs[0]))
-    k->cost = vectorCost(c, std::max(bytesOf(op->outputs[0]), bytesOf(op->inputs[0])), ops_per_element, in, bytesOf(op->outputs[0]));
+  if (knownShape(op->inputs[0]) && knownShape(op->outputs[0])) {
+    const double elements = per_input < 0 ? bytesOf(op->outputs[0]) : bytesOf(op->inputs[static_cast<size_t>(per_input)]);
+    k->cost = vectorCost(c, elements, ops_per_element, in, bytesOf(op->outputs[0]));
+  }
   return k;
 }
 
@@ -305,11 +308,11 @@ std::unique_ptr<NpuKernel> makeNpuKernel(const zy_op_view_t* op, const NpuConfig
   if (type == "QGemm") return std::make_unique<QGemmKernel>(op, c, false);
   if (type == "QLinearMatMul") return std::make_unique<QGemmKernel>(op, c, true);
   if (type == "QLinearConcat") return std::make_unique<QConcatKernel>(op, c);
-  if (type == "MaxPool") return shared<Qs8MaxPoolOp<NpuKernel, SerialCtx>>(op, c, windowSize(op), maxPoolPlanePortable);
-  if (type == "QLinearGlobalAveragePool") return shared<QLinearGapOp<NpuKernel, SerialCtx>>(op, c, 1);
-  if (type == "QLinearAdd") return shared<qs8::BinaryOp8<NpuKernel, SerialCtx, false>>(op, c, 2);
-  if (type == "QLinearMul") return shared<qs8::BinaryOp8<NpuKernel, SerialCtx, true>>(op, c, 2);
-  if (type == "QLinearLookup") return shared<qs8::LookupOp<NpuKernel, SerialCtx>>(op, c, 1);
+  if (type == "MaxPool") return shared<Qs8MaxPoolOp<NpuKernel, SerialCtx>>(op, c, windowSize(op), -1, maxPoolPlanePortable);
+  if (type == "QLinearGlobalAveragePool") return shared<QLinearGapOp<NpuKernel, SerialCtx>>(op, c, 1, 0);
+  if (type == "QLinearAdd") return shared<qs8::BinaryOp8<NpuKernel, SerialCtx, false>>(op, c, 2, -1);
+  if (type == "QLinearMul") return shared<qs8::BinaryOp8<NpuKernel, SerialCtx, true>>(op, c, 2, -1);
+  if (type == "QLinearLookup") return shared<qs8::LookupOp<NpuKernel, SerialCtx>>(op, c, 1, -1);
   return nullptr;
 }
 

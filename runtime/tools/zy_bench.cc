@@ -281,9 +281,9 @@ int main(int argc, char** argv) {
     for (size_t k = 0; k < sorted.size(); ++k) {
       const OpStats& o = *sorted[k];
       const double mean_us = o.total_us / std::max(1, o.count);
-      std::fprintf(f, "%s{\"name\":\"%s\",\"type\":\"%s\",\"backend\":\"%s\",\"mean_ms\":%.4f,\"share\":%.4f,\"gflops\":%.3f}", k ? "," : "",
-                   jsonEscape(o.name).c_str(), jsonEscape(o.type).c_str(), jsonEscape(o.backend).c_str(), mean_us / 1000,
-                   o.total_us / std::max(1e-9, op_total), o.flops > 0 ? o.flops / (mean_us * 1e3) : 0.0);
+      std::fprintf(f, "%s{\"name\":\"%s\",\"type\":\"%s\",\"backend\":\"%s\",\"mean_ms\":%.4f,\"share\":%.4f,\"gflops\":%.3f,\"note\":\"%s\"}",
+                   k ? "," : "", jsonEscape(o.name).c_str(), jsonEscape(o.type).c_str(), jsonEscape(o.backend).c_str(), mean_us / 1000,
+                   o.total_us / std::max(1e-9, op_total), o.flops > 0 ? o.flops / (mean_us * 1e3) : 0.0, jsonEscape(o.note).c_str());
     }
     std::fprintf(f, "]}\n");
     std::fclose(f);
