@@ -4,10 +4,16 @@
 // copies the activations in, launches the kernel, copies the outputs back
 // and waits on the fence; compile_op keeps the kernel's weights as the
 // model's blob (an "offline model"), which prepare_op checks and uploads.
+// With set_residency, tensors made and read only by npu-sim ops stay in
+// device memory: only the subgraphs' boundary tensors cross the bus.
+// ZY_NPU_SIM_STATS=1 prints the bytes that crossed when the backend closes.
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <new>
 #include <string>
@@ -31,6 +37,9 @@ void message(char* buf, size_t len, const std::string& s) {
 struct Backend {
   NpuConfig config;
   std::unique_ptr<NpuDevice> device;
+  std::map<std::string, DeviceBuffer> resident;  // tensor name -> the device buffer its producer wrote
+  uint64_t activations_in = 0, activations_out = 0, weights_in = 0;  // bytes over the bus
+  ~Backend();
 };
 
 struct OpState {
@@ -38,7 +47,14 @@ struct OpState {
   DeviceBuffer weights;
   std::vector<DeviceBuffer> constants;  // per input (id 0: not a constant)
   std::vector<DeviceBuffer> inputs, outputs;
+  std::vector<uint8_t> input_local, output_host;  // set_residency's answer (default: everything through the host)
 };
+
+Backend::~Backend() {
+  if (std::getenv("ZY_NPU_SIM_STATS"))
+    std::fprintf(stderr, "npu-sim: bytes over the bus: activations in %llu, activations out %llu, weights and constants %llu\n",
+                 (unsigned long long)activations_in, (unsigned long long)activations_out, (unsigned long long)weights_in);
+}
 
 void releaseBuffers(NpuDevice& d, OpState* s) {
   d.release(s->weights);
@@ -80,8 +96,10 @@ int supportsOp(void*, const zy_op_view_t* op, char* reason, size_t len) {
 }
 
 // Uploads bytes into *b and waits for the copy.
-bool upload(NpuDevice& d, const void* data, size_t bytes, DeviceBuffer* b, std::string* err) {
+bool upload(Backend& be, const void* data, size_t bytes, DeviceBuffer* b, std::string* err) {
+  NpuDevice& d = *be.device;
   if (!d.allocate(bytes, b, err)) return false;
+  be.weights_in += bytes;
   *err = d.wait(d.copyToDevice(*b, data, bytes));
   return err->empty();
 }
@@ -108,7 +126,7 @@ zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_sta
       from_blob.assign(p + sizeof kBlobMagic + 8, p + op->blob_size);
       w = &from_blob;
     }
-    if (!w->empty() && !upload(*be.device, w->data(), w->size(), &s->weights, &why)) {
+    if (!w->empty() && !upload(be, w->data(), w->size(), &s->weights, &why)) {
       releaseBuffers(*be.device, s.get());
       message(err, len, why);
       return ZY_OUT_OF_MEMORY;
@@ -117,10 +135,12 @@ zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_sta
     s->constants.resize(op->num_inputs);
     s->inputs.resize(op->num_inputs);
     s->outputs.resize(op->num_outputs);
+    s->input_local.assign(op->num_inputs, 0);
+    s->output_host.assign(op->num_outputs, 1);
     for (size_t i = 0; i < op->num_inputs; ++i) {
       const zy_tensor_view_t& t = op->inputs[i];
       if (!t.is_constant || t.dtype == ZY_DTYPE_UNDEFINED || !t.data) continue;
-      if (!upload(*be.device, t.data, t.byte_size, &s->constants[i], &why)) {
+      if (!upload(be, t.data, t.byte_size, &s->constants[i], &why)) {
         releaseBuffers(*be.device, s.get());
         message(err, len, why);
         return ZY_OUT_OF_MEMORY;
@@ -135,35 +155,40 @@ zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_sta
 }
 
 zy_status_code_t runOp(void* backend, void* state, const zy_op_view_t* op, char* err, size_t len) {
-  NpuDevice& d = *static_cast<Backend*>(backend)->device;
+  Backend& be = *static_cast<Backend*>(backend);
+  NpuDevice& d = *be.device;
   OpState& s = *static_cast<OpState*>(state);
   std::string why;
   Fence last = 0;
+  auto fail = [&](const std::string& e, zy_status_code_t code) {
+    d.wait(last);  // copies already queued read the session's buffers
+    message(err, len, e);
+    return code;
+  };
+  // Each input: a constant uploaded at prepare, the buffer its npu-sim producer
+  // left on the device, or a copy from the host.
+  std::vector<DeviceBuffer> source(op->num_inputs);
   for (size_t i = 0; i < op->num_inputs; ++i) {
     const zy_tensor_view_t& t = op->inputs[i];
-    if (s.constants[i].id || t.dtype == ZY_DTYPE_UNDEFINED || !t.data) continue;
-    if (!ensure(d, &s.inputs[i], t.byte_size, &why)) {
-      d.wait(last);  // copies already queued read the session's buffers
-      message(err, len, why);
-      return ZY_OUT_OF_MEMORY;
-    }
+    if (s.constants[i].id || t.dtype == ZY_DTYPE_UNDEFINED || !t.data) { source[i] = s.constants[i]; continue; }
+    auto kept = s.input_local[i] && t.name ? be.resident.find(t.name) : be.resident.end();
+    if (kept != be.resident.end() && kept->second.bytes >= t.byte_size) { source[i] = kept->second; continue; }
+    if (!ensure(d, &s.inputs[i], t.byte_size, &why)) return fail(why, ZY_OUT_OF_MEMORY);
     last = d.copyToDevice(s.inputs[i], t.data, t.byte_size);
+    be.activations_in += t.byte_size;
+    source[i] = s.inputs[i];
   }
-  for (size_t o = 0; o < op->num_outputs; ++o)
-    if (!ensure(d, &s.outputs[o], op->outputs[o].byte_size, &why)) {
-      d.wait(last);
-      message(err, len, why);
-      return ZY_OUT_OF_MEMORY;
-    }
+  for (size_t o = 0; o < op->num_outputs; ++o) {
+    if (!ensure(d, &s.outputs[o], op->outputs[o].byte_size, &why)) return fail(why, ZY_OUT_OF_MEMORY);
+    if (op->outputs[o].name) be.resident[op->outputs[o].name] = s.outputs[o];
+  }
   // The kernel sees the op with every tensor in device memory.
   std::vector<zy_tensor_view_t> ins(op->inputs, op->inputs + op->num_inputs), outs(op->outputs, op->outputs + op->num_outputs);
   zy_op_view_t view = *op;
   NpuKernel* kernel = s.kernel.get();
   last = d.launch([&](const NpuDevice::Resolve& resolve) -> std::string {
-    for (size_t i = 0; i < ins.size(); ++i) {
-      const DeviceBuffer b = s.constants[i].id ? s.constants[i] : s.inputs[i];
-      if (b.id) ins[i].data = resolve(b);
-    }
+    for (size_t i = 0; i < ins.size(); ++i)
+      if (source[i].id) ins[i].data = resolve(source[i]);
     for (size_t o = 0; o < outs.size(); ++o) outs[o].data = resolve(s.outputs[o]);
     view.inputs = ins.data();
     view.outputs = outs.data();
@@ -171,15 +196,29 @@ zy_status_code_t runOp(void* backend, void* state, const zy_op_view_t* op, char*
     std::string e;
     return kernel->run(&view, &e) == ZY_OK ? std::string() : (e.empty() ? "kernel failed" : e);
   });
-  for (size_t o = 0; o < op->num_outputs; ++o) last = d.copyToHost(op->outputs[o].data, s.outputs[o], op->outputs[o].byte_size);
+  for (size_t o = 0; o < op->num_outputs; ++o) {
+    if (!s.output_host[o]) continue;
+    last = d.copyToHost(op->outputs[o].data, s.outputs[o], op->outputs[o].byte_size);
+    be.activations_out += op->outputs[o].byte_size;
+  }
   why = d.wait(last);
   if (!why.empty()) { message(err, len, "npu-sim: " + why); return ZY_BACKEND_ERROR; }
   return ZY_OK;
 }
 
+void setResidency(void*, void* state, const zy_op_view_t* op, const uint8_t* input_local, const uint8_t* output_host) {
+  OpState& s = *static_cast<OpState*>(state);
+  s.input_local.assign(input_local, input_local + op->num_inputs);
+  s.output_host.assign(output_host, output_host + op->num_outputs);
+}
+
 void releaseOp(void* backend, void* state) {
+  Backend& be = *static_cast<Backend*>(backend);
   OpState* s = static_cast<OpState*>(state);
-  releaseBuffers(*static_cast<Backend*>(backend)->device, s);
+  for (auto it = be.resident.begin(); it != be.resident.end();)  // its outputs are gone with it
+    it = std::any_of(s->outputs.begin(), s->outputs.end(), [&](const DeviceBuffer& b) { return b.id == it->second.id; }) ? be.resident.erase(it)
+                                                                                                                       : std::next(it);
+  releaseBuffers(*be.device, s);
   delete s;
 }
 
@@ -208,7 +247,7 @@ void describeOp(void* backend, void* state, char* buf, size_t len) {
 }
 
 const zy_backend_api_t kApi = {ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "npu-sim", create, destroy, supportsOp, prepareOp, runOp,
-                               releaseOp, compileOp, freeBlob, describeOp};
+                               releaseOp, compileOp, freeBlob, describeOp, setResidency};
 
 }  // namespace
 }  // namespace npu

@@ -137,6 +137,17 @@ typedef struct zy_backend_api {
   /* Optional (as above): one line about a prepared op for profiles, e.g. an
    * accelerator's estimated cycles, MAC utilization and DRAM traffic. */
   void (*describe_op)(void* backend, void* op_state, char* buf, size_t buf_len);
+
+  /* Optional (as above): where the op's tensors live between ops, once the
+   * session has placed every op (and again whenever a fallback moves one).
+   * input_local[i] = 1: input i is made earlier in every run by an op of this
+   * same backend instance, so a copy the backend kept in its own memory is
+   * current. output_host[o] = 0: nothing but ops of this instance reads
+   * output o, so it need not reach host memory. Without this entry (or
+   * before the call) every input comes from and every output goes to the
+   * host. Tensors are told apart by their view's name. */
+  void (*set_residency)(void* backend, void* op_state, const zy_op_view_t* op, const uint8_t* input_local,
+                        const uint8_t* output_host);
 } zy_backend_api_t;
 
 /* The entry point a plugin exports (and a built-in backend provides). Returns

@@ -313,6 +313,7 @@ Status Session::fallBackToCpu(OpInstance& op, const std::string& why) {
   refreshView(op);
   ZY_RETURN_IF_ERROR(placeOp(op, cpu, nullptr));
   refreshView(op);
+  applyResidency();  // the op's neighbours on the plugin now exchange it through the host
   return Status::OK();
 }
 
@@ -350,7 +351,43 @@ Status Session::compileOps(const std::string& name, std::vector<std::pair<size_t
 Status Session::prepareOps() {
   subgraph_ops_.resize(model_.subgraphs.size());
   for (size_t g = 0; g < model_.subgraphs.size(); ++g) ZY_RETURN_IF_ERROR(prepareGraph(model_.subgraphs[g], &subgraph_ops_[g]));
-  return prepareGraph(model_.graph, &ops_);
+  ZY_RETURN_IF_ERROR(prepareGraph(model_.graph, &ops_));
+  applyResidency();
+  return Status::OK();
+}
+
+void Session::applyResidency() {
+  const Graph& g = model_.graph;
+  const size_t T = model_.tensors.size();
+  std::vector<int64_t> producer(T, -1);
+  std::vector<std::vector<size_t>> consumers(T);
+  std::vector<bool> host(T, !model_.subgraphs.empty());  // control flow reads outer tensors by name: keep everything on the host
+  for (int32_t t : g.outputs) host[t] = true;
+  for (size_t k = 0; k < ops_.size(); ++k) {
+    for (int32_t t : g.nodes[k].inputs)
+      if (t >= 0) consumers[t].push_back(k);
+    for (int32_t t : g.nodes[k].outputs) producer[t] = static_cast<int64_t>(k);
+  }
+  auto sameBackend = [&](size_t a, size_t b) { return ops_[a].state && ops_[b].state && ops_[a].backend == ops_[b].backend; };
+  for (size_t k = 0; k < ops_.size(); ++k) {
+    OpInstance& op = ops_[k];
+    if (!op.state) continue;
+    const BoundBackend& b = backends_[op.backend];
+    if (b.api->struct_size < offsetof(zy_backend_api_t, set_residency) + sizeof(void*) || !b.api->set_residency) continue;
+    const Node& n = g.nodes[k];
+    std::vector<uint8_t> local(n.inputs.size(), 0), to_host(n.outputs.size(), 1);
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
+      const int32_t t = n.inputs[i];
+      local[i] = t >= 0 && !host[t] && producer[t] >= 0 && static_cast<size_t>(producer[t]) < k && sameBackend(producer[t], k);
+    }
+    for (size_t o = 0; o < n.outputs.size(); ++o) {
+      const int32_t t = n.outputs[o];
+      bool needed = host[t];
+      for (size_t c : consumers[t]) needed |= !sameBackend(c, k);
+      to_host[o] = needed;
+    }
+    b.api->set_residency(b.instance, op.state, &op.view, local.data(), to_host.data());
+  }
 }
 
 Status Session::setInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes) {

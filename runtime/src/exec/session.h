@@ -125,6 +125,9 @@ class Session {
   // Fallback "cpu" after a plugin failed to run op: the op moves to the
   // built-in backends for good.
   Status fallBackToCpu(OpInstance& op, const std::string& why);
+  // Tells backends with set_residency which main-graph tensors stay with
+  // them between ops (made and read only by the same instance).
+  void applyResidency();
   // Output shapes of node k from the current input shapes and data.
   Status inferNode(const Node& n, std::vector<Shape>* out);
   Status allocateArena();
