@@ -177,6 +177,17 @@ class BinaryOp8 : public Base {
   QuantRange range_;
 };
 
+// QLinearConcat: Y_scale, Y_zp, then (X, X_scale, X_zp) per input, every X of
+// the output's 8-bit dtype, every parameter a constant per-tensor value.
+inline bool concatSupported(const zy_op_view_t* op, std::string* why) {
+  float s;
+  int32_t z;
+  bool ok = op->num_inputs >= 5 && (op->num_inputs - 2) % 3 == 0 && isByteType(op->outputs[0].dtype) && perTensor(op, 0, &s, &z);
+  for (size_t k = 2; ok && k + 2 < op->num_inputs; k += 3) ok = op->inputs[k].dtype == op->outputs[0].dtype && perTensor(op, k + 1, &s, &z);
+  if (!ok) *why = "QLinearConcat takes 8-bit inputs of the output's dtype with constant per-tensor parameters";
+  return ok;
+}
+
 inline bool lookupSupported(const zy_op_view_t* op, std::string* why) {
   if (op->num_inputs == 2 && isByteType(op->inputs[0].dtype) && op->inputs[1].is_constant && elementCountOf(op->inputs[1]) == 256) return true;
   *why = "QLinearLookup with a constant table only";

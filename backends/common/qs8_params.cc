@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/backend_helpers.h"
 #include "ops/requantize.h"
 
 namespace zy {
@@ -48,6 +49,24 @@ bool symmetricWeights(const zy_tensor_view_t& zp) {
   if (!zp.is_constant || zp.dtype != ZY_DTYPE_I8) return false;
   const int8_t* z = static_cast<const int8_t*>(zp.data);
   return std::all_of(z, z + elementCountOf(zp), [](int8_t v) { return v == 0; });
+}
+
+bool qconvParamsSupported(const zy_op_view_t* op, std::string* why) {
+  if (op->num_inputs < 8 || !isByteType(op->inputs[0].dtype) || op->inputs[3].dtype != ZY_DTYPE_I8 || !isByteType(op->outputs[0].dtype)) {
+    *why = "8-bit activations and int8 weights only";
+    return false;
+  }
+  if (!op->inputs[3].is_constant) { *why = "weights must be constants"; return false; }
+  for (size_t i : {1, 4, 6})
+    if (!op->inputs[i].is_constant || op->inputs[i].dtype != ZY_DTYPE_F32) { *why = "scales must be f32 constants"; return false; }
+  int32_t zp = 0;
+  if (!constantZeroPoint(op->inputs[2], &zp) || !constantZeroPoint(inputOrAbsent(op, 7), &zp)) { *why = "zero points must be constant scalars"; return false; }
+  if (!symmetricWeights(op->inputs[5])) { *why = "weights with a nonzero zero point (the int8 spec's weights are symmetric)"; return false; }
+  const zy_tensor_view_t& bias = inputOrAbsent(op, 8);
+  if (bias.dtype != ZY_DTYPE_UNDEFINED && (!bias.is_constant || bias.dtype != ZY_DTYPE_I32)) { *why = "the bias must be an int32 constant"; return false; }
+  QuantRange range;
+  if (!outputRange(attributesFromView(op), DType::I8, 1.f, 0, &range).ok()) { *why = "only Relu and Clip fuse into int8 convolutions"; return false; }
+  return true;
 }
 
 Qs8ConvParams::Qs8ConvParams(const zy_op_view_t* op, const Attributes& a, const std::vector<int32_t>& row_sums, bool gemm_u8,

@@ -4,6 +4,7 @@
 // quantization parameters. Portable C++; the kernels live in each backend.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/attributes.h"
@@ -42,6 +43,12 @@ const zy_tensor_view_t& inputOrAbsent(const zy_op_view_t* op, size_t i);
 bool constantZeroPoint(const zy_tensor_view_t& t, int32_t* out);
 // Every value of an int8 zero-point tensor is 0 (or it is absent).
 bool symmetricWeights(const zy_tensor_view_t& zero_point);
+
+// The QLinearConv inputs every int8 backend needs (docs/int8.md): 8-bit
+// activations and output, constant symmetric int8 weights, constant f32
+// scales, constant scalar zero points, an int32 constant bias, and at most a
+// fused Relu or Clip. Geometry (rank, groups, strides) is each backend's own check.
+bool qconvParamsSupported(const zy_op_view_t* op, std::string* why);
 
 // The requantization of an int8 convolution or GEMM (inputs 0-5: x, its scale
 // and zero point, w, its scales and zero point; ys_index and ys_index + 1 the

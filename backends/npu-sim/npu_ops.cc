@@ -29,23 +29,11 @@ bool knownShape(const zy_tensor_view_t& t) { return std::all_of(t.dims, t.dims +
 // ---- QLinearConv: x, xs, xz, w, ws, wz, ys, yz[, bias] ----
 
 bool qconvSupported(const zy_op_view_t* op, std::string* why) {
-  if (op->num_inputs < 8 || !isByteType(op->inputs[0].dtype) || op->inputs[3].dtype != ZY_DTYPE_I8 || !isByteType(op->outputs[0].dtype)) {
-    *why = "8-bit activations and int8 weights only";
-    return false;
-  }
+  if (!qconvParamsSupported(op, why)) return false;
   const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[3];
-  if (x.rank != 4 || w.rank != 4 || !w.is_constant) { *why = "2-D convolutions with constant weights only"; return false; }
-  for (size_t i : {1, 4, 6})
-    if (!op->inputs[i].is_constant || op->inputs[i].dtype != ZY_DTYPE_F32) { *why = "scales must be f32 constants"; return false; }
-  int32_t zp;
-  if (!constantZeroPoint(op->inputs[2], &zp) || !constantZeroPoint(inputOrAbsent(op, 7), &zp)) { *why = "zero points must be constant scalars"; return false; }
-  if (!symmetricWeights(op->inputs[5])) { *why = "weights with a nonzero zero point (the int8 spec's weights are symmetric)"; return false; }
-  const zy_tensor_view_t& bias = inputOrAbsent(op, 8);
-  if (bias.dtype != ZY_DTYPE_UNDEFINED && (!bias.is_constant || bias.dtype != ZY_DTYPE_I32)) { *why = "the bias must be an int32 constant"; return false; }
+  if (x.rank != 4 || w.rank != 4) { *why = "2-D convolutions only"; return false; }
   const int64_t group = attributesFromView(op).getInt("group", 1);
   if (group < 1 || w.dims[0] % group != 0 || x.dims[1] != w.dims[1] * group) { *why = "channels do not divide into the groups"; return false; }
-  QuantRange range;
-  if (!outputRange(attributesFromView(op), DType::I8, 1.f, 0, &range).ok()) { *why = "only Relu and Clip fuse into int8 convolutions"; return false; }
   return true;
 }
 
@@ -178,18 +166,7 @@ class QGemmKernel : public NpuKernel {
   Qs8ConvParams params_;
 };
 
-// ---- QLinearConcat: ys, yz, then (x, xs, xz) per input ----
-
-bool qconcatSupported(const zy_op_view_t* op, std::string* why) {
-  *why = "QLinearConcat of 8-bit inputs with constant per-tensor parameters only";
-  if (op->num_inputs < 5 || (op->num_inputs - 2) % 3 != 0 || !isByteType(op->outputs[0].dtype)) return false;
-  float s;
-  int32_t z;
-  bool ok = qs8::perTensor(op, 0, &s, &z);
-  for (size_t k = 2; ok && k + 2 < op->num_inputs; k += 3)
-    ok = op->inputs[k].dtype == op->outputs[0].dtype && qs8::perTensor(op, k + 1, &s, &z);
-  return ok;
-}
+// ---- QLinearConcat: ys, yz, then (x, xs, xz) per input (qs8::concatSupported) ----
 
 class QConcatKernel : public NpuKernel {
  public:
@@ -285,7 +262,7 @@ const Kind kKinds[] = {{"QLinearConv", qconvSupported},
                        {"QLinearGlobalAveragePool", qlinearGapSupported},
                        {"QLinearAdd", qs8::binarySupported<false>},
                        {"QLinearMul", qs8::binarySupported<true>},
-                       {"QLinearConcat", qconcatSupported},
+                       {"QLinearConcat", qs8::concatSupported},
                        {"QLinearLookup", qs8::lookupSupported}};
 
 }  // namespace

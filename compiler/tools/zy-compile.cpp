@@ -10,6 +10,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "zy/Dialect/ZyDialect.h"
+#include "core/string_list.h"
 #include "exec/partition.h"
 #include "format/model_format.h"
 #include "zy/Export/ModelBuilder.h"
@@ -70,16 +71,7 @@ static bool placeAndWrite(mlir::ModuleOp module) {
     llvm::errs() << "zy-compile: error: " << msg << "\n";
     return false;
   };
-  std::vector<std::string> list;
-  std::string item;
-  for (size_t p = 0; p <= targets.size(); ++p) {
-    if (p == targets.size() || targets[p] == ',') {
-      if (!item.empty()) list.push_back(item);
-      item.clear();
-    } else if (targets[p] != ' ') {
-      item += targets[p];
-    }
-  }
+  const std::vector<std::string> list = ::zy::splitList(targets, ',');
   std::string error;
   ::zy::Model m;
   if (mlir::failed(mlir::zy::exportModel(module, &m, &error))) return fail(error);

@@ -209,19 +209,7 @@ class ConvOp : public ArmOp {
 // ---- int8 QLinearConv ----
 
 bool qconvSupported(const zy_op_view_t* op, std::string* why, bool depthwise = false) {
-  if (op->num_inputs < 8 || !isByteType(op->inputs[0].dtype) || op->inputs[3].dtype != ZY_DTYPE_I8 || !isByteType(op->outputs[0].dtype)) {
-    *why = "8-bit activations and int8 weights only";
-    return false;
-  }
-  for (size_t i : {1, 4, 6})
-    if (!op->inputs[i].is_constant || op->inputs[i].dtype != ZY_DTYPE_F32) { *why = "scales must be f32 constants"; return false; }
-  int32_t zp;
-  if (!constantZeroPoint(op->inputs[2], &zp) || !constantZeroPoint(inputOrAbsent(op, 7), &zp)) { *why = "zero points must be constant scalars"; return false; }
-  if (!symmetricWeights(op->inputs[5])) { *why = "weights with a nonzero zero point (the int8 spec's weights are symmetric)"; return false; }
-  const zy_tensor_view_t& bias = inputOrAbsent(op, 8);
-  if (bias.dtype != ZY_DTYPE_UNDEFINED && (!bias.is_constant || bias.dtype != ZY_DTYPE_I32)) { *why = "the bias must be an int32 constant"; return false; }
-  QuantRange range;
-  if (!outputRange(attributesFromView(op), DType::I8, 1.f, 0, &range).ok()) { *why = "only Relu and Clip fuse into int8 convolutions"; return false; }
+  if (!qconvParamsSupported(op, why)) return false;
   return depthwise || is2dUngrouped(op, 3, why);
 }
 bool qconvGemmSupported(const zy_op_view_t* op, std::string* why) { return qconvSupported(op, why); }
@@ -288,8 +276,9 @@ bool dwSupported(const zy_op_view_t* op, std::string* why) {
 }
 
 bool qdwSupported(const zy_op_view_t* op, std::string* why) {
+  if (!qconvSupported(op, why, /*depthwise=*/true)) return false;  // first: it checks that the inputs exist
   if (!depthwiseGeometry(op, 3)) { *why = "depthwise with stride 1 or 2 and no dilation only"; return false; }
-  return qconvSupported(op, why, /*depthwise=*/true);
+  return true;
 }
 
 // Runs plane(c, padded plane, pitch, out) for every channel, the plane padded with `fill`.

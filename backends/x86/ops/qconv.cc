@@ -38,35 +38,12 @@ bool isDepthwise(const zy_op_view_t* op, const Attributes& a) {
 
 bool qconvSupported(const zy_op_view_t* op, std::string* why) {
   if (!qs8GemmAvailable()) { *why = "int8 convolution on x86 needs AVX2"; return false; }
-  if (op->num_inputs < 8) { *why = "QLinearConv needs its 8 quantization inputs"; return false; }
-  const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[3], &y = op->outputs[0];
-  if (!isByte(x.dtype) || w.dtype != ZY_DTYPE_I8 || !isByte(y.dtype) || x.rank != 4) {
-    *why = "only 2-D convolutions of 8-bit activations with int8 weights";
-    return false;
-  }
-  if (!w.is_constant) { *why = "weights must be constants"; return false; }
+  if (!qconvParamsSupported(op, why)) return false;
+  if (op->inputs[0].rank != 4 || op->inputs[3].rank != 4) { *why = "only 2-D int8 convolutions"; return false; }
   const Attributes a = attributesFromView(op);
   const int64_t group = a.getInt("group", 1);
   if (group != 1 && !isDepthwise(op, a)) {
     *why = "grouped int8 convolutions other than depthwise (up to 7x7, stride 1 or 2, no dilation, AVX512-VBMI) are not implemented for x86 yet";
-    return false;
-  }
-  for (size_t i : {1, 4, 6})
-    if (!op->inputs[i].is_constant || op->inputs[i].dtype != ZY_DTYPE_F32) { *why = "scales must be f32 constants"; return false; }
-  int32_t zp = 0;
-  if (!constantZeroPoint(op->inputs[2], &zp) || !constantZeroPoint(inputOrAbsent(op, 7), &zp)) {
-    *why = "zero points must be constant scalars";
-    return false;
-  }
-  if (!symmetricWeights(op->inputs[5])) { *why = "weights with a nonzero zero point (the int8 spec's weights are symmetric)"; return false; }
-  const zy_tensor_view_t& bias = inputOrAbsent(op, 8);
-  if (bias.dtype != ZY_DTYPE_UNDEFINED && (!bias.is_constant || bias.dtype != ZY_DTYPE_I32)) {
-    *why = "the bias must be an int32 constant";
-    return false;
-  }
-  QuantRange range;
-  if (!outputRange(a, y.dtype == ZY_DTYPE_U8 ? DType::U8 : DType::I8, 1.f, 0, &range).ok()) {
-    *why = "only Relu and Clip fuse into int8 convolutions";
     return false;
   }
   return true;

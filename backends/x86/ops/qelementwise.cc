@@ -27,29 +27,13 @@ namespace {
 
 #define ZY_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
 
-bool isByte(zy_dtype_t t) { return t == ZY_DTYPE_U8 || t == ZY_DTYPE_I8; }
 bool avx512() {
   const CpuFeatures& f = cpuFeatures();
   return f.avx512f && f.avx512bw && f.avx512dq && f.avx512vl;
 }
 
-// A constant per-tensor scale (f32) and zero point (8-bit or absent) at inputs s, s + 1.
-bool perTensor(const zy_op_view_t* op, size_t s, float* scale, int32_t* zp) {
-  if (s >= op->num_inputs) return false;
-  const zy_tensor_view_t& sv = op->inputs[s];
-  if (!sv.is_constant || sv.dtype != ZY_DTYPE_F32 || elementCount(sv) != 1) return false;
-  *scale = *static_cast<const float*>(sv.data);
-  *zp = 0;
-  if (s + 1 >= op->num_inputs || op->inputs[s + 1].dtype == ZY_DTYPE_UNDEFINED) return true;
-  const zy_tensor_view_t& z = op->inputs[s + 1];
-  if (!z.is_constant || !isByte(z.dtype) || elementCount(z) != 1) return false;
-  *zp = z.dtype == ZY_DTYPE_U8 ? *static_cast<const uint8_t*>(z.data) : *static_cast<const int8_t*>(z.data);
-  return true;
-}
-
-bool sameShape(const zy_tensor_view_t& a, const zy_tensor_view_t& b) {
-  return a.rank == b.rank && std::equal(a.dims, a.dims + a.rank, b.dims);
-}
+using qs8::perTensor;  // constant per-tensor scale and zero point at inputs s, s + 1
+using qs8::sameShape;
 
 // 16 bytes (int8 or uint8 per `is_u8`) as int32 lanes.
 ZY_AVX512 inline __m512i loadBytes(const uint8_t* p, bool is_u8, __mmask16 m) {
@@ -84,7 +68,7 @@ void forChunks(const OpContext& ctx, int64_t n, F&& body) {
 bool quantizeSupported(const zy_op_view_t* op, std::string* why) {
   float s;
   int32_t z;
-  if (!avx512() || op->inputs[0].dtype != ZY_DTYPE_F32 || !isByte(op->outputs[0].dtype) || !perTensor(op, 1, &s, &z)) {
+  if (!avx512() || op->inputs[0].dtype != ZY_DTYPE_F32 || !isByteType(op->outputs[0].dtype) || !perTensor(op, 1, &s, &z)) {
     *why = "x86 QuantizeLinear takes f32 with a constant per-tensor scale and zero point (AVX-512)";
     return false;
   }
@@ -127,7 +111,7 @@ class QuantizeOp : public X86Op {
 bool dequantizeSupported(const zy_op_view_t* op, std::string* why) {
   float s;
   int32_t z;
-  if (!avx512() || !isByte(op->inputs[0].dtype) || op->outputs[0].dtype != ZY_DTYPE_F32 || !perTensor(op, 1, &s, &z)) {
+  if (!avx512() || !isByteType(op->inputs[0].dtype) || op->outputs[0].dtype != ZY_DTYPE_F32 || !perTensor(op, 1, &s, &z)) {
     *why = "x86 DequantizeLinear takes 8-bit input with a constant per-tensor scale and zero point (AVX-512)";
     return false;
   }
@@ -167,8 +151,8 @@ class DequantizeOp : public X86Op {
 bool addSupported(const zy_op_view_t* op, std::string* why) {
   float s;
   int32_t z;
-  if (!avx512() || op->num_inputs < 7 || !isByte(op->inputs[0].dtype) || op->inputs[3].dtype != op->inputs[0].dtype ||
-      !isByte(op->outputs[0].dtype) || !sameShape(op->inputs[0], op->inputs[3]) || !sameShape(op->inputs[0], op->outputs[0]) ||
+  if (!avx512() || op->num_inputs < 7 || !isByteType(op->inputs[0].dtype) || op->inputs[3].dtype != op->inputs[0].dtype ||
+      !isByteType(op->outputs[0].dtype) || !sameShape(op->inputs[0], op->inputs[3]) || !sameShape(op->inputs[0], op->outputs[0]) ||
       !perTensor(op, 1, &s, &z) || !perTensor(op, 4, &s, &z) || !perTensor(op, 6, &s, &z)) {
     *why = "x86 QLinearAdd takes same-shape 8-bit inputs with constant per-tensor parameters (AVX-512)";
     return false;
@@ -252,8 +236,8 @@ int64_t mulInner(const zy_tensor_view_t& a, const zy_tensor_view_t& b) {
 bool mulSupported(const zy_op_view_t* op, std::string* why) {
   float s;
   int32_t z;
-  if (!avx512() || op->num_inputs < 7 || !isByte(op->inputs[0].dtype) || op->inputs[3].dtype != op->inputs[0].dtype ||
-      !isByte(op->outputs[0].dtype) || !perTensor(op, 1, &s, &z) || !perTensor(op, 4, &s, &z) || !perTensor(op, 6, &s, &z) ||
+  if (!avx512() || op->num_inputs < 7 || !isByteType(op->inputs[0].dtype) || op->inputs[3].dtype != op->inputs[0].dtype ||
+      !isByteType(op->outputs[0].dtype) || !perTensor(op, 1, &s, &z) || !perTensor(op, 4, &s, &z) || !perTensor(op, 6, &s, &z) ||
       !(sameShape(op->inputs[0], op->outputs[0]) ? mulInner(op->inputs[0], op->inputs[3]) >= 0
                                                  : sameShape(op->inputs[3], op->outputs[0]) && mulInner(op->inputs[3], op->inputs[0]) > 0)) {
     *why = "x86 QLinearMul takes 8-bit A and B of A's shape or [N, C, 1, 1], constant per-tensor parameters (AVX-512)";
@@ -327,7 +311,7 @@ class MulOp : public X86Op {
 
 bool lookupSupported(const zy_op_view_t* op, std::string* why) {
   const CpuFeatures& f = cpuFeatures();
-  if (!avx512() || !f.avx512vbmi || op->num_inputs != 2 || !isByte(op->inputs[0].dtype) || !op->inputs[1].is_constant ||
+  if (!avx512() || !f.avx512vbmi || op->num_inputs != 2 || !isByteType(op->inputs[0].dtype) || !op->inputs[1].is_constant ||
       elementCount(op->inputs[1]) != 256) {
     *why = "x86 QLinearLookup takes a constant table (AVX512-VBMI)";
     return false;
@@ -367,12 +351,8 @@ class LookupOp : public X86Op {
 // its parameters are Y's, else requantized (a Q31 factor on the centred value).
 
 bool concatSupported(const zy_op_view_t* op, std::string* why) {
-  float s;
-  int32_t z;
-  bool ok = avx512() && op->num_inputs >= 5 && (op->num_inputs - 2) % 3 == 0 && isByte(op->outputs[0].dtype) && perTensor(op, 0, &s, &z);
-  for (size_t k = 2; ok && k < op->num_inputs; k += 3) ok = op->inputs[k].dtype == op->outputs[0].dtype && perTensor(op, k + 1, &s, &z);
-  if (!ok) *why = "x86 QLinearConcat takes 8-bit inputs of the output's dtype with constant per-tensor parameters (AVX-512)";
-  return ok;
+  if (!avx512()) { *why = "x86 QLinearConcat needs AVX-512"; return false; }
+  return qs8::concatSupported(op, why);
 }
 
 class ConcatOp : public X86Op {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "core/string_list.h"
 #include "exec/session.h"
 #include "format/model_format.h"
 #include "zy/zy.h"
@@ -147,17 +148,7 @@ zy_status_t zy_session_create(zy_model_t* model, const zy_session_options_t* opt
         so.fallback = options->fallback;
       if (options->num_threads < 0) return zy::invalidArgument("num_threads must be >= 0");
       so.num_threads = options->num_threads;
-      if (options->backend_order) {
-        std::string list = options->backend_order, item;
-        for (size_t p = 0; p <= list.size(); ++p) {
-          if (p == list.size() || list[p] == ',') {
-            if (!item.empty()) so.backend_order.push_back(item);
-            item.clear();
-          } else if (list[p] != ' ') {
-            item += list[p];
-          }
-        }
-      }
+      if (options->backend_order) so.backend_order = zy::splitList(options->backend_order, ',');
     }
     auto s = std::make_unique<zy_session_s>();
     ZY_RETURN_IF_ERROR(zy::Session::create(model->model, so, &s->session));

@@ -10,6 +10,8 @@
 #include <map>
 #include <mutex>
 
+#include "core/string_list.h"
+
 namespace zy {
 
 namespace {
@@ -25,20 +27,6 @@ std::mutex& registryMutex() {
 std::map<std::string, std::weak_ptr<Plugin>>& registry() {
   static std::map<std::string, std::weak_ptr<Plugin>> r;
   return r;
-}
-
-std::vector<std::string> splitPath(const std::string& s) {
-  std::vector<std::string> parts;
-  std::string item;
-  for (size_t p = 0; p <= s.size(); ++p) {
-    if (p == s.size() || s[p] == ':') {
-      if (!item.empty()) parts.push_back(item);
-      item.clear();
-    } else {
-      item += s[p];
-    }
-  }
-  return parts;
 }
 
 bool isDirectory(const std::string& p) {
@@ -107,7 +95,7 @@ std::string backendSearchPath(const std::string& option) {
 
 std::vector<std::string> pluginFiles(const std::string& search_path) {
   std::vector<std::string> files;
-  for (const std::string& entry : splitPath(search_path)) {
+  for (const std::string& entry : splitList(search_path, ':')) {
     if (!isDirectory(entry)) {
       files.push_back(entry);
       continue;
