@@ -52,6 +52,7 @@ Status partitionModel(Model* model, const std::vector<std::string>& targets, con
     Placement::Op& op = out->ops[k];
     op.verdicts = s->backendVerdicts(k);
     op.backend = s->opBackend(k);  // the first in order that took it (control flow: the session's)
+    op.note = s->opNote(k);
   }
   // Lone cheap accelerator ops between host ops move to the first CPU backend that takes them.
   for (size_t k = 0; k < n; ++k) {
@@ -64,6 +65,7 @@ Status partitionModel(Model* model, const std::vector<std::string>& targets, con
       if (why.empty() && !accelerators.count(name)) {
         op.backend = name;
         op.moved_to_cpu = true;
+        op.note.clear();
         break;
       }
   }
@@ -135,6 +137,7 @@ std::string explainPlacement(const Model& model, const Placement& p) {
     ++per[op.backend];
     out += strFormat("%4zu  %-44s %-24s -> %s%s\n", k, node.name.substr(0, 44).c_str(), node.type.c_str(), op.backend.c_str(),
                      op.moved_to_cpu ? " (alone between CPU ops: moved to save two copies)" : "");
+    if (!op.note.empty()) out += "        " + op.note + "\n";
     for (const auto& [name, why] : op.verdicts) {
       if (name == op.backend) break;
       if (!why.empty()) out += "        " + name + " refused: " + why + "\n";

@@ -22,6 +22,7 @@ struct Placement {
     std::string backend;  // "control flow" for If/Loop
     std::vector<std::pair<std::string, std::string>> verdicts;  // each backend asked: name, "" or why not
     bool moved_to_cpu = false;  // a lone cheap accelerator op moved to save copies
+    std::string note;           // its backend's describe_op line (e.g. npu-sim's estimate)
     int subgraph = -1;
   };
   struct Subgraph {

@@ -78,6 +78,8 @@ class Session {
   // Each bound backend's answer for main-graph op `op`, in the session's
   // order: its name and "" if it takes the op, else its reason.
   std::vector<std::pair<std::string, std::string>> backendVerdicts(size_t op);
+  // What op `op`'s backend says of it (describe_op), "" if nothing.
+  const std::string& opNote(size_t op) const { return ops_[op].note; }
   std::string opBackend(size_t op) const { return ops_[op].state ? backends_[ops_[op].backend].api->name : "control flow"; }
   int numThreads() const { return pool_->numThreads(); }
   const std::vector<OpProfile>& profile() const { return profile_; }
