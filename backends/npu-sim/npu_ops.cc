@@ -6,6 +6,7 @@
 #include "core/backend_helpers.h"
 #include "ops/op_helpers.h"
 #include "ops/requantize.h"
+#include "ops/resize_taps.h"
 #include "qs8_elementwise_ops.h"
 #include "qs8_gemm_ops.h"
 #include "qs8_params.h"
@@ -222,6 +223,71 @@ class QConcatKernel : public NpuKernel {
   std::vector<Part> parts_;
 };
 
+// ---- Resize, nearest, on 8-bit data: a gather with ref's sampling (ops/resize_taps.h) ----
+
+bool resizeSupported(const zy_op_view_t* op, std::string* why) {
+  const Attributes a = attributesFromView(op);
+  const zy_tensor_view_t& x = op->inputs[0];
+  if (!isByteType(x.dtype) || x.rank != 4 || a.getString("mode", "nearest") != "nearest" ||
+      a.getString("coordinate_transformation_mode", "half_pixel") == "tf_crop_and_resize") {
+    *why = "Resize of 4-D 8-bit data in nearest mode only (no tf_crop_and_resize)";
+    return false;
+  }
+  const zy_tensor_view_t &scales = inputOrAbsent(op, 2), &sizes = inputOrAbsent(op, 3);
+  const bool by_sizes = sizes.dtype != ZY_DTYPE_UNDEFINED && elementCountOf(sizes) > 0;
+  if (by_sizes ? !sizes.is_constant : (scales.dtype != ZY_DTYPE_F32 || !scales.is_constant)) {
+    *why = "Resize needs constant scales or sizes";
+    return false;
+  }
+  return true;
+}
+
+class ResizeKernel : public NpuKernel {
+ public:
+  ResizeKernel(const zy_op_view_t* op, const NpuConfig& c) {
+    const Attributes a = attributesFromView(op);
+    const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0], &sc = inputOrAbsent(op, 2), &sz = inputOrAbsent(op, 3);
+    std::vector<float> scales;
+    std::vector<int64_t> sizes;
+    if (sz.dtype != ZY_DTYPE_UNDEFINED && elementCountOf(sz) > 0) {
+      const int64_t* p = static_cast<const int64_t*>(sz.data);
+      sizes.assign(p, p + elementCountOf(sz));
+    } else {
+      const float* p = static_cast<const float*>(sc.data);
+      scales.assign(p, p + elementCountOf(sc));
+    }
+    Shape in(x.dims, x.dims + x.rank), out;
+    std::vector<float> eff;
+    status_ = computeResizeShape(a, in, scales, sizes, &out, &eff);
+    for (int d = 0; d < 4 && status_.ok(); ++d) {
+      std::vector<AxisTaps> taps;
+      status_ = axisTaps(a, in[d], out[d], eff[d], 0.f, 1.f, &taps);
+      for (const AxisTaps& t : taps) index_[d].push_back(t.index.empty() ? 0 : t.index[0]);
+    }
+    if (status_.ok() && out != Shape(y.dims, y.dims + y.rank)) status_ = invalidArgument("Resize: the output shape does not match");
+    cost = vectorCost(c, bytesOf(y), 1, bytesOf(x), bytesOf(y));
+  }
+
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    if (!status_.ok()) { *err = status_.message(); return ZY_INVALID_ARGUMENT; }
+    const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
+    const uint8_t* xp = static_cast<const uint8_t*>(x.data);
+    uint8_t* yp = static_cast<uint8_t*>(y.data);
+    const int64_t C = x.dims[1], H = x.dims[2], W = x.dims[3];
+    for (size_t n = 0; n < index_[0].size(); ++n)
+      for (size_t ch = 0; ch < index_[1].size(); ++ch)
+        for (size_t h = 0; h < index_[2].size(); ++h) {
+          const uint8_t* row = xp + ((index_[0][n] * C + index_[1][ch]) * H + index_[2][h]) * W;
+          for (size_t w = 0; w < index_[3].size(); ++w) *yp++ = row[index_[3][w]];
+        }
+    return ZY_OK;
+  }
+
+ private:
+  Status status_;
+  std::vector<int64_t> index_[4];  // the input index of each output coordinate, per axis
+};
+
 // ---- the shared int8 ops of backends/common, on device memory ----
 
 void maxPoolPlanePortable(const void* x, void* y, bool u8, int64_t H, int64_t W, const WindowGeometry& g, void* row) {
@@ -263,7 +329,8 @@ const Kind kKinds[] = {{"QLinearConv", qconvSupported},
                        {"QLinearAdd", qs8::binarySupported<false>},
                        {"QLinearMul", qs8::binarySupported<true>},
                        {"QLinearConcat", qs8::concatSupported},
-                       {"QLinearLookup", qs8::lookupSupported}};
+                       {"QLinearLookup", qs8::lookupSupported},
+                       {"Resize", resizeSupported}};
 
 }  // namespace
 
@@ -275,7 +342,7 @@ bool npuSupports(const zy_op_view_t* op, std::string* why) {
       return k.supported(op, why);
     }
   *why = std::string(op->type) + " is not an NPU op (the NPU takes int8 convolutions, fully connected layers, pooling, Add, Mul, "
-                                 "Concat and lookups)";
+                                 "Concat, lookups and nearest Resize)";
   return false;
 }
 
@@ -285,6 +352,7 @@ std::unique_ptr<NpuKernel> makeNpuKernel(const zy_op_view_t* op, const NpuConfig
   if (type == "QGemm") return std::make_unique<QGemmKernel>(op, c, false);
   if (type == "QLinearMatMul") return std::make_unique<QGemmKernel>(op, c, true);
   if (type == "QLinearConcat") return std::make_unique<QConcatKernel>(op, c);
+  if (type == "Resize") return std::make_unique<ResizeKernel>(op, c);
   if (type == "MaxPool") return shared<Qs8MaxPoolOp<NpuKernel, SerialCtx>>(op, c, windowSize(op), -1, maxPoolPlanePortable);
   if (type == "QLinearGlobalAveragePool") return shared<QLinearGapOp<NpuKernel, SerialCtx>>(op, c, 1, 0);
   if (type == "QLinearAdd") return shared<qs8::BinaryOp8<NpuKernel, SerialCtx, false>>(op, c, 2, -1);

@@ -137,6 +137,16 @@ std::vector<OpCase> makeCases() {
     const int x = b.input("x", DType::I8, {2, 50});
     b.output(b.node("QLinearLookup", {x, b.constant("table", TensorValue::of(DType::I8, {256}, int8s(256, -128, 127)))}));
   });
+  q("Resize nearest x2, u8", [](ModelBuilder& b) {
+    const int x = b.input("x", DType::U8, {1, 3, 5, 7});
+    b.output(b.node("Resize", {x, -1, b.constant("scales", TensorValue::f32({4}, {1.f, 1.f, 2.f, 2.f}))}, attrs({Attribute::String("mode", "nearest")})));
+  });
+  q("Resize nearest to sizes, asymmetric floor, i8", [](ModelBuilder& b) {
+    const int x = b.input("x", DType::I8, {1, 4, 6, 5});
+    b.output(b.node("Resize", {x, -1, -1, b.constant("sizes", TensorValue::i64({4}, {1, 4, 9, 13}))},
+                    attrs({Attribute::String("mode", "nearest"), Attribute::String("coordinate_transformation_mode", "asymmetric"),
+                           Attribute::String("nearest_mode", "floor")})));
+  });
   q("QuantizeLinear f32 -> u8", [](ModelBuilder& b) {
     b.output(b.node("QuantizeLinear", {b.input("x", DType::F32, {2, 33}), scale(b, "s", 0.01f), zeroPoint(b, "z", DType::U8, 128)}));
   });

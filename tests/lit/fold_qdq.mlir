@@ -109,3 +109,23 @@ func.func @two_inputs_stay_float(%a: tensor<1x8xi8>, %b: tensor<1x8xi8>) -> tens
   %q = zy.QuantizeLinear(%m, %s, %z) : (tensor<1x8xf32>, tensor<f32>, tensor<i8>) -> tensor<1x8xi8>
   return %q : tensor<1x8xi8>
 }
+
+// -----
+
+// Resize in nearest mode only moves values: it runs on int8 between a DQ and
+// a Q with the same parameters; in linear mode it mixes them and stays float.
+// CHECK-LABEL: func.func @resize
+// CHECK: zy.Resize(%arg0, %{{.*}}, %{{.*}}) {mode = "nearest"} : (tensor<1x1x2x2xi8>, none, tensor<4xf32>) -> tensor<1x1x4x4xi8>
+// CHECK: zy.Resize{{.*}}{mode = "linear"}{{.*}}-> tensor<1x1x4x4xf32>
+func.func @resize(%a: tensor<1x1x2x2xi8>) -> (tensor<1x1x4x4xi8>, tensor<1x1x4x4xi8>) {
+  %s = zy.constant dense<0.5> : tensor<f32>
+  %z = zy.constant dense<1> : tensor<i8>
+  %none = zy.none
+  %sc = zy.constant dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>
+  %d = zy.DequantizeLinear(%a, %s, %z) : (tensor<1x1x2x2xi8>, tensor<f32>, tensor<i8>) -> tensor<1x1x2x2xf32>
+  %r = zy.Resize(%d, %none, %sc) {mode = "nearest"} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>) -> tensor<1x1x4x4xf32>
+  %q = zy.QuantizeLinear(%r, %s, %z) : (tensor<1x1x4x4xf32>, tensor<f32>, tensor<i8>) -> tensor<1x1x4x4xi8>
+  %l = zy.Resize(%d, %none, %sc) {mode = "linear"} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>) -> tensor<1x1x4x4xf32>
+  %lq = zy.QuantizeLinear(%l, %s, %z) : (tensor<1x1x4x4xf32>, tensor<f32>, tensor<i8>) -> tensor<1x1x4x4xi8>
+  return %q, %lq : tensor<1x1x4x4xi8>, tensor<1x1x4x4xi8>
+}

@@ -258,6 +258,23 @@ TEST(RefResize, NearestAndLinear) {
              {1, 1.5f, 2.5f, 3});
 }
 
+// int8 models resize in nearest mode on the 8-bit data itself (values only
+// move); half_pixel + round_prefer_floor at 2x: source = ceil((i + 0.5) / 2 - 1) = 0, 0, 1, 1.
+TEST(RefResize, NearestOn8BitDataAndLinearRefused) {
+  Value none{DType::Undefined, {}, {}};
+  Value scales = Value::f32({4}, {1, 1, 2, 2});
+  std::vector<Value> out;
+  ASSERT_TRUE(runOp("Resize", {}, {Value::of(DType::I8, {1, 1, 2, 2}, std::vector<int8_t>{-7, 3, 100, -128}), none, scales}, &out).ok());
+  EXPECT_EQ(out[0].dtype, DType::I8);
+  const std::vector<int8_t> want = {-7, -7, 3, 3, -7, -7, 3, 3, 100, 100, -128, -128, 100, 100, -128, -128};
+  ASSERT_EQ(out[0].bytes.size(), want.size());
+  EXPECT_EQ(0, std::memcmp(out[0].bytes.data(), want.data(), want.size()));
+  Status st = runOp("Resize", attrs({A::String("mode", "linear")}),
+                    {Value::of(DType::U8, {1, 1, 2, 2}, std::vector<uint8_t>{1, 2, 3, 4}), none, scales}, &out);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("nearest"), std::string::npos) << st.message();
+}
+
 TEST(RefKernels, RejectUnsupportedDtypesClearly) {
   std::vector<Value> out;
   Value xi = Value::i64({1, 1, 2, 2}, {1, 2, 3, 4});

@@ -7,7 +7,7 @@
 //   Q(Add|Mul(DQ(a), DQ(b)) [Relu|Clip])     -> QLinearAdd | QLinearMul
 //   Q(GlobalAveragePool(DQ(x)))              -> QLinearGlobalAveragePool
 //   Q(Concat(DQ(x1), DQ(x2), ...))           -> QLinearConcat
-//   Q(MaxPool|Reshape|Flatten|...(DQ(x)))    -> the op on int8, when Q and DQ
+//   Q(MaxPool|Reshape|Flatten|Resize nearest|...(DQ(x)))  -> the op on int8, when Q and DQ
 //                                               share scale and zero point
 //   Q(DQ(x)) with the same parameters        -> x
 //   Q(f(DQ(x))), f any element-wise float function of x alone (Sigmoid,
@@ -95,8 +95,13 @@ Value zeroPointOrNone(OpBuilder& b, const QdqParams& p) {
   return p.zero_point ? p.zero_point : b.create<NoneOp>(p.op->getLoc(), b.getNoneType()).getResult();
 }
 
-// Data movement that commutes with quantization: the op runs on int8 as is.
-bool movesData(StringRef t) {
+// Data movement that commutes with quantization: the op runs on int8 as is
+// (Resize only in nearest mode: it picks input values, never mixes them).
+bool movesData(Operation* op, StringRef t) {
+  if (t == "Resize") {
+    auto mode = op->getAttrOfType<StringAttr>("mode");
+    return !mode || mode.getValue() == "nearest";
+  }
   return t == "MaxPool" || t == "Reshape" || t == "Flatten" || t == "Transpose" || t == "Squeeze" || t == "Unsqueeze" ||
          t == "Identity" || t == "Slice";
 }
@@ -355,7 +360,7 @@ struct FoldQdqPass : impl::FoldQdqBase<FoldQdqPass> {
         ops.append({a.op->getOperand(0), a.scale, zeroPointOrNone(b, a)});
       }
       folded = build(b, op, "QLinearConcat", ops, op->getAttrs(), result);
-    } else if (movesData(t)) {
+    } else if (movesData(op, t)) {
       if (dequantized(op->getOperand(0), &a) && sameParams(a, out)) {
         SmallVector<Value> ops(op->getOperands().begin(), op->getOperands().end());
         ops[0] = a.op->getOperand(0);

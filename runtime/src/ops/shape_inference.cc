@@ -449,8 +449,13 @@ Status pad(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<Val
 
 Status resize(const Attributes& a, const std::vector<ValueInfo>& i, std::vector<ValueInfo>& o) {
   ZY_RETURN_IF_ERROR(requireInputs(i, 1));
-  ZY_RETURN_IF_ERROR(requireFloat(i[0], "X"));
   std::string mode = a.getString("mode", "nearest");
+  if (i[0].dtype == DType::U8 || i[0].dtype == DType::I8) {
+    // 8-bit data (int8 models) only moves: nearest picks values, the other modes would need the int8 spec's rounding.
+    if (mode != "nearest") return unsupported("8-bit Resize takes mode nearest only, got '" + mode + "'");
+  } else {
+    ZY_RETURN_IF_ERROR(requireFloat(i[0], "X"));
+  }
   if (mode != "nearest" && mode != "linear" && mode != "cubic") return invalidArgument("unknown mode '" + mode + "'");
   if (a.getInt("antialias", 0) != 0) return unsupported("antialias is not supported");
   std::vector<float> scales;
