@@ -82,7 +82,7 @@ zy_status_code_t createArmBackend(const zy_host_t* host, const CacheSizes& cache
 
 zy_backend_api_t armBackendApi(const char* name, zy_status_code_t (*create_fn)(const zy_host_t*, void**, char*, size_t)) {
   return {ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), name, create_fn, destroy, supportsOp, prepareOp, runState<ArmOp>,
-          releaseState<ArmOp>, nullptr, nullptr, nullptr, nullptr};
+          releaseState<ArmOp>, nullptr, nullptr, nullptr, nullptr, nullptr};
 }
 
 }  // namespace arm

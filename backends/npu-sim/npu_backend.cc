@@ -2,8 +2,9 @@
 // the simulated device. prepare_op builds the op's kernel, uploads its
 // weights and constants to device memory and estimates its cost; run_op
 // copies the activations in, launches the kernel, copies the outputs back
-// and waits on the fence; compile_op keeps the kernel's weights as the
-// model's blob (an "offline model"), which prepare_op checks and uploads.
+// and waits on the fence. compile_subgraph keeps a whole subgraph's weights
+// as one blob in the model (an "offline model"; compile_op does it per op),
+// which prepare_op checks and uploads.
 // With set_residency, tensors made and read only by npu-sim ops stay in
 // device memory: only the subgraphs' boundary tensors cross the bus.
 // ZY_NPU_SIM_STATS=1 prints the bytes that crossed when the backend closes.
@@ -28,7 +29,39 @@ namespace zy {
 namespace npu {
 namespace {
 
+// Offline blobs: one op's weights ("ZYNPUSM1", u64 size, bytes), or a whole
+// subgraph's ("ZYNPUSG1", u32 count, then per op u32 name size, name, u64
+// size, weights).
 constexpr char kBlobMagic[8] = {'Z', 'Y', 'N', 'P', 'U', 'S', 'M', '1'};
+constexpr char kSubgraphMagic[8] = {'Z', 'Y', 'N', 'P', 'U', 'S', 'G', '1'};
+
+// The weights recorded for op `name` in a subgraph blob: true with *w (empty
+// if the op has none), false if the blob is malformed or lacks the op.
+bool findInSubgraphBlob(const uint8_t* p, size_t size, const std::string& name, std::vector<uint8_t>* w) {
+  size_t at = sizeof kSubgraphMagic;
+  auto take = [&](void* dst, size_t n) {
+    if (size - at < n) return false;
+    std::memcpy(dst, p + at, n);
+    at += n;
+    return true;
+  };
+  uint32_t count = 0;
+  if (size < at || !take(&count, 4)) return false;
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t name_size = 0;
+    uint64_t n = 0;
+    if (!take(&name_size, 4) || size - at < name_size) return false;
+    const std::string op(reinterpret_cast<const char*>(p + at), name_size);
+    at += name_size;
+    if (!take(&n, 8) || size - at < n) return false;
+    if (op == name) {
+      w->assign(p + at, p + at + n);
+      return true;
+    }
+    at += static_cast<size_t>(n);
+  }
+  return false;
+}
 
 void message(char* buf, size_t len, const std::string& s) {
   if (buf && len) std::snprintf(buf, len, "%s", s.c_str());
@@ -118,12 +151,18 @@ zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_sta
     if (op->blob) {
       const uint8_t* p = static_cast<const uint8_t*>(op->blob);
       uint64_t n = 0;
-      if (op->blob_size < sizeof kBlobMagic + 8 || std::memcmp(p, kBlobMagic, sizeof kBlobMagic) != 0 ||
-          (std::memcpy(&n, p + sizeof kBlobMagic, 8), n != op->blob_size - sizeof kBlobMagic - 8) || n != w->size()) {
+      bool ok;
+      if (op->blob_size >= sizeof kSubgraphMagic && std::memcmp(p, kSubgraphMagic, sizeof kSubgraphMagic) == 0) {
+        ok = findInSubgraphBlob(p, op->blob_size, op->name ? op->name : "", &from_blob);
+      } else {
+        ok = op->blob_size >= sizeof kBlobMagic + 8 && std::memcmp(p, kBlobMagic, sizeof kBlobMagic) == 0 &&
+             (std::memcpy(&n, p + sizeof kBlobMagic, 8), n == op->blob_size - sizeof kBlobMagic - 8);
+        if (ok) from_blob.assign(p + sizeof kBlobMagic + 8, p + op->blob_size);
+      }
+      if (!ok || from_blob.size() != w->size()) {
         message(err, len, "the model's npu-sim blob is corrupt or does not match the op");
         return ZY_INVALID_ARGUMENT;
       }
-      from_blob.assign(p + sizeof kBlobMagic + 8, p + op->blob_size);
       w = &from_blob;
     }
     if (!w->empty() && !upload(be, w->data(), w->size(), &s->weights, &why)) {
@@ -239,6 +278,34 @@ zy_status_code_t compileOp(void* backend, const zy_op_view_t* op, void** out_blo
   return ZY_OK;
 }
 
+// One blob for a whole subgraph: every op's weights, found again by name at prepare.
+zy_status_code_t compileSubgraph(void* backend, const zy_op_view_t* ops, size_t num_ops, void** out_blob, size_t* out_size, char* err,
+                                 size_t len) {
+  *out_blob = nullptr;
+  *out_size = 0;
+  std::vector<uint8_t> blob(kSubgraphMagic, kSubgraphMagic + sizeof kSubgraphMagic);
+  auto put = [&](const void* p, size_t n) { blob.insert(blob.end(), static_cast<const uint8_t*>(p), static_cast<const uint8_t*>(p) + n); };
+  const uint32_t count = static_cast<uint32_t>(num_ops);
+  put(&count, 4);
+  for (size_t i = 0; i < num_ops; ++i) {
+    std::unique_ptr<NpuKernel> k = makeNpuKernel(&ops[i], static_cast<Backend*>(backend)->config);
+    if (!k) { message(err, len, "no NPU kernel for " + std::string(ops[i].type)); return ZY_UNSUPPORTED; }
+    const std::string name = ops[i].name ? ops[i].name : "";
+    const uint32_t name_size = static_cast<uint32_t>(name.size());
+    const uint64_t n = k->weights.size();
+    put(&name_size, 4);
+    put(name.data(), name.size());
+    put(&n, 8);
+    put(k->weights.data(), k->weights.size());
+  }
+  uint8_t* out = static_cast<uint8_t*>(std::malloc(blob.size()));
+  if (!out) return ZY_OUT_OF_MEMORY;
+  std::memcpy(out, blob.data(), blob.size());
+  *out_blob = out;
+  *out_size = blob.size();
+  return ZY_OK;
+}
+
 void freeBlob(void*, void* blob) { std::free(blob); }
 
 void describeOp(void* backend, void* state, char* buf, size_t len) {
@@ -247,7 +314,7 @@ void describeOp(void* backend, void* state, char* buf, size_t len) {
 }
 
 const zy_backend_api_t kApi = {ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "npu-sim", create, destroy, supportsOp, prepareOp, runOp,
-                               releaseOp, compileOp, freeBlob, describeOp, setResidency};
+                               releaseOp, compileOp, freeBlob, describeOp, setResidency, compileSubgraph};
 
 }  // namespace
 }  // namespace npu

@@ -113,7 +113,7 @@ void freeBlob(void*, void* blob) { std::free(blob); }
 
 const zy_backend_api_t kApi = {
     ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "x86", create, destroy, supportsOp, prepareOp, runState<X86Op>, releaseState<X86Op>,
-    compileOp, freeBlob, nullptr, nullptr,
+    compileOp, freeBlob, nullptr, nullptr, nullptr,
 };
 
 }  // namespace

@@ -148,6 +148,15 @@ typedef struct zy_backend_api {
    * host. Tensors are told apart by their view's name. */
   void (*set_residency)(void* backend, void* op_state, const zy_op_view_t* op, const uint8_t* input_local,
                         const uint8_t* output_host);
+
+  /* Optional (as above): compiles a whole subgraph ahead of time for
+   * zy-compile --targets: the consecutive ops placed on this backend, in run
+   * order. On success *out_blob is NULL (nothing to keep) or one blob,
+   * released with free_blob, that the model stores once for the subgraph;
+   * prepare_op gets it back in op->blob for each of the subgraph's ops (find
+   * the op by op->name). Used instead of compile_op where present. */
+  zy_status_code_t (*compile_subgraph)(void* backend, const zy_op_view_t* ops, size_t num_ops, void** out_blob, size_t* out_size,
+                                       char* err, size_t err_len);
 } zy_backend_api_t;
 
 /* The entry point a plugin exports (and a built-in backend provides). Returns

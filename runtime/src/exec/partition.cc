@@ -94,9 +94,25 @@ Status partitionModel(Model* model, const std::vector<std::string>& targets, con
   }
   for (int32_t t : probe.graph.outputs) cross(t, "host");
 
-  // Ahead of time: blobs from the backends that compile, for the ops they keep.
+  // Ahead of time: a blob per subgraph from backends with compile_subgraph,
+  // else per op from those with compile_op (for the ops they keep).
+  std::vector<int32_t> subgraph_blob(out->subgraphs.size(), -1);  // backend entry per subgraph
+  std::vector<std::vector<uint8_t>> subgraph_bytes(out->subgraphs.size());
+  std::set<std::string> whole;  // backends that compile subgraphs
+  for (size_t g = 0; g < out->subgraphs.size(); ++g) {
+    const Placement::Subgraph& sg = out->subgraphs[g];
+    if (sg.backend == "control flow") continue;
+    std::vector<size_t> nodes;
+    for (size_t k = sg.first; k <= sg.last; ++k) nodes.push_back(k);
+    bool compiled = false;
+    Status st = s->compileSubgraph(sg.backend, nodes, &subgraph_bytes[g], &compiled);
+    if (!st.ok() && st.message().find("is not placed on backend") != std::string::npos) continue;  // moved to the CPU: per op below
+    ZY_RETURN_IF_ERROR(st);
+    if (compiled) whole.insert(sg.backend);
+  }
   std::map<size_t, std::pair<std::string, std::vector<uint8_t>>> blobs;
   for (const std::string& b : order) {
+    if (whole.count(b)) continue;
     std::vector<std::pair<size_t, std::vector<uint8_t>>> got;
     ZY_RETURN_IF_ERROR(s->compileOps(b, &got));
     for (auto& [k, bytes] : got)
@@ -109,6 +125,17 @@ Status partitionModel(Model* model, const std::vector<std::string>& targets, con
     const std::string& b = out->ops[k].backend;
     Node& node = model->graph.nodes[k];
     if (b == "control flow") { node.backend = 0; continue; }
+    const size_t g = static_cast<size_t>(out->ops[k].subgraph);
+    if (subgraph_blob[g] < 0 && !subgraph_bytes[g].empty()) {  // the subgraph's first op: one entry for all of them
+      model->backends.push_back(BackendTarget::withBlob(b, std::move(subgraph_bytes[g])));
+      subgraph_blob[g] = static_cast<int32_t>(model->backends.size() - 1);
+      ++out->subgraph_blobs;
+    }
+    if (subgraph_blob[g] >= 0) {
+      node.backend = subgraph_blob[g];
+      ++out->compiled;
+      continue;
+    }
     auto blob = blobs.find(k);
     if (blob != blobs.end()) {
       model->backends.push_back(BackendTarget::withBlob(b, std::move(blob->second.second)));
@@ -153,7 +180,9 @@ std::string explainPlacement(const Model& model, const Placement& p) {
   out += strFormat("boundary copies: %zu (%.1f KB)\n", p.copies.size(), static_cast<double>(bytes) / 1024);
   for (const Placement::Copy& c : p.copies)
     out += strFormat("  %-44s %s -> %s, %lld bytes\n", c.tensor.c_str(), c.from.c_str(), c.to.c_str(), (long long)c.bytes);
-  out += strFormat("ahead of time: %d op%s compiled into the model\n", p.compiled, p.compiled == 1 ? "" : "s");
+  out += strFormat("ahead of time: %d op%s compiled into the model", p.compiled, p.compiled == 1 ? "" : "s");
+  if (p.subgraph_blobs) out += strFormat(" (%d subgraph blob%s)", p.subgraph_blobs, p.subgraph_blobs == 1 ? "" : "s");
+  out += "\n";
   return out;
 }
 

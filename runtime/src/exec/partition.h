@@ -5,8 +5,9 @@
 // form a subgraph; a lone cheap op on an accelerator between CPU ops moves to
 // the CPU, which saves two copies. Every tensor that crosses between an
 // accelerator (a plugin, with memory of its own) and the host is a boundary
-// copy. Backends with compile_op compile their ops ahead of time, and the
-// model keeps each op's backend and blob.
+// copy. Backends with compile_subgraph compile each of their subgraphs into
+// one blob, those with compile_op each op; the model keeps each op's backend
+// and blob (a subgraph's ops share one backend entry and its blob).
 #pragma once
 #include <string>
 #include <utility>
@@ -37,7 +38,8 @@ struct Placement {
   std::vector<Op> ops;
   std::vector<Subgraph> subgraphs;
   std::vector<Copy> copies;
-  int compiled = 0;  // ops given an ahead-of-time blob
+  int compiled = 0;            // ops given an ahead-of-time blob (their own, or their subgraph's)
+  int subgraph_blobs = 0;      // of which subgraphs compiled as a whole (compile_subgraph)
 };
 
 // Places the main graph's ops and records the placement (and blobs) in the model.

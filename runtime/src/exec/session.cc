@@ -348,6 +348,32 @@ Status Session::compileOps(const std::string& name, std::vector<std::pair<size_t
   return Status::OK();
 }
 
+Status Session::compileSubgraph(const std::string& name, const std::vector<size_t>& nodes, std::vector<uint8_t>* blob, bool* compiled) {
+  *compiled = false;
+  blob->clear();
+  const BoundBackend* b = nullptr;
+  for (const BoundBackend& bb : backends_)
+    if (name == bb.api->name) b = &bb;
+  if (!b || b->api->struct_size < offsetof(zy_backend_api_t, compile_subgraph) + sizeof(void*) || !b->api->compile_subgraph) return Status::OK();
+  std::vector<zy_op_view_t> views;
+  for (size_t k : nodes) {
+    if (k >= ops_.size() || !ops_[k].state || backends_[ops_[k].backend].api != b->api)
+      return invalidArgument("subgraph op " + std::to_string(k) + " is not placed on backend '" + name + "'");
+    views.push_back(ops_[k].view);
+  }
+  void* out = nullptr;
+  size_t size = 0;
+  char err[512] = {0};
+  if (b->api->compile_subgraph(b->instance, views.data(), views.size(), &out, &size, err, sizeof err) != ZY_OK)
+    return Status(ZY_BACKEND_ERROR, "backend '" + name + "' failed to compile the subgraph of ops " + std::to_string(nodes.front()) + "-" +
+                                        std::to_string(nodes.back()) + ": " + err);
+  *compiled = true;
+  if (!out) return Status::OK();
+  blob->assign(static_cast<const uint8_t*>(out), static_cast<const uint8_t*>(out) + size);
+  b->api->free_blob(b->instance, out);
+  return Status::OK();
+}
+
 Status Session::prepareOps() {
   subgraph_ops_.resize(model_.subgraphs.size());
   for (size_t g = 0; g < model_.subgraphs.size(); ++g) ZY_RETURN_IF_ERROR(prepareGraph(model_.subgraphs[g], &subgraph_ops_[g]));

@@ -75,6 +75,9 @@ class Session {
   // `name`'s compile_op makes for each main-graph op placed on it, by node
   // index; ops with nothing to keep are left out.
   Status compileOps(const std::string& name, std::vector<std::pair<size_t, std::vector<uint8_t>>>* blobs);
+  // Backend `name`'s compile_subgraph over main-graph ops `nodes` (placed on
+  // it, in run order). *compiled is false when the backend has no such entry.
+  Status compileSubgraph(const std::string& name, const std::vector<size_t>& nodes, std::vector<uint8_t>* blob, bool* compiled);
   // Each bound backend's answer for main-graph op `op`, in the session's
   // order: its name and "" if it takes the op, else its reason.
   std::vector<std::pair<std::string, std::string>> backendVerdicts(size_t op);
