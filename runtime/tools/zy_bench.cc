@@ -63,6 +63,40 @@ struct OpStats {
   std::string note;  // the backend's line about the op (npu-sim: its estimate)
 };
 
+// The last run's ops in run order, grouped into subgraphs (consecutive ops on
+// one backend): measured time, and the backend's estimate where its
+// describe_op line starts "est <cycles> cycles (<us> us)" (npu-sim).
+void printSubgraphs(const zy_session_t* session) {
+  struct Group {
+    std::string backend;
+    size_t first = 0, last = 0;
+    double measured_us = 0, estimated_us = 0;
+    bool estimated = false;
+  };
+  std::vector<Group> groups;
+  for (size_t k = 0; k < zy_session_profile_count(session); ++k) {
+    zy_op_profile_t p;
+    zy_status_free(zy_session_profile_entry(session, k, &p));
+    if (groups.empty() || groups.back().backend != p.backend) groups.push_back({p.backend, k, k});
+    Group& g = groups.back();
+    g.last = k;
+    g.measured_us += p.duration_us;
+    double cycles = 0, us = 0;
+    if (std::sscanf(zy_session_profile_note(session, k), "est %lf cycles (%lf us)", &cycles, &us) == 2) {
+      g.estimated_us += us;
+      g.estimated = true;
+    }
+  }
+  std::printf("\n%-9s %-10s %-10s %12s %14s\n", "subgraph", "backend", "ops", "measured ms", "estimated ms");
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const Group& g = groups[i];
+    const std::string ops = std::to_string(g.first) + "-" + std::to_string(g.last);
+    std::printf("%-9zu %-10s %-10s %12.3f ", i + 1, g.backend.c_str(), ops.c_str(), g.measured_us / 1000);
+    if (g.estimated) std::printf("%14.3f\n", g.estimated_us / 1000);
+    else std::printf("%14s\n", "-");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -253,6 +287,7 @@ int main(int argc, char** argv) {
       std::printf("%s%s\n", o.note.empty() ? "" : "  ", o.note.c_str());
     }
     if (sorted.size() > 25) std::printf("(%zu more ops)\n", sorted.size() - 25);
+    printSubgraphs(session);
   }
   if (!trace_path.empty()) {
     FILE* f = std::fopen(trace_path.c_str(), "w");

@@ -135,7 +135,9 @@ typedef struct zy_backend_api {
   void (*free_blob)(void* backend, void* blob);
 
   /* Optional (as above): one line about a prepared op for profiles, e.g. an
-   * accelerator's estimated cycles, MAC utilization and DRAM traffic. */
+   * accelerator's estimated cycles, MAC utilization and DRAM traffic. A line
+   * that starts "est <cycles> cycles (<microseconds> us)" has its estimate
+   * summed per subgraph by zy-bench --profile. */
   void (*describe_op)(void* backend, void* op_state, char* buf, size_t buf_len);
 
   /* Optional (as above): where the op's tensors live between ops, once the
