@@ -247,6 +247,12 @@ int main(int argc, char** argv) {
     else if (o.kind == Outcome::Fail) ++fail;
     else ++skipped;
   }
+  // Let go of the plugin: the lifecycle checks open and close it themselves
+  // (dlclose happens once no session holds it either).
+  if (!t.path.empty()) {
+    t.plugin.reset();
+    t.api = nullptr;
+  }
   std::printf("\nlifecycle\n");
   int lpass = 0, lfail = 0;
   auto check = [&](const char* name, const std::string& error) {
