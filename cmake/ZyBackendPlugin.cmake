@@ -14,4 +14,15 @@ function(zy_add_backend_plugin name)
     LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR}
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
   target_link_libraries(${target} PRIVATE zy::backend_api)
+  # GCC marks a library that has unique global symbols (static locals of
+  # inline functions) NODELETE, and dlclose then keeps it loaded: without
+  # them a plugin really unloads, as the conformance kit checks.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${target} PRIVATE -fno-gnu-unique)
+  endif()
+  # Static libraries linked in (a vendor's SDK, or this tree's own) stay
+  # private to the plugin: nothing but the entry point is exported.
+  if(NOT APPLE)
+    target_link_options(${target} PRIVATE -Wl,--exclude-libs,ALL)
+  endif()
 endfunction()
