@@ -310,7 +310,7 @@ void freeBlob(void*, void* blob) { std::free(blob); }
 
 void describeOp(void* backend, void* state, char* buf, size_t len) {
   const NpuKernel& k = *static_cast<OpState*>(state)->kernel;
-  message(buf, len, k.cost.cycles > 0 ? k.cost.describe(static_cast<Backend*>(backend)->config) : "est: shape unknown at prepare");
+  message(buf, len, k.cost.known ? k.cost.describe(static_cast<Backend*>(backend)->config) : "no estimate: shapes unknown at prepare");
 }
 
 const zy_backend_api_t kApi = {ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "npu-sim", create, destroy, supportsOp, prepareOp, runOp,

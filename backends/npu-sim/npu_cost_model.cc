@@ -22,6 +22,7 @@ void finish(const NpuConfig& c, double in_bytes, double weight_bytes, double out
   k->dma_cycles = k->dram_bytes / c.dmaBytesPerCycle();
   k->cycles = std::max(k->compute_cycles, k->dma_cycles);
   k->mac_utilization = k->cycles > 0 ? k->macs / (k->cycles * static_cast<double>(c.macsPerCycle())) : 0;
+  k->known = true;
 }
 
 }  // namespace

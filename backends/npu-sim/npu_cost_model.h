@@ -24,6 +24,7 @@ struct OpCost {
   double compute_cycles = 0, dma_cycles = 0, cycles = 0;
   double mac_utilization = 0;  // macs / (cycles * array size)
   double dram_bytes = 0;
+  bool known = false;  // estimated (shapes were known at prepare)
   std::string describe(const NpuConfig& c) const;
 };
 

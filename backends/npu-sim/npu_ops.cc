@@ -288,6 +288,26 @@ class ResizeKernel : public NpuKernel {
   std::vector<int64_t> index_[4];  // the input index of each output coordinate, per axis
 };
 
+// ---- Flatten, Reshape: 8-bit data keeps its bytes, only the shape changes ----
+
+bool reshapeSupported(const zy_op_view_t* op, std::string* why) {
+  if (!isByteType(op->inputs[0].dtype) || op->num_outputs != 1 || op->outputs[0].byte_size != op->inputs[0].byte_size) {
+    *why = "Flatten and Reshape of 8-bit data only";
+    return false;
+  }
+  return true;
+}
+
+class ReshapeKernel : public NpuKernel {
+ public:
+  // A view on a real NPU: no cycles, no traffic.
+  explicit ReshapeKernel(const NpuConfig& c) { cost = vectorCost(c, 0, 0, 0, 0); }
+  zy_status_code_t run(const zy_op_view_t* op, std::string*) override {
+    std::memmove(op->outputs[0].data, op->inputs[0].data, op->outputs[0].byte_size);  // the DMA engine's copy on the device
+    return ZY_OK;
+  }
+};
+
 // ---- the shared int8 ops of backends/common, on device memory ----
 
 void maxPoolPlanePortable(const void* x, void* y, bool u8, int64_t H, int64_t W, const WindowGeometry& g, void* row) {
@@ -330,7 +350,9 @@ const Kind kKinds[] = {{"QLinearConv", qconvSupported},
                        {"QLinearMul", qs8::binarySupported<true>},
                        {"QLinearConcat", qs8::concatSupported},
                        {"QLinearLookup", qs8::lookupSupported},
-                       {"Resize", resizeSupported}};
+                       {"Resize", resizeSupported},
+                       {"Flatten", reshapeSupported},
+                       {"Reshape", reshapeSupported}};
 
 }  // namespace
 
@@ -342,7 +364,7 @@ bool npuSupports(const zy_op_view_t* op, std::string* why) {
       return k.supported(op, why);
     }
   *why = std::string(op->type) + " is not an NPU op (the NPU takes int8 convolutions, fully connected layers, pooling, Add, Mul, "
-                                 "Concat, lookups and nearest Resize)";
+                                 "Concat, lookups, nearest Resize, Flatten and Reshape)";
   return false;
 }
 
@@ -353,6 +375,7 @@ std::unique_ptr<NpuKernel> makeNpuKernel(const zy_op_view_t* op, const NpuConfig
   if (type == "QLinearMatMul") return std::make_unique<QGemmKernel>(op, c, true);
   if (type == "QLinearConcat") return std::make_unique<QConcatKernel>(op, c);
   if (type == "Resize") return std::make_unique<ResizeKernel>(op, c);
+  if (type == "Flatten" || type == "Reshape") return std::make_unique<ReshapeKernel>(c);
   if (type == "MaxPool") return shared<Qs8MaxPoolOp<NpuKernel, SerialCtx>>(op, c, windowSize(op), -1, maxPoolPlanePortable);
   if (type == "QLinearGlobalAveragePool") return shared<QLinearGapOp<NpuKernel, SerialCtx>>(op, c, 1, 0);
   if (type == "QLinearAdd") return shared<qs8::BinaryOp8<NpuKernel, SerialCtx, false>>(op, c, 2, -1);

@@ -3,7 +3,8 @@
 //   QLinearConv (any group: dense, grouped, depthwise), QGemm and
 //   QLinearMatMul (fully connected), int8 MaxPool, QLinearGlobalAveragePool,
 //   QLinearAdd, QLinearMul, QLinearConcat, QLinearLookup (a 256-entry
-//   table: SiLU, Sigmoid, ...), nearest Resize of 8-bit data. The Relu family comes fused into the
+//   table: SiLU, Sigmoid, ...), nearest Resize, Flatten and Reshape of
+//   8-bit data. The Relu family comes fused into the
 //   convolutions and Add, or as a lookup table (zy-fold-qdq makes both).
 // Each kernel is built at prepare time (its "firmware" descriptor: requant
 // constants, packed weights to upload) and runs on the device thread against

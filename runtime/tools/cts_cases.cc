@@ -147,6 +147,10 @@ std::vector<OpCase> makeCases() {
                     attrs({Attribute::String("mode", "nearest"), Attribute::String("coordinate_transformation_mode", "asymmetric"),
                            Attribute::String("nearest_mode", "floor")})));
   });
+  q("Flatten int8", [](ModelBuilder& b) { b.output(b.node("Flatten", {b.input("x", DType::I8, {2, 3, 4, 5})}, attrs({Attribute::Int("axis", 1)}))); });
+  q("Reshape u8", [](ModelBuilder& b) {
+    b.output(b.node("Reshape", {b.input("x", DType::U8, {2, 3, 4, 5}), b.constant("shape", TensorValue::i64({3}, {4, -1, 5}))}));
+  });
   q("QuantizeLinear f32 -> u8", [](ModelBuilder& b) {
     b.output(b.node("QuantizeLinear", {b.input("x", DType::F32, {2, 33}), scale(b, "s", 0.01f), zeroPoint(b, "z", DType::U8, 128)}));
   });
