@@ -27,6 +27,15 @@ build/bin/zy-compile "build/zoo/$MODEL.onnx" -o "$WORK/$MODEL.int8.zym" --quanti
 build/bin/zy-run "$WORK/$MODEL.int8.zym" --input "input=build/zoo/$MODEL.input.npy" --output-dir "$WORK/zy-int8" --threads 1 >/dev/null
 build/bin/zy-bench "$WORK/$MODEL.int8.zym" --runs 10 --input "input=build/zoo/$MODEL.input.npy" \
   | sed -n 's/.*median \([0-9.]*\).*/\1/p' > "$WORK/int8-ms.txt"
+# The int8 model placed across the simulated NPU plugin and the CPU; its
+# outputs must equal the reference backend's, byte for byte.
+build/bin/zy-compile "build/zoo/$MODEL.onnx" -o "$WORK/$MODEL.npu.zym" --quantize int8 --calibration-random 4 \
+  --targets npu-sim,x86 --backend-path build/plugins --explain-placement 2>/dev/null | sed -n 's/^ops per backend: //p' > "$WORK/npu-placement.txt"
+build/bin/zy-run "$WORK/$MODEL.npu.zym" --input "input=build/zoo/$MODEL.input.npy" --backend-path build/plugins \
+  --output-dir "$WORK/zy-npu" --threads 1 >/dev/null
+build/bin/zy-run "$WORK/$MODEL.npu.zym" --input "input=build/zoo/$MODEL.input.npy" --backend ref --output-dir "$WORK/zy-npu-ref" >/dev/null
+build/bin/zy-bench "$WORK/$MODEL.npu.zym" --runs 1 --warmup 0 --profile --backend-path build/plugins \
+  | awk '$2 == "npu-sim" && NF == 5 { s += $5 } END { printf "%.2f\n", s }' > "$WORK/npu-est-ms.txt"
 $PY - "$WORK" "$MODEL" <<'PYEOF'
 import sys, numpy as np
 work, model = sys.argv[1], sys.argv[2]
@@ -46,7 +55,12 @@ q = np.load(f"{work}/zy-int8/output_0.npy").astype(np.float64).ravel()
 cos = float(q @ zy.ravel() / (np.linalg.norm(q) * np.linalg.norm(zy)))
 int8_ms = float(open(f"{work}/int8-ms.txt").read().split()[0])
 print(f"  int8       zy-compile --quantize int8: {int8_ms:.1f} ms, cosine {cos:.5f} with fp32, top-1 class {int(q.argmax())}")
-ok = diff <= 1e-4 * scale and top_zy == top_ort
+npu = np.load(f"{work}/zy-npu/output_0.npy"); npu_ref = np.load(f"{work}/zy-npu-ref/output_0.npy")
+npu_same = npu.shape == npu_ref.shape and bool((npu == npu_ref).all())
+print(f"  npu-sim    zy-compile --targets npu-sim,x86: {open(f'{work}/npu-placement.txt').read().strip()}; "
+      f"estimated {open(f'{work}/npu-est-ms.txt').read().strip()} ms on the NPU; "
+      f"{'bit-exact' if npu_same else 'DIFFERENT'} with ref")
+ok = diff <= 1e-4 * scale and top_zy == top_ort and npu_same
 print("  result     " + ("MATCH" if ok else "MISMATCH"))
 sys.exit(0 if ok else 1)
 PYEOF
