@@ -65,6 +65,21 @@ zy_status_code_t prepareOp(void* backend, const zy_op_view_t* op, void** out_sta
   return prepareState([&] { return kind->prepare(static_cast<Backend*>(backend)->ctx, op); }, out_state, err, len);
 }
 
+// HWCAP's extensions, the int8 GEMM they select and the f32 GEMM's cache blocking.
+void describeBackend(void* backend, char* buf, size_t len) {
+  const CpuFeatures& f = cpuFeatures();
+  std::string isa = "NEON";
+  if (f.dotprod) isa += ", dotprod";
+  if (f.fp16) isa += ", fp16";
+  if (f.i8mm) isa += ", i8mm";
+  const char* int8 = f.i8mm ? "qs8-gemm/neoni8mm-8x8" : f.dotprod ? "qs8-gemm/neondot-8x12" : "qs8-gemm/neon-4x4";
+  const F32GemmBlocking& b = static_cast<Backend*>(backend)->ctx.blocking;
+  char line[256];
+  std::snprintf(line, sizeof line, "%s; int8 %s; f32-gemm/neon-8x8 blocked kc %lld, mc %lld, %lld panels", isa.c_str(), int8, (long long)b.kc,
+                (long long)b.mc, (long long)b.group);
+  copyMessage(buf, len, line);
+}
+
 }  // namespace
 
 zy_status_code_t createArmBackend(const zy_host_t* host, const CacheSizes& caches, void** out, char* err, size_t len) {
@@ -82,7 +97,7 @@ zy_status_code_t createArmBackend(const zy_host_t* host, const CacheSizes& cache
 
 zy_backend_api_t armBackendApi(const char* name, zy_status_code_t (*create_fn)(const zy_host_t*, void**, char*, size_t)) {
   return {ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), name, create_fn, destroy, supportsOp, prepareOp, runState<ArmOp>,
-          releaseState<ArmOp>, nullptr, nullptr, nullptr, nullptr, nullptr};
+          releaseState<ArmOp>, nullptr, nullptr, nullptr, nullptr, nullptr, describeBackend};
 }
 
 }  // namespace arm

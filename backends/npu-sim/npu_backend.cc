@@ -313,8 +313,12 @@ void describeOp(void* backend, void* state, char* buf, size_t len) {
   message(buf, len, k.cost.known ? k.cost.describe(static_cast<Backend*>(backend)->config) : "no estimate: shapes unknown at prepare");
 }
 
+void describeBackend(void* backend, char* buf, size_t len) {
+  message(buf, len, "simulated int8 NPU: " + static_cast<Backend*>(backend)->config.describe() + " (ZY_NPU_SIM_CONFIG)");
+}
+
 const zy_backend_api_t kApi = {ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "npu-sim", create, destroy, supportsOp, prepareOp, runOp,
-                               releaseOp, compileOp, freeBlob, describeOp, setResidency, compileSubgraph};
+                               releaseOp, compileOp, freeBlob, describeOp, setResidency, compileSubgraph, describeBackend};
 
 }  // namespace
 }  // namespace npu

@@ -107,9 +107,10 @@ void releaseOp(void* device, void* state) {
 // Optional entries left out (NULL): compile_op / compile_subgraph /
 // free_blob (offline models made at zy-compile time), describe_op (a line
 // for profiles) and set_residency (keep tensors in device memory between
-// your ops). npu-sim implements them all.
+// your ops), describe_backend (a line for zy-run --list-backends).
+// npu-sim implements them all.
 const zy_backend_api_t kApi = {ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "npu_template", create, destroy, supportsOp,
-                               prepareOp, runOp, releaseOp, nullptr, nullptr, nullptr, nullptr, nullptr};
+                               prepareOp, runOp, releaseOp, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
 
 }  // namespace
 

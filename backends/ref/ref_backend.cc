@@ -147,6 +147,7 @@ void releaseOp(void*, void* state) { delete static_cast<OpState*>(state); }
 const zy_backend_api_t kApi = {
     ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "ref", create, destroy, supportsOp, prepareOp, runOp, releaseOp,
     nullptr, nullptr, nullptr, nullptr, nullptr,  // nothing to compile ahead of time, describe or keep resident
+    [](void*, char* buf, size_t len) { std::snprintf(buf, len, "portable C++, every op (the reference the others are tested against)"); },
 };
 
 }  // namespace

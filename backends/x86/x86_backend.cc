@@ -7,8 +7,11 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <utility>
 
 #include "backend_glue.h"
+#include "cpu_features.h"
+#include "kernels/qs8_gemm.h"
 #include "core/backend_helpers.h"
 #include "x86_op.h"
 
@@ -111,9 +114,21 @@ zy_status_code_t compileOp(void* backend, const zy_op_view_t* op, void** out_blo
 
 void freeBlob(void*, void* blob) { std::free(blob); }
 
+// The ISA extensions this CPU offers and the GEMM kernels picked from them.
+void describeBackend(void* backend, char* buf, size_t len) {
+  const CpuFeatures& f = cpuFeatures();
+  std::string isa = f.avx512f ? "AVX-512" : "AVX2+FMA";
+  const std::pair<bool, const char*> extensions[] = {
+      {f.avx512vnni, "VNNI"}, {f.avx512vbmi, "VBMI"}, {f.avx512bf16, "BF16"}, {f.avx_vnni, "AVX-VNNI"}, {f.amx_int8, "AMX-INT8"}};
+  for (const auto& [on, name] : extensions)
+    if (on) isa += std::string(", ") + name;
+  const std::string int8 = !qs8GemmAvailable() ? "none" : f.avx512vnni ? "qs8-gemm/avx512vnni-8x48" : "qs8-gemm/avx2-8x8";
+  copyMessage(buf, len, isa + "; f32 " + static_cast<Backend*>(backend)->ctx.gemm->name + ", int8 " + int8);
+}
+
 const zy_backend_api_t kApi = {
     ZY_BACKEND_ABI_VERSION, sizeof(zy_backend_api_t), "x86", create, destroy, supportsOp, prepareOp, runState<X86Op>, releaseState<X86Op>,
-    compileOp, freeBlob, nullptr, nullptr, nullptr,
+    compileOp, freeBlob, nullptr, nullptr, nullptr, describeBackend,
 };
 
 }  // namespace

@@ -146,6 +146,7 @@ bool printBackends(const std::string& backend_path) {
   for (const zy_backend_info_t& b : infos) {
     std::printf("%-14s %-11s %s\n", b.name, b.available ? "available" : "unavailable", b.origin);
     if (!b.available) std::printf("%-14s %-11s   %s\n", "", "", b.reason);
+    else if (b.detail[0]) std::printf("%-14s %-11s   %s\n", "", "", b.detail);
   }
   return true;
 }

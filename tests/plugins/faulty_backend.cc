@@ -78,6 +78,7 @@ const zy_backend_api_t kApi = {kFault == Fault::Abi ? 99u : ZY_BACKEND_ABI_VERSI
                                nullptr,
                                nullptr,
                                nullptr,
+                               nullptr,
                                nullptr};
 
 }  // namespace

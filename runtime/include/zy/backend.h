@@ -159,6 +159,11 @@ typedef struct zy_backend_api {
    * the op by op->name). Used instead of compile_op where present. */
   zy_status_code_t (*compile_subgraph)(void* backend, const zy_op_view_t* ops, size_t num_ops, void** out_blob, size_t* out_size,
                                        char* err, size_t err_len);
+
+  /* Optional (as above): one line about a started instance for
+   * zy-run --list-backends: the ISA extensions and kernels it picked, or the
+   * device it drives. */
+  void (*describe_backend)(void* backend, char* buf, size_t buf_len);
 } zy_backend_api_t;
 
 /* The entry point a plugin exports (and a built-in backend provides). Returns

@@ -86,6 +86,7 @@ typedef struct zy_backend_info {
   char origin[512];            /* "built-in", or the plugin file */
   int32_t available;           /* 1 = it starts here */
   char reason[512];            /* why not, when available is 0 */
+  char detail[256];            /* when available: what it runs with (ISA extensions, kernels, device) */
 } zy_backend_info_t;
 
 /* The backends in default order: plugins in backend_path (NULL = $ZY_BACKEND_PATH),

@@ -208,6 +208,7 @@ zy_status_t zy_list_backends(const char* backend_path, zy_backend_info_t* infos,
       std::snprintf(o.origin, sizeof o.origin, "%s", all[i].origin.c_str());
       o.available = all[i].available ? 1 : 0;
       std::snprintf(o.reason, sizeof o.reason, "%s", all[i].reason.c_str());
+      std::snprintf(o.detail, sizeof o.detail, "%s", all[i].detail.c_str());
     }
     return zy::Status::OK();
   });

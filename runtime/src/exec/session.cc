@@ -112,6 +112,11 @@ std::vector<BackendInfo> listBackends(const std::string& backend_path) {
     void* instance = nullptr;
     char err[256] = {0};
     info->available = api->create(&host, &instance, err, sizeof err) == ZY_OK;
+    if (info->available && api->struct_size >= offsetof(zy_backend_api_t, describe_backend) + sizeof(void*) && api->describe_backend) {
+      char line[256] = {0};
+      api->describe_backend(instance, line, sizeof line);
+      info->detail = line;
+    }
     if (info->available) api->destroy(instance);
     else info->reason = *err ? err : "its create call failed without a reason";
   };

@@ -40,7 +40,8 @@ struct SessionOptions {
 struct BackendInfo {
   std::string name, origin;  // origin: "built-in" or the plugin's path
   bool available = false;
-  std::string reason;
+  std::string reason;  // why it cannot start
+  std::string detail;  // when it can: its describe_backend line (ISA, kernels, device)
 };
 // In the default order: the plugins in the search path, then the built-in backends.
 std::vector<BackendInfo> listBackends(const std::string& backend_path);
