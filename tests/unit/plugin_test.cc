@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "exec/partition.h"
 #include "exec/plugin_loader.h"
 #include "exec/session.h"
 #include "test_util.h"
@@ -153,6 +154,50 @@ TEST(Plugins, ListShowsWhyABackendCannotStart) {
   EXPECT_TRUE(all[1].available);
   EXPECT_EQ(all.back().name, "ref");
   EXPECT_EQ(all.back().origin, "built-in");
+}
+
+// Placement: int8 ops go to npu-sim; a lone cheap one between CPU ops (a
+// MaxPool between QuantizeLinear and DequantizeLinear) moves to the CPU,
+// saving two copies; after a convolution it stays. Copies by hand.
+TEST(Partition, PlacesOpsAndMovesLoneCheapOnes) {
+  auto build = [](bool with_conv) {
+    GraphBuilder g;
+    const int x = g.input("x", DType::F32, {1, 2, 6, 6});
+    auto scalar = [&](const char* n, float v) { return g.constant(n, Value::f32({}, {v})); };
+    const int zp = g.constant("z", Value::of(DType::I8, {}, std::vector<int8_t>{0}));
+    int t = g.node("QuantizeLinear", {x, scalar("s", 0.05f), zp});
+    if (with_conv)
+      t = g.node("QLinearConv", {t, scalar("xs", 0.05f), zp, g.constant("w", Value::of(DType::I8, {2, 2, 1, 1}, std::vector<int8_t>{1, 2, 3, 4})),
+                                 g.constant("ws", Value::f32({2}, {0.1f, 0.1f})), g.constant("wz", Value::of(DType::I8, {2}, std::vector<int8_t>{0, 0})),
+                                 scalar("ys", 0.05f), zp});
+    t = g.node("MaxPool", {t}, attrs({Attribute::Ints("kernel_shape", {2, 2}), Attribute::Ints("strides", {2, 2})}));
+    g.output(g.node("DequantizeLinear", {t, scalar("s2", 0.05f), zp}));
+    return g.model();
+  };
+  Model lone = build(false);
+  Placement p;
+  ASSERT_TRUE(partitionModel(&lone, {"npu-sim"}, ZY_TEST_NPU_SIM, &p).ok());
+  ASSERT_EQ(p.ops.size(), 3u);
+  EXPECT_NE(p.ops[0].backend, "npu-sim");  // QuantizeLinear: float in
+  EXPECT_NE(p.ops[1].backend, "npu-sim");
+  EXPECT_TRUE(p.ops[1].moved_to_cpu);
+  EXPECT_TRUE(p.copies.empty());
+  Model chain = build(true);
+  ASSERT_TRUE(partitionModel(&chain, {"npu-sim"}, ZY_TEST_NPU_SIM, &p).ok());
+  ASSERT_EQ(p.ops.size(), 4u);
+  EXPECT_EQ(p.ops[1].backend, "npu-sim");
+  EXPECT_EQ(p.ops[2].backend, "npu-sim");
+  EXPECT_FALSE(p.ops[2].moved_to_cpu);
+  // In: the quantized input, 1x2x6x6 int8 = 72 bytes; out: the pooled 1x2x3x3 = 18 bytes.
+  ASSERT_EQ(p.copies.size(), 2u);
+  EXPECT_EQ(p.copies[0].bytes, 72);
+  EXPECT_EQ(p.copies[0].to, "npu-sim");
+  EXPECT_EQ(p.copies[1].bytes, 18);
+  EXPECT_EQ(p.copies[1].to, "host");
+  EXPECT_EQ(p.subgraph_blobs, 1);  // the conv's weights, one blob for the npu-sim subgraph
+  // The model now names each op's backend; a session with the plugin runs it as placed.
+  EXPECT_EQ(chain.backends[chain.graph.nodes[1].backend].name, "npu-sim");
+  EXPECT_GT(chain.backends[chain.graph.nodes[1].backend].blob_size, 0u);
 }
 
 TEST(Plugins, UnknownFallbackIsRejected) {

@@ -103,11 +103,14 @@ Status partitionModel(Model* model, const std::vector<std::string>& targets, con
     const Placement::Subgraph& sg = out->subgraphs[g];
     if (sg.backend == "control flow") continue;
     std::vector<size_t> nodes;
-    for (size_t k = sg.first; k <= sg.last; ++k) nodes.push_back(k);
+    bool moved = false;  // ops moved to the CPU were prepared on the accelerator: per op below
+    for (size_t k = sg.first; k <= sg.last; ++k) {
+      nodes.push_back(k);
+      moved |= out->ops[k].moved_to_cpu;
+    }
+    if (moved) continue;
     bool compiled = false;
-    Status st = s->compileSubgraph(sg.backend, nodes, &subgraph_bytes[g], &compiled);
-    if (!st.ok() && st.message().find("is not placed on backend") != std::string::npos) continue;  // moved to the CPU: per op below
-    ZY_RETURN_IF_ERROR(st);
+    ZY_RETURN_IF_ERROR(s->compileSubgraph(sg.backend, nodes, &subgraph_bytes[g], &compiled));
     if (compiled) whole.insert(sg.backend);
   }
   std::map<size_t, std::pair<std::string, std::vector<uint8_t>>> blobs;
