@@ -176,6 +176,23 @@ class ConvOp : public X86Op {
         gemm(weights_, xp + n * C * H * W, P, P, yp + n * M * P, P, bias, act_, ctx_.parallel, residual ? residual + n * M * P : nullptr);
       return ZY_OK;
     }
+    if (isSubsampledPointwise(w.dims[2], w.dims[3], g)) {  // strided 1x1 (ResNet's downsample): the pixels it reads, then a GEMM on them
+      std::vector<float>& sub = ctx_.workspace->image;
+      sub.resize(static_cast<size_t>(C * P));
+      const int64_t OH = g.out[0], OW = g.out[1], SH = g.strides[0], SW = g.strides[1];
+      for (int64_t n = 0; n < N; ++n) {
+        ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
+          for (size_t c = begin; c < end; ++c) {
+            const float* plane = xp + (n * C + static_cast<int64_t>(c)) * H * W;
+            float* dst = sub.data() + static_cast<int64_t>(c) * P;
+            for (int64_t oh = 0; oh < OH; ++oh)
+              for (int64_t ow = 0; ow < OW; ++ow) dst[oh * OW + ow] = plane[oh * SH * W + ow * SW];
+          }
+        });
+        gemm(weights_, sub.data(), P, P, yp + n * M * P, P, bias, act_, ctx_.parallel, residual ? residual + n * M * P : nullptr);
+      }
+      return ZY_OK;
+    }
     const PaddedPlanes img(g, H, W, 0);
     const int64_t OH = g.out[0], OW = g.out[1], NQ = img.outputs();
     setImageOffsets(img, C, w.dims[2], w.dims[3]);
@@ -227,6 +244,10 @@ class ConvOp : public X86Op {
     });
   }
 
+  // A 1x1 window without padding at any stride reads one pixel per output.
+  static bool isSubsampledPointwise(int64_t KH, int64_t KW, const WindowGeometry& g) {
+    return KH == 1 && KW == 1 && g.pad_begin[0] == 0 && g.pad_begin[1] == 0 && g.pad_end[0] == 0 && g.pad_end[1] == 0;
+  }
   static bool isPointwise(int64_t KH, int64_t KW, const WindowGeometry& g) {
     return KH == 1 && KW == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 && g.pad_begin[1] == 0 &&
            g.pad_end[0] == 0 && g.pad_end[1] == 0;
@@ -284,15 +305,22 @@ class ConvOp : public X86Op {
       // [pixel][channel] -> [channel][pixel], with bias, residual and activation.
       float* yn = yp + n * M * P;
       const float* rn = residual ? residual + n * M * P : nullptr;
-      ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
-        for (size_t mu = begin; mu < end; ++mu) {
-          const int64_t m = static_cast<int64_t>(mu);
-          float* dst = yn + m * P;
-          const float b = bias ? bias[m] : 0.f;
-          for (int64_t p = 0; p < P; ++p) dst[p] = ws.output[static_cast<size_t>(p * M + m)] + b;
-          if (rn)
-            for (int64_t p = 0; p < P; ++p) dst[p] += rn[m * P + p];
-          applyActivation(dst, P, act_);
+      // Blocks of 16 channels: each pixel's 16 values are one contiguous read
+      // (channel by channel, the reads would be M floats apart and alias in cache).
+      constexpr int64_t kBlock = 16;
+      ctx_.parallel(static_cast<size_t>((M + kBlock - 1) / kBlock), [&](size_t begin, size_t end) {
+        for (int64_t m0 = static_cast<int64_t>(begin) * kBlock; m0 < std::min(M, static_cast<int64_t>(end) * kBlock); m0 += kBlock) {
+          const int64_t mb = std::min(kBlock, M - m0);
+          for (int64_t p = 0; p < P; ++p) {
+            const float* src = ws.output.data() + p * M + m0;
+            for (int64_t j = 0; j < mb; ++j) yn[(m0 + j) * P + p] = src[j] + (bias ? bias[m0 + j] : 0.f);
+          }
+          for (int64_t m = m0; m < m0 + mb; ++m) {
+            float* dst = yn + m * P;
+            if (rn)
+              for (int64_t p = 0; p < P; ++p) dst[p] += rn[m * P + p];
+            applyActivation(dst, P, act_);
+          }
         }
       });
     }
