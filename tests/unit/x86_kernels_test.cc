@@ -142,7 +142,11 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
                         // up to 64 pixels and 64+ channels: the pixel-major GEMM (7x7 stages)
                         {2, 40, 7, 7, 96, 3, 1, 1, 1, "Relu"}, {1, 48, 7, 7, 80, 1, 1, 0, 1, "HardSwish"},
                         {1, 24, 14, 14, 64, 3, 2, 1, 1, ""}, {1, 16, 5, 9, 70, 3, 1, 0, 1, "Clip"},
-                        {1, 48, 13, 13, 64, 3, 1, 1, 1, "Relu"}};
+                        {1, 48, 13, 13, 64, 3, 1, 1, 1, "Relu"},
+                        // 14x14 with 32k output channels (f32-gemm/avx512-14x32); 1x1 with over 512 input channels
+                        {1, 40, 14, 14, 96, 3, 1, 1, 1, "Relu"}, {1, 520, 13, 13, 64, 1, 1, 0, 1, "Clip"},
+                        // a strided 1x1 on a larger image: the subsampled input read in place
+                        {1, 16, 40, 41, 24, 1, 2, 0, 1, ""}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {cs.n, cs.c, cs.h, cs.w});
@@ -186,13 +190,14 @@ TEST(X86Conv, WinogradMatchesReference) {
 
 // The fused residual (Conv input 3) on every x86 convolution path: 1x1
 // GEMM, 1x1 on a 1x1 image, padded-image GEMM (strided 3x3; strided 1x1
-// without pad columns), Winograd and the pixel-major GEMM (7x7 images).
+// without pad columns), Winograd and the pixel-major GEMM (7x7 images; 1x1
+// with over 512 input channels on 14x14).
 TEST(X86Conv, FusedResidualMatchesReference) {
   std::mt19937 rng(37);
   struct Case { int64_t c, h, w, m, k, stride, pad; const char* act; };
   const Case cases[] = {{16, 9, 9, 24, 1, 1, 0, "Relu"}, {40, 1, 1, 20, 1, 1, 0, "Relu"}, {8, 17, 15, 12, 3, 2, 1, "Clip"},
                         {64, 28, 28, 16, 3, 1, 1, "Relu"}, {12, 10, 10, 7, 3, 1, 1, ""}, {16, 9, 9, 24, 1, 2, 0, "Relu"},
-                        {64, 7, 7, 72, 3, 1, 1, "Relu"}, {32, 7, 7, 64, 1, 1, 0, "Relu"}};
+                        {64, 7, 7, 72, 3, 1, 1, "Relu"}, {32, 7, 7, 64, 1, 1, 0, "Relu"}, {600, 14, 14, 64, 1, 1, 0, "Relu"}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     const int64_t oh = (cs.h + 2 * cs.pad - cs.k) / cs.stride + 1, ow = (cs.w + 2 * cs.pad - cs.k) / cs.stride + 1;

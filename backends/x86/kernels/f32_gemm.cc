@@ -14,6 +14,7 @@ void f32GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, i
 void f32GemmAvx512_8x48(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx2_6x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_7x48(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx512_14x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_12x32_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_8x48_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void bf16GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
@@ -26,6 +27,7 @@ const GemmKernel kAvx512 = {"f32-gemm/avx512-12x32", 12, 32, f32GemmAvx512_12x32
 const GemmKernel kAvx512Wide = {"f32-gemm/avx512-8x48", 8, 48, f32GemmAvx512_8x48, false, f32GemmAvx512_8x48_inplace};
 const GemmKernel kAvx2 = {"f32-gemm/avx2-6x16", 6, 16, f32GemmAvx2_6x16};
 const GemmKernel kAvx512Pixels = {"f32-gemm/avx512-7x48", 7, 48, f32GemmAvx512_7x48};
+const GemmKernel kAvx512Pixels14 = {"f32-gemm/avx512-14x32", 14, 32, f32GemmAvx512_14x32};
 const GemmKernel kBf16 = {"bf16-gemm/avx512bf16-12x32", 12, 32, bf16GemmAvx512_12x32, true};
 
 // K is split into blocks of KC so that a packed B block (KC x 8 NR floats,
@@ -47,10 +49,16 @@ std::vector<const GemmKernel*> availableGemmKernels() {
   if (f.avx512f && f.fma) v.push_back(&kAvx512Wide);
   if (f.avx2 && f.fma) v.push_back(&kAvx2);
   if (f.avx512f && f.fma) v.push_back(&kAvx512Pixels);
+  if (f.avx512f && f.fma) v.push_back(&kAvx512Pixels14);
   return v;
 }
 
-const GemmKernel* pixelMajorGemmKernel() { return cpuFeatures().avx512f && cpuFeatures().fma ? &kAvx512Pixels : nullptr; }
+const GemmKernel* pixelMajorGemmKernel(int64_t pixels, int64_t channels) {
+  if (!cpuFeatures().avx512f || !cpuFeatures().fma) return nullptr;
+  // The one that computes fewer padded outputs; 7x48 on a tie (fewer loads per FMA).
+  const auto padded = [&](const GemmKernel& k) { return (pixels + k.mr - 1) / k.mr * k.mr * ((channels + k.nr - 1) / k.nr * k.nr); };
+  return padded(kAvx512Pixels14) < padded(kAvx512Pixels) ? &kAvx512Pixels14 : &kAvx512Pixels;
+}
 
 const GemmKernel* bf16GemmKernel() {
   const CpuFeatures& f = cpuFeatures();

@@ -3,7 +3,7 @@
 // call into panels of NR columns, in blocks of KC x NC that stay in cache,
 // or read in place when it is a plain matrix and K fits one block.
 // Microkernels (named as XNNPACK names them: f32-gemm/<isa>-<MR>x<NR>):
-//   avx512-12x32, avx512-8x48, avx2-6x16, and bf16-gemm/avx512bf16-12x32 for
+//   avx512-12x32, avx512-8x48, avx2-6x16, pixel-major avx512-7x48 and 14x32, and bf16-gemm/avx512bf16-12x32 for
 //   the opt-in fast math; chosen at run time from the CPU's features.
 #pragma once
 #include <cstdint>
@@ -49,9 +49,10 @@ const GemmKernel* bestGemmKernel();
 // The microkernel for an M x N output: with AVX-512, 8x48 for few rows and
 // many columns (measured faster there: zy-kernel-bench), else the best one.
 const GemmKernel* selectGemmKernel(int64_t m, int64_t n);
-// The pixel-major microkernel (f32-gemm/avx512-7x48): 7 rows fit 7x7 images
-// exactly; nullptr without AVX-512.
-const GemmKernel* pixelMajorGemmKernel();
+// The pixel-major microkernel for `pixels` rows and `channels` columns:
+// f32-gemm/avx512-7x48 (7 rows fit 7x7 images exactly) or avx512-14x32
+// (14x14 images with 32k channels), whichever pads less; nullptr without AVX-512.
+const GemmKernel* pixelMajorGemmKernel(int64_t pixels, int64_t channels);
 // Every f32 microkernel this CPU runs (for tests and benchmarks).
 std::vector<const GemmKernel*> availableGemmKernels();
 // The bf16 microkernel (AVX512-BF16), or nullptr when the CPU lacks it.

@@ -97,7 +97,9 @@ class ConvOp : public X86Op {
       std::vector<float> wt(static_cast<size_t>(k * m));
       for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < k; ++j) wt[static_cast<size_t>(j * m + i)] = wp[i * k + j];
-      pixel_major_ = std::make_unique<PrepackedB>(wt.data(), k, m, pixelMajorGemmKernel()->nr);
+      const zy_tensor_view_t& y = op->outputs[0];
+      pixel_kernel_ = pixelMajorGemmKernel(y.dims[2] * y.dims[3], m);
+      pixel_major_ = std::make_unique<PrepackedB>(wt.data(), k, m, pixel_kernel_->nr);
     } else {  // packed ahead of time, or once per session, for the kernel that suits this output
       const zy_tensor_view_t& y = op->outputs[0];
       const int64_t p = y.rank == 4 && y.dims[2] > 0 && y.dims[3] > 0 ? y.dims[2] * y.dims[3] : 0;
@@ -253,28 +255,31 @@ class ConvOp : public X86Op {
            g.pad_end[0] == 0 && g.pad_end[1] == 0;
   }
 
-  // Small images (ResNet's 7x7 stage): the GEMM with pixels as rows, 7 at a
-  // time (f32-gemm/avx512-7x48), and the weights as B, packed once. 49
-  // pixels fill 7 rows exactly, where the channel-major GEMM computes 64
-  // columns (63 with the padded image's extra ones) for them. Measured per
-  // layer (ResNet-18/50, SqueezeNet, MobileNetV2): it wins up to 64 pixels,
-  // and up to 196 (14x14) for convolutions that would go through the padded
-  // image; 1x1 convolutions on 14x14 stay channel-major, where B is read in
-  // place. From 64 output channels; not in bf16 sessions.
-  static constexpr int64_t kPixelMajorMaxPixels = 64, kPixelMajorMaxPaddedPixels = 196;
+  // Small images (ResNet's 7x7 and 14x14 stages): the GEMM with pixels as
+  // rows, 7 or 14 at a time (f32-gemm/avx512-7x48 or 14x32), and the weights
+  // as B, packed once. 49 pixels fill 7 rows exactly and 196 fill 14, where
+  // the channel-major GEMM computes 64 and 224 columns. Measured per layer
+  // (ResNet-18/50, SqueezeNet, MobileNetV2, EfficientNet): it wins up to 64
+  // pixels, and up to 196 (14x14) for convolutions whose channel-major GEMM
+  // would pack B (through the padded image, or 1x1 with more than 512 input
+  // channels: 1024 -> 256 on 14x14 went 1.31 -> 1.06 ms); 1x1 convolutions
+  // with fewer input channels read B in place and stay channel-major up to
+  // 64 pixels. From 64 output channels; not in bf16 sessions.
+  static constexpr int64_t kPixelMajorMaxPixels = 64, kPixelMajorMaxPaddedPixels = 196, kPixelMajorInPlaceMaxChannels = 512;
   static bool usePixelMajor(const OpContext& ctx, const zy_op_view_t* op, const Attributes& a) {
     const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[1];
-    if (ctx.bf16 || !pixelMajorGemmKernel() || w.dims[0] < 64 || x.dims[2] <= 0 || x.dims[3] <= 0) return false;
+    if (ctx.bf16 || !pixelMajorGemmKernel(1, 1) || w.dims[0] < 64 || x.dims[2] <= 0 || x.dims[3] <= 0) return false;
     WindowGeometry g;
     if (!computeWindow(a, {x.dims[2], x.dims[3]}, {w.dims[2], w.dims[3]}, false, &g).ok()) return false;
     const int64_t pixels = g.out[0] * g.out[1];
-    const int64_t limit = isPointwise(w.dims[2], w.dims[3], g) ? kPixelMajorMaxPixels : kPixelMajorMaxPaddedPixels;
+    const bool packs_b = !isPointwise(w.dims[2], w.dims[3], g) || w.dims[1] > kPixelMajorInPlaceMaxChannels;
+    const int64_t limit = packs_b ? kPixelMajorMaxPaddedPixels : kPixelMajorMaxPixels;
     return pixels > 0 && pixels <= limit;
   }
 
   zy_status_code_t runPixelMajor(const float* xp, int64_t N, int64_t C, int64_t H, int64_t W, int64_t M, int64_t KH, int64_t KW,
                                  const WindowGeometry& g, const float* bias, const float* residual, float* yp) {
-    const GemmKernel* kernel = pixelMajorGemmKernel();
+    const GemmKernel* kernel = pixel_kernel_;
     const int64_t OH = g.out[0], OW = g.out[1], P = OH * OW, K = C * KH * KW;
     const bool pointwise = isPointwise(KH, KW, g);
     const PaddedPlanes img(g, H, W, 0);
@@ -400,6 +405,7 @@ class ConvOp : public X86Op {
   bool depthwise_ = false;
   std::vector<PackedA> winograd_;  // Winograd: U for each of the 36 points, packed
   std::unique_ptr<PrepackedB> pixel_major_;  // small images: the weights as B [K][M]
+  const GemmKernel* pixel_kernel_ = nullptr;  // ... and the microkernel for them
   std::vector<float> dw_weights_;  // depthwise: [C][KH*KW]
   std::unique_ptr<DwconvChannelBlocked> dw_blocked_;
   std::vector<float> rows_;        // 1x1 convolution of a 1x1 image: the weights as [M][C]
