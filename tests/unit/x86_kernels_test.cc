@@ -224,7 +224,10 @@ TEST(X86Conv, DepthwiseMatchesReference) {
                         {3, 60, 61, 3, 1, 1, 1, "Relu"}, {2, 121, 119, 5, 2, 2, 1, "HardSwish"}, {37, 15, 13, 3, 1, 1, 1, "Clip"},
                         // OCR networks stride (2, 1) to keep the text line's width
                         {20, 16, 40, 3, 2, 1, 1, "HardSwish", 1}, {17, 12, 25, 5, 2, 2, 1, "Relu", 1}, {9, 15, 16, 3, 1, 1, 1, "", 2},
-                        {3, 70, 80, 3, 2, 1, 1, "Relu", 1}};
+                        {3, 70, 80, 3, 2, 1, 1, "Relu", 1},
+                        // 3x3 with wide rows: the direct per-plane kernel (stride 1 or 2, edges, rows over 1024 outputs)
+                        {4, 29, 31, 3, 2, 1, 1, "Silu"}, {2, 30, 33, 3, 2, 0, 1, ""}, {5, 20, 64, 3, 1, 1, 1, "Clip", 2},
+                        {1, 3, 1100, 3, 1, 1, 1, "Relu"}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});
