@@ -270,7 +270,8 @@ TEST(X86Pool, MatchesReferenceOverASweep) {
                         {"MaxPool", 1, 5, 7, 5, 3, 2, 1, 0, 1},     {"AveragePool", 3, 14, 14, 3, 1, 1, 0, 0, 1},
                         {"AveragePool", 3, 14, 14, 3, 1, 1, 0, 1, 1}, {"AveragePool", 2, 11, 9, 3, 2, 1, 1, 1, 1},
                         {"AveragePool", 2, 11, 9, 2, 2, 0, 1, 0, 1}, {"AveragePool", 1, 7, 7, 7, 1, 0, 0, 0, 1},
-                        // outputs above 56x56: MaxPool's per-plane kernel; 19 channels: a partial block
+                        // 3x3 MaxPool runs straight from the plane (AVX-512: padding, ceil_mode, stride 1 and 2; the
+                        // others above: the channel-blocked kernel); with AVX2, above 56x56 the per-plane kernel
                         {"MaxPool", 2, 130, 131, 3, 1, 1, 0, 0, 1}, {"MaxPool", 19, 27, 27, 3, 2, 0, 1, 0, 1}};
   for (const Case& cs : cases) {
     GraphBuilder g;

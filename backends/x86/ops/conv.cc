@@ -13,7 +13,7 @@
 
 #include "core/backend_helpers.h"
 #include "kernels/f32_activation.h"
-#include "kernels/f32_dwconv2d_chw.h"
+#include "kernels/f32_window3x3_chw.h"
 #include "kernels/f32_window2d_cblock.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/f32_gemv.h"
@@ -141,7 +141,7 @@ class ConvOp : public X86Op {
       ctx_.parallel(static_cast<size_t>(N * C), [&](size_t begin, size_t end) {
         for (size_t p = begin; p < end; ++p) {
           const int64_t c = static_cast<int64_t>(p) % C;
-          dwconvChw(xp + static_cast<int64_t>(p) * H * W, H, W, g, dw_weights_.data() + c * taps, bias ? bias[c] : 0.f, act_,
+          dwconv3x3Chw(xp + static_cast<int64_t>(p) * H * W, H, W, g, dw_weights_.data() + c * taps, bias ? bias[c] : 0.f, act_,
                     yp + static_cast<int64_t>(p) * P);
         }
       });
@@ -350,7 +350,7 @@ class ConvOp : public X86Op {
   // 112x112, 1.3x on 56x56 and 1.35x on stride-2 layers down to 14x14, ties
   // on 28x28 and loses on 14x14 and 7x7 rows (16-wide vectors, mostly idle).
   static bool useDirectDepthwise(const WindowGeometry& g) {
-    if (!dwconvChwSupported(g)) return false;
+    if (!window3x3ChwSupported(g)) return false;
     return g.out[1] >= 28 || (g.strides[1] == 2 && g.out[1] >= 14);
   }
 

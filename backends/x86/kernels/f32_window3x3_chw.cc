@@ -1,8 +1,9 @@
-#include "f32_dwconv2d_chw.h"
+#include "f32_window3x3_chw.h"
 
 #include <immintrin.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "cpu_features.h"
 #include "f32_activation_avx512.h"
@@ -19,17 +20,18 @@ __attribute__((target("avx512f"), always_inline)) inline __mmask16 columnMask(in
 }
 
 // Output rows of 16-wide blocks. The masks depend on the column block and
-// tap only, so they are computed once per plane; each tap row adds into its
-// own accumulator (short FMA chains).
-template <int K, int SW>
-__attribute__((target("avx512f"))) void dwconvRows(const float* x, int64_t H, int64_t W, const WindowGeometry& g, const float* w,
-                                                   float bias, const FusedActivation& act, float* y) {
-  constexpr int kLoads = SW == 1 ? K : 2 * K;  // per tap row: one load per tap, or two (32 inputs) at stride 2
-  constexpr int64_t kMaxBlocks = 64;           // rows up to 1024 outputs; wider ones go in slices
+// tap only, so they are computed once per plane; each tap row reduces into
+// its own accumulator (short dependency chains). MAX: w, bias and act unused.
+template <int SW, bool MAX>
+__attribute__((target("avx512f"))) void windowRows(const float* x, int64_t H, int64_t W, const WindowGeometry& g, const float* w,
+                                                   float bias, const FusedActivation* act, float* y) {
+  constexpr int K = 3, kLoads = SW == 1 ? K : 2 * K;  // per tap row: one load per tap, or two (32 inputs) at stride 2
+  constexpr int64_t kMaxBlocks = 64;                  // rows up to 1024 outputs; wider ones go in slices
   const int64_t OH = g.out[0], OW = g.out[1], SH = g.strides[0], pt = g.pad_begin[0], pl = g.pad_begin[1];
   const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512 outside = _mm512_set1_ps(MAX ? -std::numeric_limits<float>::infinity() : 0.f);  // what masked lanes read
   __m512 wv[K * K];
-  for (int t = 0; t < K * K; ++t) wv[t] = _mm512_set1_ps(w[t]);
+  for (int t = 0; t < K * K; ++t) wv[t] = _mm512_set1_ps(MAX ? 0.f : w[t]);
   for (int64_t slice = 0; slice < OW; slice += 16 * kMaxBlocks) {
     const int64_t blocks = std::min(kMaxBlocks, (OW - slice + 15) / 16);
     __mmask16 masks[kMaxBlocks][kLoads];
@@ -49,7 +51,7 @@ __attribute__((target("avx512f"))) void dwconvRows(const float* x, int64_t H, in
         const int64_t ow0 = slice + b * 16, s0 = ow0 * SW - pl;
         __m512 acc[K];
 #pragma GCC unroll 3
-        for (int i = 0; i < K; ++i) acc[i] = _mm512_setzero_ps();
+        for (int i = 0; i < K; ++i) acc[i] = outside;
 #pragma GCC unroll 3
         for (int i = 0; i < K; ++i) {
           if (i < i_lo || i >= i_hi) continue;
@@ -58,21 +60,20 @@ __attribute__((target("avx512f"))) void dwconvRows(const float* x, int64_t H, in
           for (int j = 0; j < K; ++j) {
             __m512 v;
             if (SW == 1) {
-              v = interior[b] ? _mm512_loadu_ps(row + j) : _mm512_maskz_loadu_ps(masks[b][j], row + j);
+              v = interior[b] ? _mm512_loadu_ps(row + j) : _mm512_mask_loadu_ps(outside, masks[b][j], row + j);
             } else {
-              const __m512 lo = interior[b] ? _mm512_loadu_ps(row + j) : _mm512_maskz_loadu_ps(masks[b][2 * j], row + j);
-              const __m512 hi = interior[b] ? _mm512_loadu_ps(row + j + 16) : _mm512_maskz_loadu_ps(masks[b][2 * j + 1], row + j + 16);
+              const __m512 lo = interior[b] ? _mm512_loadu_ps(row + j) : _mm512_mask_loadu_ps(outside, masks[b][2 * j], row + j);
+              const __m512 hi =
+                  interior[b] ? _mm512_loadu_ps(row + j + 16) : _mm512_mask_loadu_ps(outside, masks[b][2 * j + 1], row + j + 16);
               v = _mm512_permutex2var_ps(lo, even, hi);
             }
-            acc[i] = _mm512_fmadd_ps(v, wv[i * K + j], acc[i]);
+            acc[i] = MAX ? _mm512_max_ps(acc[i], v) : _mm512_fmadd_ps(v, wv[i * K + j], acc[i]);
           }
         }
-        __m512 sum = _mm512_set1_ps(bias);
-#pragma GCC unroll 3
-        for (int i = 0; i < K; ++i) sum = _mm512_add_ps(sum, acc[i]);
-        sum = activate512(sum, act);
+        __m512 r = MAX ? _mm512_max_ps(_mm512_max_ps(acc[0], acc[1]), acc[2])
+                       : activate512(_mm512_add_ps(_mm512_add_ps(_mm512_set1_ps(bias), acc[0]), _mm512_add_ps(acc[1], acc[2])), *act);
         const int64_t n = std::min<int64_t>(16, OW - ow0);
-        _mm512_mask_storeu_ps(y + oh * OW + ow0, static_cast<__mmask16>((1u << n) - 1u), sum);
+        _mm512_mask_storeu_ps(y + oh * OW + ow0, static_cast<__mmask16>((1u << n) - 1u), r);
       }
     }
   }
@@ -80,16 +81,20 @@ __attribute__((target("avx512f"))) void dwconvRows(const float* x, int64_t H, in
 
 }  // namespace
 
-bool dwconvChwSupported(const WindowGeometry& g) {
+bool window3x3ChwSupported(const WindowGeometry& g) {
   if (!cpuFeatures().avx512f || g.kernel.size() != 2 || g.kernel[0] != 3 || g.kernel[1] != 3) return false;
   for (int64_t d : g.dilations) if (d != 1) return false;
   for (int64_t s : g.strides) if (s != 1 && s != 2) return false;
   return true;
 }
 
-void dwconvChw(const float* x, int64_t H, int64_t W, const WindowGeometry& g, const float* w, float bias, const FusedActivation& act,
-               float* y) {
-  (g.strides[1] == 2 ? dwconvRows<3, 2> : dwconvRows<3, 1>)(x, H, W, g, w, bias, act, y);
+void dwconv3x3Chw(const float* x, int64_t H, int64_t W, const WindowGeometry& g, const float* w, float bias,
+                  const FusedActivation& act, float* y) {
+  (g.strides[1] == 2 ? windowRows<2, false> : windowRows<1, false>)(x, H, W, g, w, bias, &act, y);
+}
+
+void maxpool3x3Chw(const float* x, int64_t H, int64_t W, const WindowGeometry& g, float* y) {
+  (g.strides[1] == 2 ? windowRows<2, true> : windowRows<1, true>)(x, H, W, g, nullptr, 0.f, nullptr, y);
 }
 
 }  // namespace x86
