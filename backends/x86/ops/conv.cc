@@ -51,27 +51,42 @@ bool convSupported(const zy_op_view_t* op, std::string* why) {
 
 // A convolution as one GEMM over the padded input: each input channel is
 // copied once into PaddedPlanes (zero-padded, split by stride phase). Output
-// pixel (oh, ow) becomes GEMM column oh * Wq + ow, and the im2col row of tap
-// (c, i, j) is then one contiguous read at a fixed offset, packed at memcpy
-// speed; the Wq - OW extra columns per output row are computed and dropped.
-// B rows at base + offsets[k].
+// pixel (oh, ow) lies at oh * Wq + ow of every phase plane, and the im2col
+// row of tap (c, i, j) starts at a fixed offset there (offsets[k]), so a
+// panel of consecutive output pixels packs as one contiguous read per output
+// row it spans (the Wq - OW pad columns between rows are skipped). The GEMM
+// then writes the output as it is.
 class RowTablePacker : public BPacker {
  public:
-  RowTablePacker(const float* base, const std::vector<int64_t>& offsets) : base_(base), offsets_(offsets) {}
+  RowTablePacker(const float* base, const std::vector<int64_t>& offsets, int64_t OW, int64_t Wq)
+      : base_(base), offsets_(offsets), OW_(OW), Wq_(Wq) {}
   void pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const override {
     for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
       const int64_t w = std::min(nr, ncols - j0);
       float* panel = dst + (j0 / nr) * kc * nr;
+      // The panel's pieces, one per output row: (column in panel, position in
+      // the plane, length); at most w <= NR <= 48 of them.
+      int64_t piece[kMaxPieces][3], pieces = 0;
+      for (int64_t j = 0; j < w && pieces < kMaxPieces;) {
+        const int64_t p = n0 + j0 + j, ow = p % OW_, len = std::min(w - j, OW_ - ow);
+        piece[pieces][0] = j, piece[pieces][1] = (p / OW_) * Wq_ + ow, piece[pieces][2] = len;
+        ++pieces, j += len;
+      }
       for (int64_t kk = 0; kk < kc; ++kk) {
-        std::memcpy(panel + kk * nr, base_ + offsets_[static_cast<size_t>(k0 + kk)] + n0 + j0, static_cast<size_t>(w) * sizeof(float));
-        if (w < nr) std::memset(panel + kk * nr + w, 0, static_cast<size_t>(nr - w) * sizeof(float));
+        const float* src = base_ + offsets_[static_cast<size_t>(k0 + kk)];
+        float* row = panel + kk * nr;
+        for (int64_t q = 0; q < pieces; ++q)
+          std::memcpy(row + piece[q][0], src + piece[q][1], static_cast<size_t>(piece[q][2]) * sizeof(float));
+        if (w < nr) std::memset(row + w, 0, static_cast<size_t>(nr - w) * sizeof(float));
       }
     }
   }
 
  private:
+  static constexpr int kMaxPieces = 64;
   const float* base_;
   const std::vector<int64_t>& offsets_;
+  int64_t OW_, Wq_;
 };
 
 class ConvOp : public X86Op {
@@ -209,33 +224,11 @@ class ConvOp : public X86Op {
       return ZY_OK;
     }
     const PaddedPlanes img(g, H, W, 0);
-    const int64_t OH = g.out[0], OW = g.out[1], NQ = img.outputs();
     setImageOffsets(img, C, w.dims[2], w.dims[3]);
-    Workspace& ws = *ctx_.workspace;
-    const bool no_pad_columns = img.Wq == OW;  // e.g. strided 1x1: the GEMM writes the output as it is
-    if (!no_pad_columns) ws.output.resize(static_cast<size_t>(M * NQ));
     for (int64_t n = 0; n < N; ++n) {
       padImage(img, xp + n * C * H * W, C);
-      float* yn = yp + n * M * P;
-      const float* rn = residual ? residual + n * M * P : nullptr;
-      if (no_pad_columns) {
-        gemm(weights_, RowTablePacker(ws.image.data(), offsets_), P, yn, P, bias, act_, ctx_.parallel, rn);
-        continue;
-      }
-      // With a residual, it and the activation are applied while dropping the pad columns.
-      gemm(weights_, RowTablePacker(ws.image.data(), offsets_), NQ, ws.output.data(), NQ, bias, residual ? FusedActivation{} : act_,
-           ctx_.parallel);
-      ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
-        for (size_t m = begin; m < end; ++m)
-          for (int64_t oh = 0; oh < OH; ++oh) {
-            float* dst = yn + (static_cast<int64_t>(m) * OH + oh) * OW;
-            const float* src = ws.output.data() + static_cast<int64_t>(m) * NQ + oh * img.Wq;
-            if (!rn) { std::memcpy(dst, src, static_cast<size_t>(OW) * sizeof(float)); continue; }
-            const float* r = rn + (static_cast<int64_t>(m) * OH + oh) * OW;
-            for (int64_t i = 0; i < OW; ++i) dst[i] = src[i] + r[i];
-            applyActivation(dst, OW, act_);
-          }
-      });
+      gemm(weights_, RowTablePacker(ctx_.workspace->image.data(), offsets_, g.out[1], img.Wq), P, yp + n * M * P, P, bias, act_,
+           ctx_.parallel, residual ? residual + n * M * P : nullptr);
     }
     return ZY_OK;
   }
