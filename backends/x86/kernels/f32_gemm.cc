@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <immintrin.h>
+
 #include "cpu_features.h"
 #include "scratch.h"
 
@@ -107,13 +109,33 @@ PackedA packAInto(const GemmKernel* kernel, const float* a, int64_t m, int64_t k
   return p;
 }
 
+namespace {
+
+// A panel whose rows are consecutive pixels (a 1x1 convolution's input, or
+// one output row of a padded image): each K step is one masked vector copy.
+__attribute__((target("avx512f"))) void packContiguousPanel(const float* base, const int64_t* row_offsets, int64_t first,
+                                                            int64_t rows, int64_t mr, int64_t k, float* dst) {
+  const __mmask16 load = static_cast<__mmask16>((1u << rows) - 1u), store = static_cast<__mmask16>((1u << mr) - 1u);
+  for (int64_t kk = 0; kk < k; ++kk)
+    _mm512_mask_storeu_ps(dst + kk * mr, store, _mm512_maskz_loadu_ps(load, base + row_offsets[kk] + first));
+}
+
+}  // namespace
+
 PackedA packAColumns(const GemmKernel* kernel, const float* base, const int64_t* row_offsets, const int64_t* pixel, int64_t m,
                      int64_t k, float* d) {
   const PackedA p = PackedA::borrowed(kernel, m, k, d);
   const int64_t mr = kernel->mr, panels = (m + mr - 1) / mr;
+  const bool vector_copy = cpuFeatures().avx512f && mr <= 16;
   for (int64_t pi = 0; pi < panels; ++pi) {
     const int64_t rows = std::min(mr, m - pi * mr);
     const int64_t* px = pixel + pi * mr;
+    bool contiguous = vector_copy;
+    for (int64_t r = 1; r < rows && contiguous; ++r) contiguous = px[r] == px[0] + r;
+    if (contiguous) {
+      packContiguousPanel(base, row_offsets, px[0], rows, mr, k, d + pi * k * mr);
+      continue;
+    }
     for (int64_t kk = 0; kk < k; ++kk) {
       float* dst = d + (pi * k + kk) * mr;
       const float* src = base + row_offsets[kk];
