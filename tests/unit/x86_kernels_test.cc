@@ -144,7 +144,7 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
                         {1, 24, 14, 14, 64, 3, 2, 1, 1, ""}, {1, 16, 5, 9, 70, 3, 1, 0, 1, "Clip"},
                         {1, 48, 13, 13, 64, 3, 1, 1, 1, "Relu"},
                         // 14x14 with 32k output channels (f32-gemm/avx512-14x32); 1x1 with over 512 input channels
-                        {1, 40, 14, 14, 96, 3, 1, 1, 1, "Relu"}, {1, 520, 13, 13, 64, 1, 1, 0, 1, "Clip"},
+                        {1, 40, 14, 14, 96, 3, 1, 1, 1, "Relu"}, {1, 520, 13, 13, 64, 1, 1, 0, 1, "Clip"}, {1, 300, 14, 14, 64, 1, 1, 0, 1, ""},
                         // a strided 1x1 on a larger image: the subsampled input read in place
                         {1, 16, 40, 41, 24, 1, 2, 0, 1, ""}};
   for (const Case& cs : cases) {

@@ -268,19 +268,27 @@ class ConvOp : public X86Op {
   // (ResNet-18/50, SqueezeNet, MobileNetV2, EfficientNet): it wins up to 64
   // pixels, and up to 196 (14x14) for convolutions whose channel-major GEMM
   // would pack B (through the padded image, or 1x1 with more than 512 input
-  // channels: 1024 -> 256 on 14x14 went 1.31 -> 1.06 ms); 1x1 convolutions
-  // with fewer input channels read B in place and stay channel-major up to
-  // 64 pixels. From 64 output channels; not in bf16 sessions.
-  static constexpr int64_t kPixelMajorMaxPixels = 64, kPixelMajorMaxPaddedPixels = 196, kPixelMajorInPlaceMaxChannels = 512;
+  // channels: 1024 -> 256 on 14x14 went 1.31 -> 1.06 ms). 1x1 convolutions
+  // with fewer input channels read B in place; from 256 of them pixel-major
+  // still wins where it pads less (384 -> 64 on 14x14: 0.130 -> 0.107 ms),
+  // below that it loses (64 -> 384: 0.109 -> 0.127 ms). From 64 output
+  // channels; not in bf16 sessions.
+  static constexpr int64_t kPixelMajorMaxPixels = 64, kPixelMajorMaxPaddedPixels = 196, kPixelMajorInPlaceMaxChannels = 512,
+                           kPixelMajorMinChannels = 256;
   static bool usePixelMajor(const OpContext& ctx, const zy_op_view_t* op, const Attributes& a) {
     const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[1];
     if (ctx.bf16 || !pixelMajorGemmKernel(1, 1) || w.dims[0] < 64 || x.dims[2] <= 0 || x.dims[3] <= 0) return false;
     WindowGeometry g;
     if (!computeWindow(a, {x.dims[2], x.dims[3]}, {w.dims[2], w.dims[3]}, false, &g).ok()) return false;
-    const int64_t pixels = g.out[0] * g.out[1];
-    const bool packs_b = !isPointwise(w.dims[2], w.dims[3], g) || w.dims[1] > kPixelMajorInPlaceMaxChannels;
-    const int64_t limit = packs_b ? kPixelMajorMaxPaddedPixels : kPixelMajorMaxPixels;
-    return pixels > 0 && pixels <= limit;
+    const int64_t pixels = g.out[0] * g.out[1], M = w.dims[0], K = w.dims[1];
+    if (pixels <= 0 || pixels > kPixelMajorMaxPaddedPixels) return false;
+    if (pixels <= kPixelMajorMaxPixels || !isPointwise(w.dims[2], w.dims[3], g) || K > kPixelMajorInPlaceMaxChannels) return true;
+    // A 1x1 convolution whose channel-major GEMM reads B in place: pixel-major
+    // from 256 input channels when it computes fewer padded outputs.
+    const auto padded = [](int64_t rows, int64_t cols, const GemmKernel* k) {
+      return (rows + k->mr - 1) / k->mr * k->mr * ((cols + k->nr - 1) / k->nr * k->nr);
+    };
+    return K >= kPixelMajorMinChannels && padded(pixels, M, pixelMajorGemmKernel(pixels, M)) < padded(M, pixels, selectGemmKernel(M, pixels));
   }
 
   zy_status_code_t runPixelMajor(const float* xp, int64_t N, int64_t C, int64_t H, int64_t W, int64_t M, int64_t KH, int64_t KW,
