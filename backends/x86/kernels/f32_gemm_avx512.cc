@@ -27,6 +27,10 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
 #pragma GCC unroll 4
     for (int v = 0; v < V; ++v) acc[i][v] = _mm512_setzero_ps();
   for (int64_t k = 0; k < kc; ++k) {
+    if (ldb) {  // B read in place: rows ldb apart defeat the hardware prefetcher
+#pragma GCC unroll 4
+      for (int v = 0; v < V; ++v) _mm_prefetch(reinterpret_cast<const char*>(b + (k + 6) * stride + 16 * v), _MM_HINT_T0);
+    }
     __m512 bv[V];
 #pragma GCC unroll 4
     for (int v = 0; v < V; ++v) bv[v] = _mm512_loadu_ps(b + k * stride + 16 * v);
