@@ -145,6 +145,8 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
                         {1, 48, 13, 13, 64, 3, 1, 1, 1, "Relu"},
                         // 14x14 with 32k output channels (f32-gemm/avx512-14x32); 1x1 with over 512 input channels
                         {1, 40, 14, 14, 96, 3, 1, 1, 1, "Relu"}, {1, 520, 13, 13, 64, 1, 1, 0, 1, "Clip"}, {1, 300, 14, 14, 64, 1, 1, 0, 1, ""},
+                        // a strided 3x3 onto 20x20 (400 pixels: pixel-major through the padded image)
+                        {1, 24, 40, 40, 64, 3, 2, 1, 1, "Relu"},
                         // a strided 1x1 on a larger image: the subsampled input read in place
                         {1, 16, 40, 41, 24, 1, 2, 0, 1, ""}};
   for (const Case& cs : cases) {
@@ -197,7 +199,8 @@ TEST(X86Conv, FusedResidualMatchesReference) {
   struct Case { int64_t c, h, w, m, k, stride, pad; const char* act; };
   const Case cases[] = {{16, 9, 9, 24, 1, 1, 0, "Relu"}, {40, 1, 1, 20, 1, 1, 0, "Relu"}, {8, 17, 15, 12, 3, 2, 1, "Clip"},
                         {64, 28, 28, 16, 3, 1, 1, "Relu"}, {12, 10, 10, 7, 3, 1, 1, ""}, {16, 9, 9, 24, 1, 2, 0, "Relu"},
-                        {64, 7, 7, 72, 3, 1, 1, "Relu"}, {32, 7, 7, 64, 1, 1, 0, "Relu"}, {600, 14, 14, 64, 1, 1, 0, "Relu"}};
+                        {64, 7, 7, 72, 3, 1, 1, "Relu"}, {32, 7, 7, 64, 1, 1, 0, "Relu"}, {600, 14, 14, 64, 1, 1, 0, "Relu"},
+                        {16, 30, 30, 64, 3, 2, 1, "Relu"}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     const int64_t oh = (cs.h + 2 * cs.pad - cs.k) / cs.stride + 1, ow = (cs.w + 2 * cs.pad - cs.k) / cs.stride + 1;

@@ -266,23 +266,25 @@ class ConvOp : public X86Op {
   // as B, packed once. 49 pixels fill 7 rows exactly and 196 fill 14, where
   // the channel-major GEMM computes 64 and 224 columns. Measured per layer
   // (ResNet-18/50, SqueezeNet, MobileNetV2, EfficientNet): it wins up to 64
-  // pixels, and up to 196 (14x14) for convolutions whose channel-major GEMM
-  // would pack B (through the padded image, or 1x1 with more than 512 input
-  // channels: 1024 -> 256 on 14x14 went 1.31 -> 1.06 ms). 1x1 convolutions
+  // pixels; up to 784 (28x28) for convolutions through the padded image
+  // (ResNet's 3x3 stride-2 layer onto 28x28: 2.74 -> 2.63 ms), and up to 196
+  // (14x14) for 1x1 convolutions with more than 512 input channels, whose
+  // channel-major GEMM packs B too (1024 -> 256 on 14x14: 1.31 -> 1.06 ms). 1x1 convolutions
   // with fewer input channels read B in place; from 256 of them pixel-major
   // still wins where it pads less (384 -> 64 on 14x14: 0.130 -> 0.107 ms),
   // below that it loses (64 -> 384: 0.109 -> 0.127 ms). From 64 output
   // channels; not in bf16 sessions.
-  static constexpr int64_t kPixelMajorMaxPixels = 64, kPixelMajorMaxPaddedPixels = 196, kPixelMajorInPlaceMaxChannels = 512,
-                           kPixelMajorMinChannels = 256;
+  static constexpr int64_t kPixelMajorMaxPixels = 64, kPixelMajorMaxPointwisePixels = 196, kPixelMajorMaxPaddedPixels = 784,
+                           kPixelMajorInPlaceMaxChannels = 512, kPixelMajorMinChannels = 256;
   static bool usePixelMajor(const OpContext& ctx, const zy_op_view_t* op, const Attributes& a) {
     const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[1];
     if (ctx.bf16 || !pixelMajorGemmKernel(1, 1) || w.dims[0] < 64 || x.dims[2] <= 0 || x.dims[3] <= 0) return false;
     WindowGeometry g;
     if (!computeWindow(a, {x.dims[2], x.dims[3]}, {w.dims[2], w.dims[3]}, false, &g).ok()) return false;
     const int64_t pixels = g.out[0] * g.out[1], M = w.dims[0], K = w.dims[1];
-    if (pixels <= 0 || pixels > kPixelMajorMaxPaddedPixels) return false;
-    if (pixels <= kPixelMajorMaxPixels || !isPointwise(w.dims[2], w.dims[3], g) || K > kPixelMajorInPlaceMaxChannels) return true;
+    const bool pointwise = isPointwise(w.dims[2], w.dims[3], g);
+    if (pixels <= 0 || pixels > (pointwise ? kPixelMajorMaxPointwisePixels : kPixelMajorMaxPaddedPixels)) return false;
+    if (pixels <= kPixelMajorMaxPixels || !pointwise || K > kPixelMajorInPlaceMaxChannels) return true;
     // A 1x1 convolution whose channel-major GEMM reads B in place: pixel-major
     // from 256 input channels when it computes fewer padded outputs.
     const auto padded = [](int64_t rows, int64_t cols, const GemmKernel* k) {
