@@ -22,30 +22,44 @@
 
 namespace zy {
 
-// One plane: rows of the window maxed into `row` (W bytes), then columns.
+// Elements of the `row` scratch maxPoolPlane needs: the padded row the
+// windows span, and the running maxima over it.
+inline int64_t maxPoolRowElements(int64_t W, const WindowGeometry& g) {
+  const int64_t span = std::max<int64_t>((g.out[1] - 1) * g.strides[1] + g.kernel[1], 1);
+  return std::max(span, g.pad_begin[1] + W) + span;
+}
+
+// One plane, row by row: the window's rows maxed into a row padded with the
+// lowest value (padding never wins), the max over KW neighbours taken in KW
+// passes, then every stride-th of them. Each pass is a plain loop over
+// contiguous elements, which the compiler vectorizes for the backend's ISA.
 template <typename T>
 ZY_QS8_POOL_INLINE void maxPoolPlane(const T* x, T* y, int64_t H, int64_t W, const WindowGeometry& g, T* row) {
-  const int64_t OH = g.out[0], OW = g.out[1], KH = g.kernel[0], KW = g.kernel[1];
+  const int64_t OH = g.out[0], OW = g.out[1], KH = g.kernel[0], KW = g.kernel[1], SW = g.strides[1], pl = g.pad_begin[1];
+  const int64_t span = std::max<int64_t>((OW - 1) * SW + KW, 1), starts = (OW - 1) * SW + 1;
+  const int64_t padded = std::max(span, pl + W);  // row[i] holds input column i - pl
+  T* hmax = row + padded;
+  const T lowest = std::numeric_limits<T>::lowest();
   for (int64_t oh = 0; oh < OH; ++oh) {
     const int64_t h0 = oh * g.strides[0] - g.pad_begin[0];
     const int64_t hs = std::max<int64_t>(h0, 0), he = std::min(h0 + KH, H);
     T* out = y + oh * OW;
     if (hs >= he) {  // a window entirely in the padding (ceil_mode): ref keeps the lowest value
-      std::fill(out, out + OW, std::numeric_limits<T>::lowest());
+      std::fill(out, out + OW, lowest);
       continue;
     }
-    std::memcpy(row, x + hs * W, static_cast<size_t>(W) * sizeof(T));
+    std::fill(row, row + pl, lowest);
+    std::fill(row + pl + W, row + padded, lowest);
+    T* r0 = row + pl;
+    std::memcpy(r0, x + hs * W, static_cast<size_t>(W) * sizeof(T));
     for (int64_t h = hs + 1; h < he; ++h) {
       const T* r = x + h * W;
-      for (int64_t w = 0; w < W; ++w) row[w] = std::max(row[w], r[w]);
+      for (int64_t w = 0; w < W; ++w) r0[w] = std::max(r0[w], r[w]);
     }
-    for (int64_t ow = 0; ow < OW; ++ow) {
-      const int64_t w0 = ow * g.strides[1] - g.pad_begin[1];
-      const int64_t ws = std::max<int64_t>(w0, 0), we = std::min(w0 + KW, W);
-      T m = std::numeric_limits<T>::lowest();
-      for (int64_t w = ws; w < we; ++w) m = std::max(m, row[w]);
-      out[ow] = m;
-    }
+    std::memcpy(hmax, row, static_cast<size_t>(starts) * sizeof(T));
+    for (int64_t j = 1; j < KW; ++j)
+      for (int64_t i = 0; i < starts; ++i) hmax[i] = std::max(hmax[i], row[i + j]);
+    for (int64_t ow = 0; ow < OW; ++ow) out[ow] = hmax[ow * SW];
   }
 }
 
@@ -76,7 +90,7 @@ class Qs8MaxPoolOp : public Base {
     const int64_t plane = H * W, out_plane = g.out[0] * g.out[1];
     const bool u8 = x.dtype == ZY_DTYPE_U8;
     ctx_.parallel(static_cast<size_t>(NC), [&](size_t b, size_t e) {
-      std::vector<uint8_t> row(static_cast<size_t>(W));
+      std::vector<uint8_t> row(static_cast<size_t>(maxPoolRowElements(W, g)));
       for (size_t c = b; c < e; ++c)
         plane_(static_cast<const uint8_t*>(x.data) + static_cast<int64_t>(c) * plane, static_cast<uint8_t*>(y.data) + static_cast<int64_t>(c) * out_plane,
                u8, H, W, g, row.data());

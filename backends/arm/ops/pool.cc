@@ -68,7 +68,7 @@ class Pool2dOp : public ArmOp {
     float* yp = static_cast<float*>(y.data);
     const int64_t out = g.out[0] * g.out[1];
     ctx_.parallel(static_cast<size_t>(NC), [&](size_t begin, size_t end) {
-      std::vector<float> row(static_cast<size_t>(std::max<int64_t>(W, 1)));
+      std::vector<float> row(static_cast<size_t>(std::max(W, maxPoolRowElements(W, g))));
       for (size_t p = begin; p < end; ++p) {
         const float* xc = xp + static_cast<int64_t>(p) * H * W;
         float* yc = yp + static_cast<int64_t>(p) * out;
