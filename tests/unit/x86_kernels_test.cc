@@ -290,6 +290,15 @@ TEST(X86Pool, MatchesReferenceOverASweep) {
   GraphBuilder g;
   g.output(g.node("GlobalAveragePool", {g.input("x", DType::F32, {1, 37, 7, 9})}));
   expectSameAsReference(g, randomValues(37 * 63, rng), "GlobalAveragePool");
+  // ReduceMean over trailing axes runs on x86 (PyTorch's x.mean([2, 3])).
+  for (const std::vector<int64_t>& axes : std::vector<std::vector<int64_t>>{{2, 3}, {-1}, {1, 2, 3}})
+    for (int64_t keep : {0, 1}) {
+      GraphBuilder r;
+      const int32_t x = r.input("x", DType::F32, {2, 5, 7, 9});
+      const int32_t a = r.constant("axes", Value::of(DType::I64, {static_cast<int64_t>(axes.size())}, axes));
+      r.output(r.node("ReduceMean", {x, a}, attrs({Attribute::Int("keepdims", keep)})));
+      expectSameAsReference(r, randomValues(2 * 5 * 63, rng), "ReduceMean axes " + std::to_string(axes.front()) + " keepdims " + std::to_string(keep));
+    }
 }
 
 TEST(X86Elementwise, BroadcastsMatchReference) {

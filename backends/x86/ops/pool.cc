@@ -1,7 +1,7 @@
 // Pooling on x86: 3x3 MaxPool straight from each plane (AVX-512), other
 // MaxPool with the channel-blocked window kernel up to 56x56 outputs,
 // larger MaxPool and AveragePool with the per-plane one,
-// GlobalAveragePool as a vector sum per plane.
+// GlobalAveragePool (and ReduceMean over trailing axes) as a vector sum per plane.
 #include <vector>
 
 #include "core/backend_helpers.h"
@@ -106,15 +106,67 @@ class GlobalAvgPoolOp : public X86Op {
   OpContext ctx_;
 };
 
+// ReduceMean over trailing axes (a global average pool as PyTorch exports
+// x.mean([2, 3])): f32, axes constant. Other axes go to the next backend.
+bool trailingReduceAxes(const zy_op_view_t* op, int64_t* outer, int64_t* inner, std::string* why) {
+  const zy_tensor_view_t& x = op->inputs[0];
+  std::vector<int64_t> given;
+  const bool has_axes = op->num_inputs > 1 && op->inputs[1].dtype != ZY_DTYPE_UNDEFINED;
+  if (has_axes) {
+    const zy_tensor_view_t& a = op->inputs[1];
+    if (!a.is_constant || a.dtype != ZY_DTYPE_I64) { *why = "ReduceMean axes must be a constant int64 tensor"; return false; }
+    const int64_t* v = static_cast<const int64_t*>(a.data);
+    given.assign(v, v + elementCount(a));
+  }
+  std::vector<int64_t> axes;
+  if (!computeReduceAxes(attributesFromView(op), x.rank, given, has_axes, &axes).ok() || axes.empty()) {
+    *why = "ReduceMean with invalid or no axes";
+    return false;
+  }
+  for (size_t i = 0; i < axes.size(); ++i)
+    if (axes[axes.size() - 1 - i] != x.rank - 1 - static_cast<int64_t>(i)) { *why = "ReduceMean over other than trailing axes"; return false; }
+  *outer = 1;
+  *inner = 1;
+  for (int64_t d = 0; d < x.rank; ++d) (d < x.rank - static_cast<int64_t>(axes.size()) ? *outer : *inner) *= x.dims[d];
+  return true;
+}
+
+bool reduceMeanSupported(const zy_op_view_t* op, std::string* why) {
+  if (op->inputs[0].dtype != ZY_DTYPE_F32 || op->outputs[0].dtype != ZY_DTYPE_F32) { *why = "only f32 ReduceMean"; return false; }
+  int64_t outer, inner;
+  return trailingReduceAxes(op, &outer, &inner, why);
+}
+
+class ReduceMeanOp : public X86Op {
+ public:
+  explicit ReduceMeanOp(const OpContext& ctx) : ctx_(ctx) {}
+  zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
+    int64_t outer, inner;
+    if (!trailingReduceAxes(op, &outer, &inner, err)) return ZY_INVALID_ARGUMENT;
+    if (inner == 0) { *err = "ReduceMean over an empty axis"; return ZY_INVALID_ARGUMENT; }
+    const float* xp = static_cast<const float*>(op->inputs[0].data);
+    float* yp = static_cast<float*>(op->outputs[0].data);
+    ctx_.parallel(static_cast<size_t>(outer), [&](size_t b, size_t e) {
+      globalAvgPoolChw(xp + static_cast<int64_t>(b) * inner, static_cast<int64_t>(e - b), inner, yp + b);
+    });
+    return ZY_OK;
+  }
+
+ private:
+  OpContext ctx_;
+};
+
 std::unique_ptr<X86Op> preparePool2d(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<Pool2dOp>(ctx, op); }
 std::unique_ptr<X86Op> prepareGlobalAvg(const OpContext& ctx, const zy_op_view_t*) { return std::make_unique<GlobalAvgPoolOp>(ctx); }
+std::unique_ptr<X86Op> prepareReduceMean(const OpContext& ctx, const zy_op_view_t*) { return std::make_unique<ReduceMeanOp>(ctx); }
 
 }  // namespace
 
 const OpKind kPoolOps[] = {{"MaxPool", pool2dSupported, preparePool2d},
                            {"AveragePool", pool2dSupported, preparePool2d},
-                           {"GlobalAveragePool", globalAvgSupported, prepareGlobalAvg}};
-const size_t kNumPoolOps = 3;
+                           {"GlobalAveragePool", globalAvgSupported, prepareGlobalAvg},
+                           {"ReduceMean", reduceMeanSupported, prepareReduceMean}};
+const size_t kNumPoolOps = sizeof(kPoolOps) / sizeof(kPoolOps[0]);
 
 }  // namespace x86
 }  // namespace zy
