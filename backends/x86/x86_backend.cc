@@ -35,7 +35,8 @@ const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
   static const OpTable tables[] = {
       {kConvOps, kNumConvOps}, {kGemmOps, kNumGemmOps}, {kPoolOps, kNumPoolOps}, {kElementwiseOps, kNumElementwiseOps},
       {kNormalizationOps, kNumNormalizationOps}, {kMatMulOps, kNumMatMulOps}, {kQuantizedOps, kNumQuantizedOps},
-      {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps}, {kQuantizedPoolOps, kNumQuantizedPoolOps}};
+      {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps}, {kQuantizedPoolOps, kNumQuantizedPoolOps},
+      {kDataMovementOps, kNumDataMovementOps}};
   bool known = false;
   for (const OpTable& t : tables)
     for (size_t i = 0; i < t.count; ++i)

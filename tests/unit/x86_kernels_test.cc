@@ -301,6 +301,43 @@ TEST(X86Pool, MatchesReferenceOverASweep) {
     }
 }
 
+// Concat, Slice (unit steps) and Transpose keeping the last axis run on x86
+// as block copies (ShuffleNet's split and channel shuffle).
+TEST(X86DataMovement, MatchesReference) {
+  std::mt19937 rng(29);
+  {
+    GraphBuilder g;
+    const int32_t a = g.input("a", DType::F32, {2, 3, 5, 7});
+    const int32_t b = g.constant("b", Value::f32({2, 4, 5, 7}, randomValues(2 * 4 * 35, rng)));
+    g.output(g.node("Concat", {a, b}, attrs({Attribute::Int("axis", 1)})));
+    expectSameAsReference(g, randomValues(2 * 3 * 35, rng), "Concat axis 1");
+  }
+  {
+    GraphBuilder g;
+    const int32_t a = g.input("a", DType::F32, {2, 3, 20});
+    const int32_t b = g.constant("b", Value::f32({2, 3, 24}, randomValues(2 * 3 * 24, rng)));
+    g.output(g.node("Concat", {b, a, b}, attrs({Attribute::Int("axis", -1)})));
+    expectSameAsReference(g, randomValues(2 * 3 * 20, rng), "Concat axis -1");
+  }
+  const auto ints = [](std::vector<int64_t> v) { return Value::of(DType::I64, {static_cast<int64_t>(v.size())}, v); };
+  struct SliceCase { Shape shape; std::vector<int64_t> starts, ends, axes; };
+  for (const SliceCase& cs : std::vector<SliceCase>{{{1, 116, 6, 7}, {0}, {58}, {1}},
+                                                     {{1, 116, 6, 7}, {-58}, {1000}, {1}},
+                                                     {{2, 5, 40}, {1, 3}, {4, 35}, {1, 2}},
+                                                     {{3, 4, 16}, {1}, {3}, {0}}}) {
+    GraphBuilder g;
+    const int32_t x = g.input("x", DType::F32, cs.shape);
+    g.output(g.node("Slice", {x, g.constant("starts", ints(cs.starts)), g.constant("ends", ints(cs.ends)), g.constant("axes", ints(cs.axes))}));
+    expectSameAsReference(g, randomValues(static_cast<size_t>(numElements(cs.shape)), rng), "Slice axis " + std::to_string(cs.axes[0]));
+  }
+  struct TransposeCase { Shape shape; std::vector<int64_t> perm; };
+  for (const TransposeCase& cs : std::vector<TransposeCase>{{{1, 2, 5, 6, 7}, {0, 2, 1, 3, 4}}, {{3, 4, 5, 16}, {2, 0, 1, 3}}}) {
+    GraphBuilder g;
+    g.output(g.node("Transpose", {g.input("x", DType::F32, cs.shape)}, attrs({Attribute::Ints("perm", cs.perm)})));
+    expectSameAsReference(g, randomValues(static_cast<size_t>(numElements(cs.shape)), rng), "Transpose");
+  }
+}
+
 TEST(X86Elementwise, BroadcastsMatchReference) {
   std::mt19937 rng(23);
   struct Case { const char* op; Shape a, b; };
