@@ -204,7 +204,14 @@ int main(int argc, char** argv) {
       zy_op_profile_t p;
       zy_status_free(zy_session_profile_entry(session, k, &p));
       auto [it, fresh] = ops.try_emplace(p.name);
-      if (fresh) { order.push_back(p.name); it->second = {p.name, p.type, p.backend}; it->second.note = zy_session_profile_note(session, k); }
+      if (fresh) {
+        order.push_back(p.name);
+        it->second = OpStats{};
+        it->second.name = p.name;
+        it->second.type = p.type;
+        it->second.backend = p.backend;
+        it->second.note = zy_session_profile_note(session, k);
+      }
       it->second.total_us += p.duration_us;
       it->second.flops = p.flops;
       ++it->second.count;

@@ -47,7 +47,9 @@ TEST(DynamicShapes, ReplansOnlyWhenShapesChange) {
   Model m = dynamicModel();
   ASSERT_TRUE(validateModel(m).ok());
   std::unique_ptr<Session> s;
-  Status st = Session::create(m, SessionOptions{1, {}}, &s);
+  SessionOptions one_thread;
+  one_thread.num_threads = 1;
+  Status st = Session::create(m, one_thread, &s);
   ASSERT_TRUE(st.ok()) << st.message();
   EXPECT_TRUE(s->isDynamic());
   auto runWith = [&](int64_t rows) {
@@ -85,7 +87,9 @@ TEST(DynamicShapes, ReplansOnlyWhenShapesChange) {
 TEST(DynamicShapes, FixedDimensionsAreStillChecked) {
   Model m = dynamicModel();
   std::unique_ptr<Session> s;
-  ASSERT_TRUE(Session::create(m, SessionOptions{1, {}}, &s).ok());
+  SessionOptions one_thread;
+  one_thread.num_threads = 1;
+  ASSERT_TRUE(Session::create(m, one_thread, &s).ok());
   std::vector<float> x(15);
   int64_t dims[2] = {3, 5};
   Status st = s->setInput(0, DType::F32, dims, 2, x.data(), x.size() * 4);

@@ -23,8 +23,6 @@ namespace {
 
 constexpr int64_t kPanel = 48;  // pixels per qs8-gemm panel
 
-bool isByte(zy_dtype_t t) { return isByteType(t); }
-
 // One filter per channel, a window of up to 7x7, stride 1 or 2, no dilation.
 bool isDepthwise(const zy_op_view_t* op, const Attributes& a) {
   const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[3];
