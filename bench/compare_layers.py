@@ -93,7 +93,8 @@ def main():
     zy, ort = fastest(zy_rounds), fastest(ort_rounds)
     print(f"sum of layer times: Zhongyuan {sum(t for _, _, t in zy):.2f} ms, ONNX Runtime {sum(t for _, _, t in ort):.2f} ms "
           f"({a.threads} thread{'s' if a.threads > 1 else ''}, fastest of {a.rounds} rounds)\n")
-    zc, oc = [l for l in zy if l[1] == "Conv"], [l for l in ort if l[1] == "Conv"]
+    conv = ("Conv", "QLinearConv")  # fp32, or int8 (QDQ models fold into QLinearConv on both sides)
+    zc, oc = [l for l in zy if l[1] in conv], [l for l in ort if l[1] in conv]
     pairs = match(zc, oc)
     print(f"convolutions ({len(pairs)} of {len(zc)} matched):        zy ms   ort ms   zy/ort")
     for (name, _, z), (_, _, o) in pairs:

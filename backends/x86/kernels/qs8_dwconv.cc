@@ -1,5 +1,7 @@
 #include "qs8_dwconv.h"
 
+#include <algorithm>
+
 #include "cpu_features.h"
 #include "qs8_requantize_avx512.h"
 
@@ -21,20 +23,75 @@ std::vector<int32_t> packQs8DwWeights(const int8_t* w, int kh, int kw) {
 
 namespace {
 
-// Byte indices for lane p, tap t of group q: p * stride + 4q + t.
-ZY_DW_AVX512 inline __m512i windowIndex(int stride, int q) {
-  alignas(64) uint8_t idx[64];
-  for (int p = 0; p < 16; ++p)
-    for (int t = 0; t < 4; ++t) idx[4 * p + t] = static_cast<uint8_t>(p * stride + 4 * q + t);
-  return _mm512_load_si512(idx);
-}
+// Byte indices for lane p, tap t of group q: p * stride + 4q + t, for
+// strides 1 and 2 and groups 0 and 1, built once (7x7 planes are 7 vectors:
+// building them per plane cost as much as the convolution).
+struct WindowIndices {
+  alignas(64) uint8_t idx[2][2][64];
+  WindowIndices() {
+    for (int s = 0; s < 2; ++s)
+      for (int q = 0; q < 2; ++q)
+        for (int p = 0; p < 16; ++p)
+          for (int t = 0; t < 4; ++t) idx[s][q][4 * p + t] = static_cast<uint8_t>(p * (s + 1) + 4 * q + t);
+  }
+};
+const WindowIndices kWindowIndices;
+
+ZY_DW_AVX512 inline __m512i windowIndex(int stride, int q) { return _mm512_load_si512(kWindowIndices.idx[stride - 1][q]); }
 
 }  // namespace
 
+// The plane's output vectors (16 pixels of a row) four at a time, with
+// independent accumulators: a 7x7 plane is 7 vectors, and one at a time each
+// waited for its own chain of dot products and requantization.
+template <int KH, int G>
+ZY_DW_AVX512 void dwPlane(Qs8Plane x, const int32_t* packed_w, int stride, int64_t oh_count, int64_t ow_count,
+                          const Qs8Requant& rq, int64_t m, uint8_t* y) {
+  const __m512i idx0 = windowIndex(stride, 0), idx1 = windowIndex(stride, 1);
+  __m512i w[KH][G];
+  for (int i = 0; i < KH; ++i)
+    for (int g = 0; g < G; ++g) w[i][g] = _mm512_set1_epi32(packed_w[i * G + g]);
+  const Qs8ChannelRequant requant(rq, m);
+  const int64_t total = oh_count * ((ow_count + 15) / 16);
+  constexpr int U = 4;
+  int64_t oh = 0, ow = 0;  // the next vector's row and first column
+  for (int64_t v0 = 0; v0 < total; v0 += U) {
+    const int n = static_cast<int>(std::min<int64_t>(U, total - v0));
+    const uint8_t* in[U];
+    int64_t out[U];
+    __m512i acc[U];
+    for (int u = 0; u < U; ++u) {
+      in[u] = x.data + oh * stride * x.pitch + ow * stride;
+      out[u] = oh * ow_count + ow;
+      acc[u] = _mm512_setzero_si512();
+      if (u + 1 < n && (ow += 16) >= ow_count) ow = 0, ++oh;  // past the last vector: repeat it, unstored
+    }
+    if ((ow += 16) >= ow_count) ow = 0, ++oh;
+#pragma GCC unroll 7
+    for (int i = 0; i < KH; ++i)
+#pragma GCC unroll 4
+      for (int u = 0; u < U; ++u) {
+        const __m512i bytes = _mm512_loadu_si512(in[u] + i * x.pitch);
+        acc[u] = _mm512_dpbusd_epi32(acc[u], _mm512_permutexvar_epi8(idx0, bytes), w[i][0]);
+        if (G > 1) acc[u] = _mm512_dpbusd_epi32(acc[u], _mm512_permutexvar_epi8(idx1, bytes), w[i][G - 1]);
+      }
+    for (int u = 0; u < n; ++u) requant.store(acc[u], y + out[u], static_cast<int>(ow_count - out[u] % ow_count));
+  }
+}
+
 ZY_DW_AVX512 void qs8DwConvPlane(Qs8Plane x, const int32_t* packed_w, int kh, int kw, int stride, int64_t oh_count,
                                  int64_t ow_count, const Qs8Requant& rq, int64_t m, uint8_t* y) {
-  const int groups = (kw + 3) / 4;  // at most 2 (windows up to 8 wide)
+  const bool two = kw > 4;  // groups of 4 taps per window row: windows up to 8 wide
+  switch (kh * 2 + two) {
+    case 3 * 2: return dwPlane<3, 1>(x, packed_w, stride, oh_count, ow_count, rq, m, y);
+    case 5 * 2 + 1: return dwPlane<5, 2>(x, packed_w, stride, oh_count, ow_count, rq, m, y);
+    case 7 * 2 + 1: return dwPlane<7, 2>(x, packed_w, stride, oh_count, ow_count, rq, m, y);
+    default: break;
+  }
+  // Other windows: one vector at a time.
+  const int groups = (kw + 3) / 4;
   const __m512i idx0 = windowIndex(stride, 0), idx1 = windowIndex(stride, 1);
+  const Qs8ChannelRequant requant(rq, m);
   for (int64_t oh = 0; oh < oh_count; ++oh) {
     const uint8_t* row = x.data + oh * stride * x.pitch;
     for (int64_t ow = 0; ow < ow_count; ow += 16) {
@@ -45,7 +102,7 @@ ZY_DW_AVX512 void qs8DwConvPlane(Qs8Plane x, const int32_t* packed_w, int kh, in
         if (groups > 1)
           acc = _mm512_dpbusd_epi32(acc, _mm512_permutexvar_epi8(idx1, bytes), _mm512_set1_epi32(packed_w[i * groups + 1]));
       }
-      qs8StoreRow(acc, rq, m, y + oh * ow_count + ow, static_cast<int>(ow_count - ow));
+      requant.store(acc, y + oh * ow_count + ow, static_cast<int>(ow_count - ow));
     }
   }
 }
