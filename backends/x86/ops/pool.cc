@@ -88,17 +88,22 @@ bool globalAvgSupported(const zy_op_view_t* op, std::string* why) {
   return true;
 }
 
+// y[r] = the mean of row r of x seen as [rows][cols], rows across the threads.
+void meanOfRows(const OpContext& ctx, const zy_op_view_t* op, int64_t rows, int64_t cols) {
+  const float* x = static_cast<const float*>(op->inputs[0].data);
+  float* y = static_cast<float*>(op->outputs[0].data);
+  ctx.parallel(static_cast<size_t>(rows), [&](size_t b, size_t e) {
+    globalAvgPoolChw(x + static_cast<int64_t>(b) * cols, static_cast<int64_t>(e - b), cols, y + b);
+  });
+}
+
 class GlobalAvgPoolOp : public X86Op {
  public:
   explicit GlobalAvgPoolOp(const OpContext& ctx) : ctx_(ctx) {}
   zy_status_code_t run(const zy_op_view_t* op, std::string*) override {
     const zy_tensor_view_t& x = op->inputs[0];
-    const int64_t planes = x.dims[0] * x.dims[1], hw = elementCount(x) / (planes > 0 ? planes : 1);
-    const float* xp = static_cast<const float*>(x.data);
-    float* yp = static_cast<float*>(op->outputs[0].data);
-    ctx_.parallel(static_cast<size_t>(planes), [&](size_t b, size_t e) {
-      globalAvgPoolChw(xp + static_cast<int64_t>(b) * hw, static_cast<int64_t>(e - b), hw, yp + b);
-    });
+    const int64_t planes = x.dims[0] * x.dims[1];
+    meanOfRows(ctx_, op, planes, elementCount(x) / (planes > 0 ? planes : 1));
     return ZY_OK;
   }
 
@@ -144,11 +149,7 @@ class ReduceMeanOp : public X86Op {
     int64_t outer, inner;
     if (!trailingReduceAxes(op, &outer, &inner, err)) return ZY_INVALID_ARGUMENT;
     if (inner == 0) { *err = "ReduceMean over an empty axis"; return ZY_INVALID_ARGUMENT; }
-    const float* xp = static_cast<const float*>(op->inputs[0].data);
-    float* yp = static_cast<float*>(op->outputs[0].data);
-    ctx_.parallel(static_cast<size_t>(outer), [&](size_t b, size_t e) {
-      globalAvgPoolChw(xp + static_cast<int64_t>(b) * inner, static_cast<int64_t>(e - b), inner, yp + b);
-    });
+    meanOfRows(ctx_, op, outer, inner);
     return ZY_OK;
   }
 
