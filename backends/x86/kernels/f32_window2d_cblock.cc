@@ -223,13 +223,24 @@ namespace {
 void loadBlock(const float* x, int64_t c0, int64_t n, int64_t L, int64_t H, int64_t W, const WindowGeometry& g,
                const BlockGeometry& b, float fill, float* xb) {
   const int64_t PT = g.pad_begin[0], PL = g.pad_begin[1];
-  std::fill(xb, xb + b.Hp * b.Wp * L, fill);
   const int64_t h_lo = std::max<int64_t>(0, -PT), h_hi = std::min(H, b.Hp - PT);
   const int64_t w_lo = std::max<int64_t>(0, -PL), w_hi = std::min(W, b.Wp - PL);
   if (L == 16) {
+    // The transpose writes every lane of the interior: only the border is filled
+    // (on 7x7 and 14x14 planes filling it all took a sixth of the time).
+    for (int64_t r = 0; r < b.Hp; ++r) {
+      float* row = xb + r * b.Wp * L;
+      if (r - PT < h_lo || r - PT >= h_hi || w_hi <= w_lo) {
+        std::fill(row, row + b.Wp * L, fill);
+        continue;
+      }
+      std::fill(row, row + (PL + w_lo) * L, fill);
+      std::fill(row + (PL + w_hi) * L, row + b.Wp * L, fill);
+    }
     transposeInAvx512(x + c0 * H * W, n, H, W, h_lo, h_hi, w_lo, w_hi, b.Wp, PT, PL, xb);
     return;
   }
+  std::fill(xb, xb + b.Hp * b.Wp * L, fill);
   for (int64_t l = 0; l < n; ++l) {
     const float* xc = x + (c0 + l) * H * W;
     for (int64_t h = h_lo; h < h_hi; ++h) {
