@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Zhongyuan against ONNX Runtime layer by layer: both runtimes' own
 profilers on the same model and input (zy-bench --trace; ONNX Runtime's
-enableProfiling through bench/ort_profile.js), each node's median kernel time
+enableProfiling through models/ort_reference.js --profile), each node's median kernel time
 over the timed runs, in execution order.
 
 Convolutions are matched one to one (both runtimes fuse the activation, and
@@ -86,8 +86,8 @@ def main():
         trace, prof = os.path.join(tmp, f"zy{k}.json"), os.path.join(tmp, f"ort{k}.json")
         run([os.path.join(a.build, "bin", "zy-bench"), zym, "--threads", str(a.threads), "--runs", "5", "--input",
              "input=" + a.input, "--trace", trace])
-        run(["node", os.path.join(ROOT, "bench", "ort_profile.js"), a.model, a.input, prof, "--threads", str(a.threads),
-             "--runs", str(RUNS)], env=env)
+        run(["node", os.path.join(ROOT, "models", "ort_reference.js"), a.model, "--input", "input=" + a.input, "--threads",
+             str(a.threads), "--runs", str(RUNS), "--profile", prof], env=env)
         zy_rounds.append(zy_layers(trace))
         ort_rounds.append(ort_layers(prof))
     zy, ort = fastest(zy_rounds), fastest(ort_rounds)

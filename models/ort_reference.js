@@ -3,10 +3,13 @@
 // its outputs as .npy: the reference every Zhongyuan result is checked against.
 //
 // usage: node ort_reference.js MODEL.onnx --output-dir DIR [--input NAME=FILE.npy]...
-//                              [--threads N] [--runs R] [--json FILE]
+//                              [--threads N] [--runs R] [--json FILE] [--profile FILE]
 // With --runs, it also times R runs after one warm-up and prints the median.
+// With --profile FILE, ONNX Runtime's profiler records every node of every run
+// (Chrome trace JSON) into FILE (bench/compare_layers.py reads it).
 'use strict';
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const ort = require('onnxruntime-node');
 
@@ -52,7 +55,7 @@ function writeNpy(file, tensor) {
 
 async function main() {
   const args = process.argv.slice(2);
-  let model = null, outDir = null, threads = 1, runs = 0, json = null;
+  let model = null, outDir = null, threads = 1, runs = 0, json = null, profile = null;
   const inputs = {};
   for (let i = 0; i < args.length; ++i) {
     const a = args[i];
@@ -61,11 +64,14 @@ async function main() {
     else if (a === '--threads') threads = Number(args[++i]);
     else if (a === '--runs') runs = Number(args[++i]);
     else if (a === '--json') json = args[++i];
+    else if (a === '--profile') profile = args[++i];
     else model = a;
   }
   if (!model) { console.error('usage: ort_reference.js MODEL.onnx --output-dir DIR [--input NAME=FILE.npy]...'); process.exit(2); }
+  const profileDir = profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'ortprof-')) : null;
   const session = await ort.InferenceSession.create(model, {
     intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+    ...(profileDir ? { enableProfiling: true, profileFilePrefix: path.join(profileDir, 'p') } : {}),
   });
   const feeds = {};
   for (const name of session.inputNames) {
@@ -88,6 +94,12 @@ async function main() {
     const median = times[Math.floor(times.length / 2)];
     console.log(`ort median ${median.toFixed(3)} ms over ${runs} runs (${threads} thread${threads === 1 ? '' : 's'})`);
     if (json) fs.writeFileSync(json, JSON.stringify({ median_ms: median, times_ms: times }));
+  }
+  if (profile) {  // endProfiling writes the file under the prefix and does not say its name
+    session.endProfiling();
+    const file = fs.readdirSync(profileDir).find(f => f.endsWith('.json'));
+    if (!file) throw new Error('ONNX Runtime wrote no profile');
+    fs.copyFileSync(path.join(profileDir, file), profile);
   }
 }
 

@@ -14,6 +14,7 @@
 #include "core/backend_helpers.h"
 #include "ops/op_helpers.h"
 #include "ops/requantize.h"
+#include "pool_window.h"
 #include "qs8_params.h"
 
 #ifndef ZY_QS8_POOL_INLINE
@@ -84,9 +85,7 @@ class Qs8MaxPoolOp : public Base {
     const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
     const int64_t NC = x.dims[0] * x.dims[1], H = x.dims[2], W = x.dims[3];
     WindowGeometry g;
-    Status s = computeWindow(attrs_, {H, W}, attrs_.getInts("kernel_shape"), attrs_.getInt("ceil_mode", 0) != 0, &g);
-    if (!s.ok()) { *err = s.message(); return s.code(); }
-    if (y.dims[2] != g.out[0] || y.dims[3] != g.out[1]) { *err = "output shape does not match"; return ZY_INVALID_ARGUMENT; }
+    if (const zy_status_code_t s = pool2dWindow(attrs_, op, &g, err); s != ZY_OK) return s;
     const int64_t plane = H * W, out_plane = g.out[0] * g.out[1];
     const bool u8 = x.dtype == ZY_DTYPE_U8;
     ctx_.parallel(static_cast<size_t>(NC), [&](size_t b, size_t e) {

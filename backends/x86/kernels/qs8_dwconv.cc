@@ -43,13 +43,17 @@ ZY_DW_AVX512 inline __m512i windowIndex(int stride, int q) { return _mm512_load_
 
 // The plane's output vectors (16 pixels of a row) four at a time, with
 // independent accumulators: a 7x7 plane is 7 vectors, and one at a time each
-// waited for its own chain of dot products and requantization.
+// waited for its own chain of dot products and requantization. KH: the
+// window's height when fixed at compile time (the common 3x3, 5x5, 7x7),
+// else 0 and kh rows (up to 7); G: groups of 4 taps per window row.
 template <int KH, int G>
-ZY_DW_AVX512 void dwPlane(Qs8Plane x, const int32_t* packed_w, int stride, int64_t oh_count, int64_t ow_count,
+ZY_DW_AVX512 void dwPlane(Qs8Plane x, const int32_t* packed_w, int kh, int stride, int64_t oh_count, int64_t ow_count,
                           const Qs8Requant& rq, int64_t m, uint8_t* y) {
+  constexpr int kMaxRows = 7;
+  const int rows = KH ? KH : kh;
   const __m512i idx0 = windowIndex(stride, 0), idx1 = windowIndex(stride, 1);
-  __m512i w[KH][G];
-  for (int i = 0; i < KH; ++i)
+  __m512i w[kMaxRows][G];
+  for (int i = 0; i < rows; ++i)
     for (int g = 0; g < G; ++g) w[i][g] = _mm512_set1_epi32(packed_w[i * G + g]);
   const Qs8ChannelRequant requant(rq, m);
   const int64_t total = oh_count * ((ow_count + 15) / 16);
@@ -68,7 +72,7 @@ ZY_DW_AVX512 void dwPlane(Qs8Plane x, const int32_t* packed_w, int stride, int64
     }
     if ((ow += 16) >= ow_count) ow = 0, ++oh;
 #pragma GCC unroll 7
-    for (int i = 0; i < KH; ++i)
+    for (int i = 0; i < rows; ++i)
 #pragma GCC unroll 4
       for (int u = 0; u < U; ++u) {
         const __m512i bytes = _mm512_loadu_si512(in[u] + i * x.pitch);
@@ -83,27 +87,11 @@ ZY_DW_AVX512 void qs8DwConvPlane(Qs8Plane x, const int32_t* packed_w, int kh, in
                                  int64_t ow_count, const Qs8Requant& rq, int64_t m, uint8_t* y) {
   const bool two = kw > 4;  // groups of 4 taps per window row: windows up to 8 wide
   switch (kh * 2 + two) {
-    case 3 * 2: return dwPlane<3, 1>(x, packed_w, stride, oh_count, ow_count, rq, m, y);
-    case 5 * 2 + 1: return dwPlane<5, 2>(x, packed_w, stride, oh_count, ow_count, rq, m, y);
-    case 7 * 2 + 1: return dwPlane<7, 2>(x, packed_w, stride, oh_count, ow_count, rq, m, y);
-    default: break;
-  }
-  // Other windows: one vector at a time.
-  const int groups = (kw + 3) / 4;
-  const __m512i idx0 = windowIndex(stride, 0), idx1 = windowIndex(stride, 1);
-  const Qs8ChannelRequant requant(rq, m);
-  for (int64_t oh = 0; oh < oh_count; ++oh) {
-    const uint8_t* row = x.data + oh * stride * x.pitch;
-    for (int64_t ow = 0; ow < ow_count; ow += 16) {
-      __m512i acc = _mm512_setzero_si512();
-      for (int i = 0; i < kh; ++i) {
-        const __m512i bytes = _mm512_loadu_si512(row + i * x.pitch + ow * stride);
-        acc = _mm512_dpbusd_epi32(acc, _mm512_permutexvar_epi8(idx0, bytes), _mm512_set1_epi32(packed_w[i * groups]));
-        if (groups > 1)
-          acc = _mm512_dpbusd_epi32(acc, _mm512_permutexvar_epi8(idx1, bytes), _mm512_set1_epi32(packed_w[i * groups + 1]));
-      }
-      requant.store(acc, y + oh * ow_count + ow, static_cast<int>(ow_count - ow));
-    }
+    case 3 * 2: return dwPlane<3, 1>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y);
+    case 5 * 2 + 1: return dwPlane<5, 2>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y);
+    case 7 * 2 + 1: return dwPlane<7, 2>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y);
+    default: return two ? dwPlane<0, 2>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y)
+                        : dwPlane<0, 1>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y);
   }
 }
 

@@ -21,11 +21,10 @@ size_t elementBytes(zy_dtype_t t) { return isValidDType(t) && t != ZY_DTYPE_UNDE
 // Blocks smaller than this many bytes stay on ref, whose strided copy handles them as well.
 constexpr int64_t kMinBlockBytes = 64;
 
-bool sameElementBytes(const zy_op_view_t* op, std::string* why) {
-  const size_t bytes = elementBytes(op->outputs[0].dtype);
-  bool ok = bytes > 0;
-  for (size_t i = 0; i < op->num_inputs && ok; ++i)
-    if (i == 0 || std::strcmp(op->type, "Concat") == 0) ok = op->inputs[i].dtype == op->outputs[0].dtype;
+// The output and the first `data_inputs` inputs share one fixed-size dtype.
+bool oneElementType(const zy_op_view_t* op, size_t data_inputs, std::string* why) {
+  bool ok = elementBytes(op->outputs[0].dtype) > 0 && data_inputs <= op->num_inputs;
+  for (size_t i = 0; i < data_inputs && ok; ++i) ok = op->inputs[i].dtype == op->outputs[0].dtype;
   if (!ok) *why = std::string(op->type) + " on x86 takes fixed-size elements of one dtype";
   return ok;
 }
@@ -67,7 +66,7 @@ bool concatAxis(const zy_op_view_t* op, int64_t* axis, std::string* why) {
 
 bool concatSupported(const zy_op_view_t* op, std::string* why) {
   int64_t axis;
-  if (!sameElementBytes(op, why) || !concatAxis(op, &axis, why)) return false;
+  if (!oneElementType(op, op->num_inputs, why) || !concatAxis(op, &axis, why)) return false;
   const zy_tensor_view_t& y = op->outputs[0];
   int64_t inner = static_cast<int64_t>(elementBytes(y.dtype));
   for (int64_t d = axis + 1; d < y.rank; ++d) inner *= y.dims[d];
@@ -87,14 +86,14 @@ class ConcatOp : public X86Op {
     if (!concatAxis(op, &axis, err)) return ZY_INVALID_ARGUMENT;
     const zy_tensor_view_t& y = op->outputs[0];
     const size_t elem = elementBytes(y.dtype);
-    int64_t outer = 1, inner = 1, along = 0;
+    int64_t outer = 1, inner = 1;
     for (int64_t d = 0; d < axis; ++d) outer *= y.dims[d];
     for (int64_t d = axis + 1; d < y.rank; ++d) inner *= y.dims[d];
     // Pieces: (input, outer index); piece sizes differ, which the dynamic chunks absorb.
     std::vector<int64_t> first(op->num_inputs + 1, 0);  // each input's offset along the axis
     for (size_t i = 0; i < op->num_inputs; ++i) first[i + 1] = first[i] + op->inputs[i].dims[axis];
-    along = first[op->num_inputs];
-    if (along != y.dims[axis]) { *err = "Concat inputs do not add up to the output"; return ZY_INVALID_ARGUMENT; }
+    if (first.back() != y.dims[axis]) { *err = "Concat inputs do not add up to the output"; return ZY_INVALID_ARGUMENT; }
+    const int64_t along = y.dims[axis];
     uint8_t* dst = static_cast<uint8_t*>(y.data);
     const int64_t pieces = outer * static_cast<int64_t>(op->num_inputs);
     ctx_.parallel(static_cast<size_t>(pieces), [&](size_t b, size_t e) {
@@ -157,7 +156,7 @@ bool slicePlan(const zy_op_view_t* op, BlockCopy* plan, std::string* why) {
 
 bool sliceSupported(const zy_op_view_t* op, std::string* why) {
   BlockCopy plan;
-  return sameElementBytes(op, why) && slicePlan(op, &plan, why);
+  return oneElementType(op, 1, why) && slicePlan(op, &plan, why);
 }
 
 // ---- Transpose that keeps the trailing axes: blocks of them ----
@@ -192,7 +191,7 @@ bool transposePlan(const zy_op_view_t* op, BlockCopy* plan, std::string* why) {
 
 bool transposeSupported(const zy_op_view_t* op, std::string* why) {
   BlockCopy plan;
-  return sameElementBytes(op, why) && transposePlan(op, &plan, why);
+  return oneElementType(op, 1, why) && transposePlan(op, &plan, why);
 }
 
 // Slice and Transpose: the plan from the op, then the copy.

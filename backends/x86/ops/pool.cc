@@ -10,6 +10,7 @@
 #include "kernels/f32_window3x3_chw.h"
 #include "kernels/scratch.h"
 #include "ops/op_helpers.h"
+#include "pool_window.h"
 #include "x86_op.h"
 
 namespace zy {
@@ -35,9 +36,7 @@ class Pool2dOp : public X86Op {
     const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
     const int64_t NC = x.dims[0] * x.dims[1], H = x.dims[2], W = x.dims[3];
     WindowGeometry g;
-    Status s = computeWindow(attrs_, {H, W}, attrs_.getInts("kernel_shape"), attrs_.getInt("ceil_mode", 0) != 0, &g);
-    if (!s.ok()) { *err = s.message(); return s.code(); }
-    if (y.dims[2] != g.out[0] || y.dims[3] != g.out[1]) { *err = "output shape does not match"; return ZY_INVALID_ARGUMENT; }
+    if (const zy_status_code_t s = pool2dWindow(attrs_, op, &g, err); s != ZY_OK) return s;
     Window2d win(g, H, W);
     if (!max_) win.setAverageCounts(attrs_.getInt("count_include_pad", 0) != 0, g);
     const float* xp = static_cast<const float*>(x.data);
