@@ -147,8 +147,10 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
                         {1, 40, 14, 14, 96, 3, 1, 1, 1, "Relu"}, {1, 520, 13, 13, 64, 1, 1, 0, 1, "Clip"}, {1, 300, 14, 14, 64, 1, 1, 0, 1, ""},
                         // a strided 3x3 onto 20x20 (400 pixels: pixel-major through the padded image)
                         {1, 24, 40, 40, 64, 3, 2, 1, 1, "Relu"},
-                        // a strided 1x1 on a larger image: the subsampled input read in place
-                        {1, 16, 40, 41, 24, 1, 2, 0, 1, ""}};
+                        // strided 1x1 on larger images: the subsampled input read in place (stride 2 through
+                        // the vector even-column pick, with a tail; stride 3 column by column)
+                        {1, 16, 40, 41, 24, 1, 2, 0, 1, ""}, {1, 24, 30, 35, 64, 1, 2, 0, 1, "Relu"},
+                        {1, 8, 20, 50, 16, 1, 3, 0, 1, ""}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {cs.n, cs.c, cs.h, cs.w});

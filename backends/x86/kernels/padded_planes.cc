@@ -28,7 +28,27 @@ __attribute__((target("avx512f"))) void deinterleaveAvx512(const float* x, int64
   }
 }
 
+// y[k] = x[2k] for k < n, reading x[0 .. 2n - 1] only.
+__attribute__((target("avx512f"))) void evensAvx512(const float* x, int64_t n, float* y) {
+  const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  int64_t k = 0;
+  for (; k + 16 <= n; k += 16)
+    _mm512_storeu_ps(y + k, _mm512_permutex2var_ps(_mm512_loadu_ps(x + 2 * k), ie, _mm512_loadu_ps(x + 2 * k + 16)));
+  for (; k < n; ++k) y[k] = x[2 * k];
+}
+
 }  // namespace
+
+void subsamplePlane(const float* x, int64_t W, int64_t SH, int64_t SW, int64_t OH, int64_t OW, float* y) {
+  const bool fast2 = SW == 2 && cpuFeatures().avx512f;
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    const float* row = x + oh * SH * W;
+    float* dst = y + oh * OW;
+    if (SW == 1) std::memcpy(dst, row, static_cast<size_t>(OW) * sizeof(float));
+    else if (fast2) evensAvx512(row, OW, dst);
+    else for (int64_t ow = 0; ow < OW; ++ow) dst[ow] = row[ow * SW];
+  }
+}
 
 PaddedPlanes::PaddedPlanes(const WindowGeometry& g, int64_t h, int64_t w, int64_t slack)
     : H(h), W(w), OH(g.out[0]), OW(g.out[1]), SH(g.strides[0]), SW(g.strides[1]), DH(g.dilations[0]), DW(g.dilations[1]),
@@ -68,6 +88,9 @@ void PaddedPlanes::fill(const float* x, float v, float* dst) const {
       const int64_t ih = a * SH + pr - pad_top;
       const bool inside = ih >= 0 && ih < H;
       const float* src_row = inside ? x + ih * W : nullptr;
+      bool row_used = false;  // a strided 1x1 window reads one row phase of SH
+      for (int64_t pc = 0; pc < SW && !row_used; ++pc) row_used = phaseUsed(pr, pc);
+      if (!row_used) continue;
       if (tmp && inside) {
         deinterleaveAvx512(src_row, W / 2, tmp, tmp + 512);
         if (W & 1) tmp[W / 2] = src_row[W - 1];

@@ -39,5 +39,9 @@ struct PaddedPlanes {
   void dropPadColumns(const float* flat, float* y) const;
 };
 
+// y[oh][ow] = x[oh*SH][ow*SW]: the pixels a strided 1x1 window without
+// padding reads from a plane of row length W (AVX-512 for stride 2).
+void subsamplePlane(const float* x, int64_t W, int64_t SH, int64_t SW, int64_t OH, int64_t OW, float* y);
+
 }  // namespace x86
 }  // namespace zy

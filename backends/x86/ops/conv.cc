@@ -209,15 +209,11 @@ class ConvOp : public X86Op {
     if (isSubsampledPointwise(w.dims[2], w.dims[3], g)) {  // strided 1x1 (ResNet's downsample): the pixels it reads, then a GEMM on them
       std::vector<float>& sub = ctx_.workspace->image;
       sub.resize(static_cast<size_t>(C * P));
-      const int64_t OH = g.out[0], OW = g.out[1], SH = g.strides[0], SW = g.strides[1];
       for (int64_t n = 0; n < N; ++n) {
         ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
-          for (size_t c = begin; c < end; ++c) {
-            const float* plane = xp + (n * C + static_cast<int64_t>(c)) * H * W;
-            float* dst = sub.data() + static_cast<int64_t>(c) * P;
-            for (int64_t oh = 0; oh < OH; ++oh)
-              for (int64_t ow = 0; ow < OW; ++ow) dst[oh * OW + ow] = plane[oh * SH * W + ow * SW];
-          }
+          for (size_t c = begin; c < end; ++c)
+            subsamplePlane(xp + (n * C + static_cast<int64_t>(c)) * H * W, W, g.strides[0], g.strides[1], g.out[0], g.out[1],
+                           sub.data() + static_cast<int64_t>(c) * P);
         });
         gemm(weights_, sub.data(), P, P, yp + n * M * P, P, bias, act_, ctx_.parallel, residual ? residual + n * M * P : nullptr);
       }
@@ -283,6 +279,8 @@ class ConvOp : public X86Op {
     if (!computeWindow(a, {x.dims[2], x.dims[3]}, {w.dims[2], w.dims[3]}, false, &g).ok()) return false;
     const int64_t pixels = g.out[0] * g.out[1], M = w.dims[0], K = w.dims[1];
     const bool pointwise = isPointwise(w.dims[2], w.dims[3], g);
+    // Strided 1x1: subsampled, its B is read in place (ResNet's 256 -> 512 downsample onto 28x28: 2.6 -> 2.1 ms).
+    if (!pointwise && isSubsampledPointwise(w.dims[2], w.dims[3], g) && pixels > kPixelMajorMaxPixels) return false;
     if (pixels <= 0 || pixels > (pointwise ? kPixelMajorMaxPointwisePixels : kPixelMajorMaxPaddedPixels)) return false;
     if (pixels <= kPixelMajorMaxPixels || !pointwise || K > kPixelMajorInPlaceMaxChannels) return true;
     // A 1x1 convolution whose channel-major GEMM reads B in place: pixel-major
