@@ -17,6 +17,7 @@
 #include "kernels/f32_window2d_cblock.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/f32_gemv.h"
+#include "kernels/f32_pixels_to_channels.h"
 #include "kernels/f32_window2d.h"
 #include "kernels/f32_winograd.h"
 #include "kernels/packed_blob.h"
@@ -324,23 +325,10 @@ class ConvOp : public X86Op {
       // [pixel][channel] -> [channel][pixel], with bias, residual and activation.
       float* yn = yp + n * M * P;
       const float* rn = residual ? residual + n * M * P : nullptr;
-      // Blocks of 16 channels: each pixel's 16 values are one contiguous read
-      // (channel by channel, the reads would be M floats apart and alias in cache).
-      constexpr int64_t kBlock = 16;
+      constexpr int64_t kBlock = 16;  // channels per task: one transposed block wide
       ctx_.parallel(static_cast<size_t>((M + kBlock - 1) / kBlock), [&](size_t begin, size_t end) {
-        for (int64_t m0 = static_cast<int64_t>(begin) * kBlock; m0 < std::min(M, static_cast<int64_t>(end) * kBlock); m0 += kBlock) {
-          const int64_t mb = std::min(kBlock, M - m0);
-          for (int64_t p = 0; p < P; ++p) {
-            const float* src = ws.output.data() + p * M + m0;
-            for (int64_t j = 0; j < mb; ++j) yn[(m0 + j) * P + p] = src[j] + (bias ? bias[m0 + j] : 0.f);
-          }
-          for (int64_t m = m0; m < m0 + mb; ++m) {
-            float* dst = yn + m * P;
-            if (rn)
-              for (int64_t p = 0; p < P; ++p) dst[p] += rn[m * P + p];
-            applyActivation(dst, P, act_);
-          }
-        }
+        pixelsToChannels(ws.output.data(), M, P, static_cast<int64_t>(begin) * kBlock, std::min(M, static_cast<int64_t>(end) * kBlock), bias,
+                         rn, act_, yn);
       });
     }
     return ZY_OK;
