@@ -230,7 +230,9 @@ TEST(X86Conv, DepthwiseMatchesReference) {
                         // OCR networks stride (2, 1) to keep the text line's width
                         {20, 16, 40, 3, 2, 1, 1, "HardSwish", 1}, {17, 12, 25, 5, 2, 2, 1, "Relu", 1}, {9, 15, 16, 3, 1, 1, 1, "", 2},
                         {3, 70, 80, 3, 2, 1, 1, "Relu", 1},
-                        // 3x3 with wide rows: the direct per-plane kernel (stride 1 or 2, edges, rows over 1024 outputs)
+                        // 3x3 with rows of 56+ outputs: the direct per-plane kernel (stride 1 or 2, edges, rows
+                        // over 1024 outputs); the same at stride 2 onto 16-32 wide rows: the channel-blocked one
+                        {4, 29, 121, 3, 2, 1, 1, "Silu"}, {2, 30, 125, 3, 2, 0, 1, ""}, {5, 20, 130, 3, 1, 1, 1, "Clip", 2},
                         {4, 29, 31, 3, 2, 1, 1, "Silu"}, {2, 30, 33, 3, 2, 0, 1, ""}, {5, 20, 64, 3, 1, 1, 1, "Clip", 2},
                         {1, 3, 1100, 3, 1, 1, 1, "Relu"}};
   for (const Case& cs : cases) {

@@ -335,13 +335,11 @@ class ConvOp : public X86Op {
   }
 
   // Wide output rows take the direct per-plane kernel (f32-dwconv2d-chw):
-  // measured inside MobileNetV2, it beats the channel-blocked kernel 2.2x on
-  // 112x112, 1.3x on 56x56 and 1.35x on stride-2 layers down to 14x14, ties
-  // on 28x28 and loses on 14x14 and 7x7 rows (16-wide vectors, mostly idle).
-  static bool useDirectDepthwise(const WindowGeometry& g) {
-    if (!window3x3ChwSupported(g)) return false;
-    return g.out[1] >= 28 || (g.strides[1] == 2 && g.out[1] >= 14);
-  }
+  // measured inside MobileNetV2 and EfficientNet, it beats the channel-blocked
+  // kernel 2.2x on 112x112 and 1.2x at stride 2 onto 56x56, ties at stride 1
+  // on 56x56, and loses below: 1.3x on 28x28, 1.1-1.45x at stride 2 onto
+  // 28x28 and 14x14 (since the blocked kernel fills only its border).
+  static bool useDirectDepthwise(const WindowGeometry& g) { return window3x3ChwSupported(g) && g.out[1] >= 56; }
 
   // Depthwise outputs up to this many pixels take the channel-blocked kernel,
   // larger ones the per-plane kernel: on MobileNetV2 the blocked kernel is
