@@ -56,6 +56,8 @@ PaddedPlanes::PaddedPlanes(const WindowGeometry& g, int64_t h, int64_t w, int64_
   Hq = OH + (KH - 1) * DH / SH + 1;  // one spare row: the dropped columns of the last output row read past it
   Wq = OW + (KW - 1) * DW / SW;
   phase_stride = Hq * Wq + slack;
+  for (int64_t i = 0; i < KH && SH <= 64; ++i) row_phases |= uint64_t{1} << (i * DH % SH);
+  for (int64_t j = 0; j < KW && SW <= 64; ++j) col_phases |= uint64_t{1} << (j * DW % SW);
 }
 
 int64_t PaddedPlanes::tapOffset(int64_t i, int64_t j) const {
@@ -64,6 +66,7 @@ int64_t PaddedPlanes::tapOffset(int64_t i, int64_t j) const {
 }
 
 bool PaddedPlanes::phaseUsed(int64_t pr, int64_t pc) const {
+  if (SH <= 64 && SW <= 64) return (row_phases >> pr & 1) && (col_phases >> pc & 1);
   bool row = false, col = false;
   for (int64_t i = 0; i < KH && !row; ++i) row = i * DH % SH == pr;
   for (int64_t j = 0; j < KW && !col; ++j) col = j * DW % SW == pc;
@@ -84,13 +87,13 @@ void PaddedPlanes::fill(const float* x, float v, float* dst) const {
   float even_odd[2 * 512];
   if (fast2 && W <= 1024) tmp = even_odd;
   for (int64_t pr = 0; pr < SH; ++pr) {
+    bool row_used = false;  // a strided 1x1 window reads one row phase of SH
+    for (int64_t pc = 0; pc < SW && !row_used; ++pc) row_used = phaseUsed(pr, pc);
+    if (!row_used) continue;
     for (int64_t a = 0; a < Hq; ++a) {
       const int64_t ih = a * SH + pr - pad_top;
       const bool inside = ih >= 0 && ih < H;
       const float* src_row = inside ? x + ih * W : nullptr;
-      bool row_used = false;  // a strided 1x1 window reads one row phase of SH
-      for (int64_t pc = 0; pc < SW && !row_used; ++pc) row_used = phaseUsed(pr, pc);
-      if (!row_used) continue;
       if (tmp && inside) {
         deinterleaveAvx512(src_row, W / 2, tmp, tmp + 512);
         if (W & 1) tmp[W / 2] = src_row[W - 1];

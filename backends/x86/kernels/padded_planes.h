@@ -20,6 +20,7 @@ struct PaddedPlanes {
   int64_t KH = 1, KW = 1;
   int64_t Hq = 0, Wq = 0;  // rows and columns of one phase plane
   int64_t phase_stride = 0;  // floats from one phase plane to the next (with slack for vector overreads)
+  uint64_t row_phases = 0, col_phases = 0;  // bit p: some tap reads row (column) phase p (strides up to 64)
 
   // slack: floats readable past the last output's window (vector tails).
   PaddedPlanes(const WindowGeometry& g, int64_t H, int64_t W, int64_t slack);
