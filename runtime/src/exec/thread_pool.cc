@@ -23,10 +23,18 @@ namespace zy {
 
 namespace {
 
+// Chunk c of `chunks` covers [c * n / chunks, (c + 1) * n / chunks): sizes
+// differ by one at most (ceil-sized chunks left 13 tasks as 7 chunks, 4 + 3
+// on two threads; kernels split their work into few coarse tasks).
+size_t chunkBegin(size_t c, size_t n, size_t chunks) { return c * n / chunks; }
+
 size_t chunkCount(size_t n, size_t grain, int threads) {
   grain = std::max<size_t>(grain, 1);
+  // Up to 16 per thread, a chunk per unit: the threads claim them as they
+  // finish, which evens out tasks of unequal cost; more units, 4 per thread.
   size_t by_grain = (n + grain - 1) / grain;
-  return std::min<size_t>(by_grain, static_cast<size_t>(threads) * 4);
+  if (by_grain <= static_cast<size_t>(threads) * 16) return by_grain;
+  return static_cast<size_t>(threads) * 4;
 }
 
 class InlinePool : public ThreadPool {
@@ -44,11 +52,10 @@ class TbbPool : public ThreadPool {
   void parallelFor(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) override {
     size_t chunks = chunkCount(n, grain, num_threads_);
     if (chunks <= 1) { if (n) fn(0, n); return; }
-    size_t step = (n + chunks - 1) / chunks;
     arena_.execute([&] {
       tbb::parallel_for(tbb::blocked_range<size_t>(0, chunks, 1), [&](const tbb::blocked_range<size_t>& r) {
         for (size_t c = r.begin(); c != r.end(); ++c) {
-          size_t b = c * step, e = std::min(n, b + step);
+          const size_t b = chunkBegin(c, n, chunks), e = chunkBegin(c + 1, n, chunks);
           if (b < e) fn(b, e);
         }
       });
@@ -87,7 +94,6 @@ class NativePool : public ThreadPool {
     if (chunks <= 1) { if (n) fn(0, n); return; }
     fn_.store(&fn, std::memory_order_relaxed);
     n_.store(n, std::memory_order_relaxed);
-    step_.store((n + chunks - 1) / chunks, std::memory_order_relaxed);
     chunks_.store(chunks, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);
     const uint32_t gen = generation_.load(std::memory_order_relaxed) + 1;
@@ -133,8 +139,8 @@ class NativePool : public ThreadPool {
       const size_t c = static_cast<uint32_t>(t), chunks = chunks_.load(std::memory_order_relaxed);
       if (c >= chunks) return;
       if (!ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel)) continue;
-      const size_t step = step_.load(std::memory_order_relaxed), n = n_.load(std::memory_order_relaxed);
-      const size_t b = c * step, e = std::min(n, b + step);
+      const size_t n = n_.load(std::memory_order_relaxed);
+      const size_t b = chunkBegin(c, n, chunks), e = chunkBegin(c + 1, n, chunks);
       if (b < e) (*fn_.load(std::memory_order_relaxed))(b, e);
       done_.fetch_add(1, std::memory_order_release);
       t = ticket_.load(std::memory_order_acquire);
@@ -171,7 +177,7 @@ class NativePool : public ThreadPool {
   std::atomic<uint32_t> generation_{0};
   std::atomic<uint64_t> ticket_{0};
   std::atomic<const std::function<void(size_t, size_t)>*> fn_{nullptr};
-  std::atomic<size_t> n_{0}, step_{0}, chunks_{0}, done_{0};
+  std::atomic<size_t> n_{0}, chunks_{0}, done_{0};
 };
 #endif
 
