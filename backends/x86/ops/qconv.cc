@@ -62,7 +62,6 @@ void runPanels(const OpContext& ctx, const Qs8PackedWeights& w, const QConvQuant
                uint8_t* y) {
   const int64_t panels = (P + kPanel - 1) / kPanel, kgroups = (K + 3) / 4;
   const int64_t tiles = (w.m + kQs8Mr - 1) / kQs8Mr, parts = std::min(tiles, std::max<int64_t>(1, 16 / panels));
-  const int64_t tiles_per_part = (tiles + parts - 1) / parts;
   ctx.parallel(static_cast<size_t>(panels * parts), [&](size_t b, size_t e) {
     uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(kgroups * kPanel)));
     int64_t packed_panel = -1;
@@ -71,7 +70,8 @@ void runPanels(const OpContext& ctx, const Qs8PackedWeights& w, const QConvQuant
       const int64_t p0 = panel * kPanel, np = std::min(kPanel, P - p0);
       if (panel != packed_panel) packQs8Activations(x, P, K, p0, np, quant.pad, quant.flip, packed);
       packed_panel = panel;
-      const int64_t m_begin = part * tiles_per_part * kQs8Mr, m_end = std::min(w.m, (part + 1) * tiles_per_part * kQs8Mr);
+      // Part p takes tiles [p * tiles / parts, (p + 1) * tiles / parts): even sizes, as the thread pool's chunks.
+      const int64_t m_begin = part * tiles / parts * kQs8Mr, m_end = std::min(w.m, (part + 1) * tiles / parts * kQs8Mr);
       if (m_begin < m_end) qs8GemmPanel(w, packed, np, quant.rq, y + p0, P, m_begin, m_end);
     }
   });
