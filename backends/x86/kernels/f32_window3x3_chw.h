@@ -3,7 +3,9 @@
 // convolution) and f32-maxpool2d-chw/avx512-3x3. Each tap is a masked load
 // (lanes outside the plane read as zero, or -inf for max, and never fault),
 // so there is no padded copy of the plane and no transpose; stride 2 loads
-// the 32 inputs under 16 outputs and keeps the even ones (vpermt2ps).
+// the 33 inputs under 16 outputs once per row and picks the three taps from
+// them (even lanes, odd lanes, even lanes shifted by one), MaxPool after a
+// vertical max of the rows.
 #pragma once
 #include <cstdint>
 
