@@ -336,10 +336,12 @@ class ConvOp : public X86Op {
 
   // Wide output rows take the direct per-plane kernel (f32-dwconv2d-chw):
   // measured inside MobileNetV2 and EfficientNet, it beats the channel-blocked
-  // kernel 2.2x on 112x112 and 1.2x at stride 2 onto 56x56, ties at stride 1
-  // on 56x56, and loses below: 1.3x on 28x28, 1.1-1.45x at stride 2 onto
-  // 28x28 and 14x14 (since the blocked kernel fills only its border).
-  static bool useDirectDepthwise(const WindowGeometry& g) { return window3x3ChwSupported(g) && g.out[1] >= 56; }
+  // kernel 2.2x on 112x112 and 1.3x at stride 2 onto 56x56 and 28x28, ties at
+  // stride 1 on 56x56 and at stride 2 onto 14x14, and loses on 28x28 rows at
+  // stride 1 (1.3x) and below.
+  static bool useDirectDepthwise(const WindowGeometry& g) {
+    return window3x3ChwSupported(g) && (g.out[1] >= 56 || (g.strides[1] == 2 && g.out[1] >= 28));
+  }
 
   // Depthwise outputs up to this many pixels take the channel-blocked kernel,
   // larger ones the per-plane kernel: on MobileNetV2 the blocked kernel is
