@@ -111,13 +111,41 @@ PackedA packAInto(const GemmKernel* kernel, const float* a, int64_t m, int64_t k
 
 namespace {
 
-// A panel whose rows are consecutive pixels (a 1x1 convolution's input, or
-// one output row of a padded image): each K step is one masked vector copy.
-__attribute__((target("avx512f"))) void packContiguousPanel(const float* base, const int64_t* row_offsets, int64_t first,
-                                                            int64_t rows, int64_t mr, int64_t k, float* dst) {
-  const __mmask16 load = static_cast<__mmask16>((1u << rows) - 1u), store = static_cast<__mmask16>((1u << mr) - 1u);
-  for (int64_t kk = 0; kk < k; ++kk)
-    _mm512_mask_storeu_ps(dst + kk * mr, store, _mm512_maskz_loadu_ps(load, base + row_offsets[kk] + first));
+// A panel whose rows are runs of consecutive pixels (a 1x1 convolution's
+// input, or output rows of a padded image; a 14-pixel panel of a 13x13
+// image spans two): each K step is one masked vector load per run, shifted
+// to the run's first lane, and one store.
+struct PanelRuns {
+  static constexpr int kMax = 4;
+  int count = 0;
+  int64_t start[kMax];     // the run's first pixel, less its first lane
+  __mmask16 lanes[kMax];
+};
+
+__attribute__((target("avx512f"))) void packPanelRuns(const float* base, const int64_t* row_offsets, const PanelRuns& runs, int64_t mr,
+                                                      int64_t k, float* dst) {
+  const __mmask16 store = static_cast<__mmask16>((1u << mr) - 1u);
+  for (int64_t kk = 0; kk < k; ++kk) {
+    const float* src = base + row_offsets[kk];
+    __m512 v = _mm512_maskz_loadu_ps(runs.lanes[0], src + runs.start[0]);
+    for (int q = 1; q < runs.count; ++q) v = _mm512_mask_loadu_ps(v, runs.lanes[q], src + runs.start[q]);
+    _mm512_mask_storeu_ps(dst + kk * mr, store, v);
+  }
+}
+
+// The runs of a panel of `rows` pixels, false if there are more than kMax.
+bool findRuns(const int64_t* px, int64_t rows, PanelRuns* runs) {
+  runs->count = 0;
+  for (int64_t r = 0; r < rows;) {
+    int64_t e = r + 1;
+    while (e < rows && px[e] == px[e - 1] + 1) ++e;
+    if (runs->count == PanelRuns::kMax) return false;
+    runs->start[runs->count] = px[r] - r;
+    runs->lanes[runs->count] = static_cast<__mmask16>(((1u << e) - 1u) & ~((1u << r) - 1u));
+    ++runs->count;
+    r = e;
+  }
+  return true;
 }
 
 }  // namespace
@@ -130,10 +158,9 @@ PackedA packAColumns(const GemmKernel* kernel, const float* base, const int64_t*
   for (int64_t pi = 0; pi < panels; ++pi) {
     const int64_t rows = std::min(mr, m - pi * mr);
     const int64_t* px = pixel + pi * mr;
-    bool contiguous = vector_copy;
-    for (int64_t r = 1; r < rows && contiguous; ++r) contiguous = px[r] == px[0] + r;
-    if (contiguous) {
-      packContiguousPanel(base, row_offsets, px[0], rows, mr, k, d + pi * k * mr);
+    PanelRuns runs;
+    if (vector_copy && findRuns(px, rows, &runs)) {
+      packPanelRuns(base, row_offsets, runs, mr, k, d + pi * k * mr);
       continue;
     }
     for (int64_t kk = 0; kk < k; ++kk) {
