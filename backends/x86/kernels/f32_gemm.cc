@@ -7,6 +7,7 @@
 #include <immintrin.h>
 
 #include "cpu_features.h"
+#include "f32_lane_runs_avx512.h"
 #include "scratch.h"
 
 namespace zy {
@@ -113,36 +114,20 @@ namespace {
 
 // A panel whose rows are runs of consecutive pixels (a 1x1 convolution's
 // input, or output rows of a padded image; a 14-pixel panel of a 13x13
-// image spans two): each K step is one masked vector load per run, shifted
-// to the run's first lane, and one store.
-struct PanelRuns {
-  static constexpr int kMax = 4;
-  int count = 0;
-  int64_t start[kMax];     // the run's first pixel, less its first lane
-  __mmask16 lanes[kMax];
-};
-
-__attribute__((target("avx512f"))) void packPanelRuns(const float* base, const int64_t* row_offsets, const PanelRuns& runs, int64_t mr,
+// image spans two): each K step is one masked load per run and one store.
+__attribute__((target("avx512f"))) void packPanelRuns(const float* base, const int64_t* row_offsets, const LaneRuns& runs, int64_t mr,
                                                       int64_t k, float* dst) {
   const __mmask16 store = static_cast<__mmask16>((1u << mr) - 1u);
-  for (int64_t kk = 0; kk < k; ++kk) {
-    const float* src = base + row_offsets[kk];
-    __m512 v = _mm512_maskz_loadu_ps(runs.lanes[0], src + runs.start[0]);
-    for (int q = 1; q < runs.count; ++q) v = _mm512_mask_loadu_ps(v, runs.lanes[q], src + runs.start[q]);
-    _mm512_mask_storeu_ps(dst + kk * mr, store, v);
-  }
+  for (int64_t kk = 0; kk < k; ++kk) _mm512_mask_storeu_ps(dst + kk * mr, store, loadRuns(base + row_offsets[kk], runs));
 }
 
-// The runs of a panel of `rows` pixels, false if there are more than kMax.
-bool findRuns(const int64_t* px, int64_t rows, PanelRuns* runs) {
+// The runs of a panel of `rows` pixels, false if there are too many.
+bool findRuns(const int64_t* px, int64_t rows, LaneRuns* runs) {
   runs->count = 0;
   for (int64_t r = 0; r < rows;) {
     int64_t e = r + 1;
     while (e < rows && px[e] == px[e - 1] + 1) ++e;
-    if (runs->count == PanelRuns::kMax) return false;
-    runs->start[runs->count] = px[r] - r;
-    runs->lanes[runs->count] = static_cast<__mmask16>(((1u << e) - 1u) & ~((1u << r) - 1u));
-    ++runs->count;
+    if (!runs->add(static_cast<int>(r), static_cast<int>(e - r), px[r])) return false;
     r = e;
   }
   return true;
@@ -158,7 +143,7 @@ PackedA packAColumns(const GemmKernel* kernel, const float* base, const int64_t*
   for (int64_t pi = 0; pi < panels; ++pi) {
     const int64_t rows = std::min(mr, m - pi * mr);
     const int64_t* px = pixel + pi * mr;
-    PanelRuns runs;
+    LaneRuns runs;
     if (vector_copy && findRuns(px, rows, &runs)) {
       packPanelRuns(base, row_offsets, runs, mr, k, d + pi * k * mr);
       continue;

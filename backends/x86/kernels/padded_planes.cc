@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "cpu_features.h"
+#include "f32_lane_runs_avx512.h"
 
 namespace zy {
 namespace x86 {
@@ -37,7 +38,56 @@ __attribute__((target("avx512f"))) void evensAvx512(const float* x, int64_t n, f
   for (; k < n; ++k) y[k] = x[2 * k];
 }
 
+// kc rows of one panel, nr / 16 vectors each, every vector from its runs.
+__attribute__((target("avx512f"))) void packRowsAvx512(const float* base, const int64_t* offsets, int64_t kc, const LaneRuns* runs,
+                                                       int64_t vectors, float* panel) {
+  for (int64_t kk = 0; kk < kc; ++kk) {
+    const float* src = base + offsets[kk];
+    for (int64_t v = 0; v < vectors; ++v) _mm512_storeu_ps(panel + (kk * vectors + v) * 16, loadRuns(src, runs[v]));
+  }
+}
+
 }  // namespace
+
+void PaddedImagePacker::pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const {
+  constexpr int kMaxVectors = 4;  // NR up to 64
+  const bool vectors_ok = cpuFeatures().avx512f && nr % 16 == 0 && nr <= 16 * kMaxVectors;
+  for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
+    const int64_t w = std::min(nr, ncols - j0);
+    float* panel = dst + (j0 / nr) * kc * nr;
+    // The panel's pieces, one per output row it spans: (column in panel,
+    // position in the plane, length); at most w <= NR of them.
+    constexpr int kMaxPieces = 64;
+    int64_t piece[kMaxPieces][3], pieces = 0;
+    for (int64_t j = 0; j < w && pieces < kMaxPieces;) {
+      const int64_t p = n0 + j0 + j, ow = p % OW_, len = std::min(w - j, OW_ - ow);
+      piece[pieces][0] = j, piece[pieces][1] = (p / OW_) * Wq_ + ow, piece[pieces][2] = len;
+      ++pieces, j += len;
+    }
+    // Each 16 columns as the runs of the pieces that cross them.
+    LaneRuns runs[kMaxVectors];
+    bool use_runs = vectors_ok;
+    for (int64_t v = 0; v < nr / 16 && use_runs; ++v) {
+      runs[v].count = 0;
+      for (int64_t q = 0; q < pieces && use_runs; ++q) {
+        const int64_t lo = std::max(piece[q][0], 16 * v), hi = std::min(piece[q][0] + piece[q][2], 16 * v + 16);
+        if (lo < hi) use_runs = runs[v].add(static_cast<int>(lo - 16 * v), static_cast<int>(hi - lo), piece[q][1] + lo - piece[q][0]);
+      }
+      if (runs[v].count == 0) runs[v].add(0, 0, 0);  // columns past the panel's pixels: zeros
+    }
+    if (use_runs) {
+      packRowsAvx512(base_, offsets_.data() + k0, kc, runs, nr / 16, panel);
+      continue;
+    }
+    for (int64_t kk = 0; kk < kc; ++kk) {
+      const float* src = base_ + offsets_[static_cast<size_t>(k0 + kk)];
+      float* row = panel + kk * nr;
+      for (int64_t q = 0; q < pieces; ++q)
+        std::memcpy(row + piece[q][0], src + piece[q][1], static_cast<size_t>(piece[q][2]) * sizeof(float));
+      if (w < nr) std::memset(row + w, 0, static_cast<size_t>(nr - w) * sizeof(float));
+    }
+  }
+}
 
 void subsamplePlane(const float* x, int64_t W, int64_t SH, int64_t SW, int64_t OH, int64_t OW, float* y) {
   const bool fast2 = SW == 2 && cpuFeatures().avx512f;

@@ -8,7 +8,9 @@
 // the sliding-window kernels (f32_window2d).
 #pragma once
 #include <cstdint>
+#include <vector>
 
+#include "f32_gemm.h"
 #include "ops/op_helpers.h"
 
 namespace zy {
@@ -38,6 +40,25 @@ struct PaddedPlanes {
   void fill(const float* x, float fill_value, float* dst) const;
   // Copies the flat outputs [OH, Wq] into y [OH, OW].
   void dropPadColumns(const float* flat, float* y) const;
+};
+
+// A convolution as one GEMM over the padded input: each input channel is
+// copied once into PaddedPlanes. Output pixel (oh, ow) lies at oh * Wq + ow
+// of every phase plane, and the im2col row of tap (c, i, j) starts at a
+// fixed offset there (offsets[k]), so a panel of consecutive output pixels
+// packs as one contiguous read per output row it spans (the Wq - OW pad
+// columns between rows are skipped; with AVX-512, one masked load per
+// piece of each 16 columns). The GEMM then writes the output as it is.
+class PaddedImagePacker : public BPacker {
+ public:
+  PaddedImagePacker(const float* base, const std::vector<int64_t>& offsets, int64_t OW, int64_t Wq)
+      : base_(base), offsets_(offsets), OW_(OW), Wq_(Wq) {}
+  void pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const override;
+
+ private:
+  const float* base_;
+  const std::vector<int64_t>& offsets_;
+  int64_t OW_, Wq_;
 };
 
 // y[oh][ow] = x[oh*SH][ow*SW]: the pixels a strided 1x1 window without

@@ -50,46 +50,6 @@ bool convSupported(const zy_op_view_t* op, std::string* why) {
   return true;
 }
 
-// A convolution as one GEMM over the padded input: each input channel is
-// copied once into PaddedPlanes (zero-padded, split by stride phase). Output
-// pixel (oh, ow) lies at oh * Wq + ow of every phase plane, and the im2col
-// row of tap (c, i, j) starts at a fixed offset there (offsets[k]), so a
-// panel of consecutive output pixels packs as one contiguous read per output
-// row it spans (the Wq - OW pad columns between rows are skipped). The GEMM
-// then writes the output as it is.
-class RowTablePacker : public BPacker {
- public:
-  RowTablePacker(const float* base, const std::vector<int64_t>& offsets, int64_t OW, int64_t Wq)
-      : base_(base), offsets_(offsets), OW_(OW), Wq_(Wq) {}
-  void pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const override {
-    for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
-      const int64_t w = std::min(nr, ncols - j0);
-      float* panel = dst + (j0 / nr) * kc * nr;
-      // The panel's pieces, one per output row: (column in panel, position in
-      // the plane, length); at most w <= NR <= 48 of them.
-      int64_t piece[kMaxPieces][3], pieces = 0;
-      for (int64_t j = 0; j < w && pieces < kMaxPieces;) {
-        const int64_t p = n0 + j0 + j, ow = p % OW_, len = std::min(w - j, OW_ - ow);
-        piece[pieces][0] = j, piece[pieces][1] = (p / OW_) * Wq_ + ow, piece[pieces][2] = len;
-        ++pieces, j += len;
-      }
-      for (int64_t kk = 0; kk < kc; ++kk) {
-        const float* src = base_ + offsets_[static_cast<size_t>(k0 + kk)];
-        float* row = panel + kk * nr;
-        for (int64_t q = 0; q < pieces; ++q)
-          std::memcpy(row + piece[q][0], src + piece[q][1], static_cast<size_t>(piece[q][2]) * sizeof(float));
-        if (w < nr) std::memset(row + w, 0, static_cast<size_t>(nr - w) * sizeof(float));
-      }
-    }
-  }
-
- private:
-  static constexpr int kMaxPieces = 64;
-  const float* base_;
-  const std::vector<int64_t>& offsets_;
-  int64_t OW_, Wq_;
-};
-
 class ConvOp : public X86Op {
  public:
   ConvOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx), attrs_(attributesFromView(op)) {
@@ -224,7 +184,7 @@ class ConvOp : public X86Op {
     setImageOffsets(img, C, w.dims[2], w.dims[3]);
     for (int64_t n = 0; n < N; ++n) {
       padImage(img, xp + n * C * H * W, C);
-      gemm(weights_, RowTablePacker(ctx_.workspace->image.data(), offsets_, g.out[1], img.Wq), P, yp + n * M * P, P, bias, act_,
+      gemm(weights_, PaddedImagePacker(ctx_.workspace->image.data(), offsets_, g.out[1], img.Wq), P, yp + n * M * P, P, bias, act_,
            ctx_.parallel, residual ? residual + n * M * P : nullptr);
     }
     return ZY_OK;

@@ -1,0 +1,37 @@
+// Gathers that are a few contiguous runs: a 16-lane vector whose lanes come
+// from up to kMaxRuns runs of consecutive floats, loaded as one masked load
+// per run (masked lanes never fault). The packers of the convolution GEMM
+// use it: panels of output pixels that span several output rows.
+#pragma once
+#include <immintrin.h>
+
+#include <cstdint>
+
+namespace zy {
+namespace x86 {
+
+struct LaneRuns {
+  static constexpr int kMaxRuns = 4;
+  int count = 0;
+  int64_t start[kMaxRuns];  // source offset of lane 0 for this run (the run's first element, less its first lane)
+  __mmask16 lanes[kMaxRuns];
+
+  // Lanes [first, first + n) read source offsets [from, from + n); false when full.
+  bool add(int first, int n, int64_t from) {
+    if (count == kMaxRuns) return false;
+    start[count] = from - first;
+    lanes[count] = static_cast<__mmask16>(((1u << (first + n)) - 1u) & ~((1u << first) - 1u));
+    ++count;
+    return true;
+  }
+};
+
+// The vector the runs describe, read from src; lanes no run covers are zero.
+__attribute__((target("avx512f"), always_inline)) inline __m512 loadRuns(const float* src, const LaneRuns& r) {
+  __m512 v = _mm512_maskz_loadu_ps(r.lanes[0], src + r.start[0]);
+  for (int q = 1; q < r.count; ++q) v = _mm512_mask_loadu_ps(v, r.lanes[q], src + r.start[q]);
+  return v;
+}
+
+}  // namespace x86
+}  // namespace zy
