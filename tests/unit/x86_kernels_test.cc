@@ -323,6 +323,12 @@ TEST(X86DataMovement, MatchesReference) {
     g.output(g.node("Concat", {b, a, b}, attrs({Attribute::Int("axis", -1)})));
     expectSameAsReference(g, randomValues(2 * 3 * 20, rng), "Concat axis -1");
   }
+  {  // inputs planned at their slices of the output: the Concat leaves them in place
+    GraphBuilder g;
+    const int32_t x = g.input("x", DType::F32, {1, 16, 6, 6});
+    g.output(g.node("Concat", {g.node("Relu", {x}), g.node("Sigmoid", {x})}, attrs({Attribute::Int("axis", 1)})));
+    expectSameAsReference(g, randomValues(16 * 36, rng), "Concat in place");
+  }
   const auto ints = [](std::vector<int64_t> v) { return Value::of(DType::I64, {static_cast<int64_t>(v.size())}, v); };
   struct SliceCase { Shape shape; std::vector<int64_t> starts, ends, axes; };
   for (const SliceCase& cs : std::vector<SliceCase>{{{1, 116, 6, 7}, {0}, {58}, {1}},

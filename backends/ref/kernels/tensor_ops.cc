@@ -34,6 +34,7 @@ void copyPieces(const TensorArg& joined, const std::vector<const TensorArg*>& pi
     for (int64_t o = 0; o < outer; ++o) {
       char* j = static_cast<char*>(joined.data) + (o * joined_row + pos) * static_cast<int64_t>(es);
       char* p = static_cast<char*>(piece->data) + o * row * static_cast<int64_t>(es);
+      if (j == p) continue;  // planned in place (a Concat input written into its slice)
       if (to_joined) std::memcpy(j, p, static_cast<size_t>(row) * es);
       else std::memcpy(p, j, static_cast<size_t>(row) * es);
     }

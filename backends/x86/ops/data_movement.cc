@@ -101,8 +101,9 @@ class ConcatOp : public X86Op {
         const int64_t o = static_cast<int64_t>(p) / static_cast<int64_t>(op->num_inputs);
         const size_t i = p % op->num_inputs;
         const int64_t n = op->inputs[i].dims[axis] * inner;
-        std::memcpy(dst + static_cast<size_t>((o * along + first[i]) * inner) * elem,
-                    static_cast<const uint8_t*>(op->inputs[i].data) + static_cast<size_t>(o * n) * elem, static_cast<size_t>(n) * elem);
+        uint8_t* to = dst + static_cast<size_t>((o * along + first[i]) * inner) * elem;
+        const uint8_t* from = static_cast<const uint8_t*>(op->inputs[i].data) + static_cast<size_t>(o * n) * elem;
+        if (to != from) std::memcpy(to, from, static_cast<size_t>(n) * elem);  // equal: planned in place
       }
     });
     return ZY_OK;
