@@ -145,6 +145,7 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
                         {1, 48, 13, 13, 64, 3, 1, 1, 1, "Relu"},
                         // 14x14 with 32k output channels (f32-gemm/avx512-14x32); 1x1 with over 512 input channels
                         {1, 40, 14, 14, 96, 3, 1, 1, 1, "Relu"}, {1, 520, 13, 13, 64, 1, 1, 0, 1, "Clip"}, {1, 300, 14, 14, 64, 1, 1, 0, 1, ""},
+                        {1, 96, 14, 14, 96, 1, 1, 0, 1, "Relu"},
                         // a strided 3x3 onto 20x20 (400 pixels: pixel-major through the padded image)
                         {1, 24, 40, 40, 64, 3, 2, 1, 1, "Relu"},
                         // strided 1x1 on larger images: the subsampled input read in place (stride 2 through

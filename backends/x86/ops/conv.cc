@@ -227,12 +227,13 @@ class ConvOp : public X86Op {
   // (ResNet's 3x3 stride-2 layer onto 28x28: 2.74 -> 2.63 ms), and up to 196
   // (14x14) for 1x1 convolutions with more than 512 input channels, whose
   // channel-major GEMM packs B too (1024 -> 256 on 14x14: 1.31 -> 1.06 ms). 1x1 convolutions
-  // with fewer input channels read B in place; from 256 of them pixel-major
-  // still wins where it pads less (384 -> 64 on 14x14: 0.130 -> 0.107 ms),
-  // below that it loses (64 -> 384: 0.109 -> 0.127 ms). From 64 output
+  // with fewer input channels read B in place; from 80 of them pixel-major
+  // still wins where it pads less (384 -> 64 on 14x14: 0.130 -> 0.107 ms;
+  // with the vector store, 96 -> 576: 0.262 -> 0.239, 80 -> 480: 0.212 ->
+  // 0.199), with 64 it loses (64 -> 384: 0.119 -> 0.127 ms). From 64 output
   // channels; not in bf16 sessions.
   static constexpr int64_t kPixelMajorMaxPixels = 64, kPixelMajorMaxPointwisePixels = 196, kPixelMajorMaxPaddedPixels = 784,
-                           kPixelMajorInPlaceMaxChannels = 512, kPixelMajorMinChannels = 256;
+                           kPixelMajorInPlaceMaxChannels = 512, kPixelMajorMinChannels = 80;
   static bool usePixelMajor(const OpContext& ctx, const zy_op_view_t* op, const Attributes& a) {
     const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[1];
     if (ctx.bf16 || !pixelMajorGemmKernel(1, 1) || w.dims[0] < 64 || x.dims[2] <= 0 || x.dims[3] <= 0) return false;
