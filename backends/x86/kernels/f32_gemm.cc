@@ -237,28 +237,26 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
           bblock = bpairs;
         }
         const bool first = k0 == 0, last = k0 + kc >= k;
-        for (int64_t pi = p_begin; pi < p_end; ++pi) {
+        const auto tile = [&](int64_t pi, int64_t j0) {
           const int64_t m0 = pi * mr, rows = std::min(mr, m - m0);
           const float* ap = a.data.get() + (pi * k_total + k_offset) * mr;
-          for (int64_t j0 = 0; j0 < ncols; j0 += nr) {
-            if (j0 < full) {
-              TileEpilogue e;
-              e.bias = bias ? bias + m0 : nullptr;
-              e.residual = residual ? residual + m0 * ldc + n0 + j0 : nullptr;
-              e.ldr = ldc;
-              e.act = has_act ? &act : nullptr;
-              kern.run_in_place(kc, ap, in_place + k0 * ldb + n0 + j0, ldb, c + m0 * ldc + n0 + j0, ldc, rows, !first, last ? &e : nullptr);
-              continue;
-            }
-            TileEpilogue e;
-            e.bias = bias ? bias + m0 : nullptr;
-            e.residual = residual ? residual + m0 * ldc + n0 + j0 : nullptr;
-            e.ldr = ldc;
-            e.act = has_act ? &act : nullptr;
-            const float* panel = prepacked ? packer.prepackedPanel(n0 + j0, k0) : bblock + (j0 / nr) * steps * nr;
-            kern.run(steps, ap, panel, c + m0 * ldc + n0 + j0, ldc, rows, std::min(nr, ncols - j0), !first, last ? &e : nullptr);
+          TileEpilogue e;
+          e.bias = bias ? bias + m0 : nullptr;
+          e.residual = residual ? residual + m0 * ldc + n0 + j0 : nullptr;
+          e.ldr = ldc;
+          e.act = has_act ? &act : nullptr;
+          if (j0 < full) {
+            kern.run_in_place(kc, ap, in_place + k0 * ldb + n0 + j0, ldb, c + m0 * ldc + n0 + j0, ldc, rows, !first, last ? &e : nullptr);
+            return;
           }
-        }
+          const float* panel = prepacked ? packer.prepackedPanel(n0 + j0, k0) : bblock + (j0 / nr) * steps * nr;
+          kern.run(steps, ap, panel, c + m0 * ldc + n0 + j0, ldc, rows, std::min(nr, ncols - j0), !first, last ? &e : nullptr);
+        };
+        // A's panel stays in L1 across B's tiles (B's tiles first, A's panels
+        // inside, lost 20% on ResNet-50's 64 -> 256 layers: the residual and
+        // C rows are then touched 128 bytes at a time).
+        for (int64_t pi = p_begin; pi < p_end; ++pi)
+          for (int64_t j0 = 0; j0 < ncols; j0 += nr) tile(pi, j0);
       }
     }
   });
