@@ -212,7 +212,11 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
   // takes panels [g * m_panels / m_groups, (g + 1) * m_panels / m_groups):
   // ResNet's 14x14 pixel-major layers (14 panels, one block) run 10% faster
   // on two threads in 14 groups than in 7 groups of two, split 4 + 3.
-  const int64_t nc = std::min<int64_t>((n + nr - 1) / nr * nr, 8 * nr);  // all of a narrow N in one block: A is read once
+  int64_t nc = std::min<int64_t>((n + nr - 1) / nr * nr, 8 * nr);  // all of a narrow N in one block: A is read once
+  // An in-place B block of at most 48 KiB: ResNet-50's 64 -> 256 layers on
+  // 56x56 (6 tiles instead of 8) and 128 -> 512 on 28x28 (3) run 3-8% faster.
+  constexpr int64_t kInPlaceBlockBytes = 48 * 1024;
+  if (in_place) nc = std::min(nc, std::max<int64_t>(nr, kInPlaceBlockBytes / (k * static_cast<int64_t>(sizeof(float))) / nr * nr));
   const int64_t n_blocks = (n + nc - 1) / nc;
   const bool packs_b = !in_place && !(packer.prepackedPanel(0, 0) && !kern.bf16);
   const int64_t m_groups = std::min<int64_t>(m_panels, n_blocks == 1 && !packs_b ? 16 : std::max<int64_t>(1, 8 / n_blocks));
