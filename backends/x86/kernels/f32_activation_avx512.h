@@ -38,23 +38,50 @@ __attribute__((target("avx512f"), always_inline)) inline __m512 reciprocal512(__
   return _mm512_mul_ps(r, _mm512_fnmadd_ps(d, r, _mm512_set1_ps(2.f)));
 }
 
+// act(x) for an activation kind fixed at compile time, so that kernels
+// applying it per vector carry no switch in their loops; kAnyActivation
+// switches on act.kind (for the exp-based kinds, whose own cost dwarfs it).
+constexpr int kAnyActivation = -1;
+
+__attribute__((target("avx512f"), always_inline)) inline __m512 activate512(__m512 x, const FusedActivation& act);
+
+template <int KIND>
+__attribute__((target("avx512f"), always_inline)) inline __m512 activateKind512(__m512 x, const FusedActivation& act) {
+  const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.f);
+  if constexpr (KIND == FusedActivation::None) return x;
+  else if constexpr (KIND == FusedActivation::Relu) return _mm512_max_ps(x, zero);
+  else if constexpr (KIND == FusedActivation::Clip) return _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(act.alpha)), _mm512_set1_ps(act.beta));
+  else if constexpr (KIND == FusedActivation::LeakyRelu)
+    return _mm512_mask_mul_ps(x, _mm512_cmp_ps_mask(x, zero, _CMP_LT_OQ), x, _mm512_set1_ps(act.alpha));
+  else if constexpr (KIND == FusedActivation::HardSigmoid)
+    return _mm512_min_ps(one, _mm512_max_ps(zero, _mm512_fmadd_ps(_mm512_set1_ps(act.alpha), x, _mm512_set1_ps(act.beta))));
+  else if constexpr (KIND == FusedActivation::HardSwish)
+    return _mm512_mul_ps(x, _mm512_min_ps(one, _mm512_max_ps(zero, _mm512_fmadd_ps(x, _mm512_set1_ps(1.f / 6), _mm512_set1_ps(0.5f)))));
+  else if constexpr (KIND == FusedActivation::Sigmoid) return reciprocal512(_mm512_add_ps(one, exp512(_mm512_sub_ps(zero, x))));
+  else if constexpr (KIND == FusedActivation::Silu) return _mm512_mul_ps(x, reciprocal512(_mm512_add_ps(one, exp512(_mm512_sub_ps(zero, x)))));
+  else return activate512(x, act);
+}
+
 // act(x); None returns x.
 __attribute__((target("avx512f"), always_inline)) inline __m512 activate512(__m512 x, const FusedActivation& act) {
-  const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.f);
   switch (act.kind) {
-    case FusedActivation::Relu: return _mm512_max_ps(x, zero);
-    case FusedActivation::Clip: return _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(act.alpha)), _mm512_set1_ps(act.beta));
-    case FusedActivation::LeakyRelu:
-      return _mm512_mask_mul_ps(x, _mm512_cmp_ps_mask(x, zero, _CMP_LT_OQ), x, _mm512_set1_ps(act.alpha));
-    case FusedActivation::HardSigmoid:
-      return _mm512_min_ps(one, _mm512_max_ps(zero, _mm512_fmadd_ps(_mm512_set1_ps(act.alpha), x, _mm512_set1_ps(act.beta))));
-    case FusedActivation::HardSwish:
-      return _mm512_mul_ps(x, _mm512_min_ps(one, _mm512_max_ps(zero, _mm512_fmadd_ps(x, _mm512_set1_ps(1.f / 6), _mm512_set1_ps(0.5f)))));
-    case FusedActivation::Sigmoid: return reciprocal512(_mm512_add_ps(one, exp512(_mm512_sub_ps(zero, x))));
-    case FusedActivation::Silu: return _mm512_mul_ps(x, reciprocal512(_mm512_add_ps(one, exp512(_mm512_sub_ps(zero, x)))));
     case FusedActivation::None: break;
+    case FusedActivation::Relu: return activateKind512<FusedActivation::Relu>(x, act);
+    case FusedActivation::Clip: return activateKind512<FusedActivation::Clip>(x, act);
+    case FusedActivation::LeakyRelu: return activateKind512<FusedActivation::LeakyRelu>(x, act);
+    case FusedActivation::HardSigmoid: return activateKind512<FusedActivation::HardSigmoid>(x, act);
+    case FusedActivation::HardSwish: return activateKind512<FusedActivation::HardSwish>(x, act);
+    case FusedActivation::Sigmoid: return activateKind512<FusedActivation::Sigmoid>(x, act);
+    case FusedActivation::Silu: return activateKind512<FusedActivation::Silu>(x, act);
   }
   return x;
+}
+
+// The kind kernels specialize for (None, Relu, Clip: a switch per vector
+// would cost as much as they do), else kAnyActivation.
+inline int specializedActivation(const FusedActivation* act) {
+  const int kind = act ? act->kind : FusedActivation::None;
+  return kind == FusedActivation::None || kind == FusedActivation::Relu || kind == FusedActivation::Clip ? kind : kAnyActivation;
 }
 
 }  // namespace x86

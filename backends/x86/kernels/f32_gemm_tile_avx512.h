@@ -12,8 +12,8 @@
 namespace zy {
 namespace x86 {
 
-template <int MR, int V>
-__attribute__((target("avx512f"), always_inline)) inline void storeTile(__m512 (&acc)[MR][V], float* c, int64_t ldc, int64_t mr,
+template <int MR, int V, int ACT>
+__attribute__((target("avx512f"), always_inline)) inline void storeTileAs(__m512 (&acc)[MR][V], float* c, int64_t ldc, int64_t mr,
                                                                          int64_t nr, bool accumulate, const TileEpilogue* last) {
   constexpr int NR = 16 * V;
   // Epilogue on registers: earlier K blocks, bias, residual, then the
@@ -21,7 +21,7 @@ __attribute__((target("avx512f"), always_inline)) inline void storeTile(__m512 (
   const float* bias = last ? last->bias : nullptr;
   const float* res = last ? last->residual : nullptr;
   const FusedActivation* act = last ? last->act : nullptr;
-  const bool apply_act = act && act->kind != FusedActivation::None;
+  const bool apply_act = ACT != FusedActivation::None && act;
   if (mr == MR && nr == NR) {
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i)
@@ -31,7 +31,7 @@ __attribute__((target("avx512f"), always_inline)) inline void storeTile(__m512 (
         if (accumulate) x = _mm512_add_ps(x, _mm512_loadu_ps(c + i * ldc + 16 * v));
         if (bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[i]));
         if (res) x = _mm512_add_ps(x, _mm512_loadu_ps(res + i * last->ldr + 16 * v));
-        if (apply_act) x = activate512(x, *act);
+        if (apply_act) x = activateKind512<ACT>(x, *act);
         _mm512_storeu_ps(c + i * ldc + 16 * v, x);
       }
   } else {
@@ -51,6 +51,18 @@ __attribute__((target("avx512f"), always_inline)) inline void storeTile(__m512 (
       }
       if (apply_act) applyActivation(ci, nr, *act);
     }
+  }
+}
+
+// The store with the activation's kind as a template argument (see specializedActivation).
+template <int MR, int V>
+__attribute__((target("avx512f"), always_inline)) inline void storeTile(__m512 (&acc)[MR][V], float* c, int64_t ldc, int64_t mr,
+                                                                         int64_t nr, bool accumulate, const TileEpilogue* last) {
+  switch (specializedActivation(last ? last->act : nullptr)) {
+    case FusedActivation::None: storeTileAs<MR, V, FusedActivation::None>(acc, c, ldc, mr, nr, accumulate, last); return;
+    case FusedActivation::Relu: storeTileAs<MR, V, FusedActivation::Relu>(acc, c, ldc, mr, nr, accumulate, last); return;
+    case FusedActivation::Clip: storeTileAs<MR, V, FusedActivation::Clip>(acc, c, ldc, mr, nr, accumulate, last); return;
+    default: storeTileAs<MR, V, kAnyActivation>(acc, c, ldc, mr, nr, accumulate, last);
   }
 }
 

@@ -43,7 +43,7 @@ __attribute__((target("avx512f"), always_inline)) inline void taps2(__m512 lo, _
 // odd ones (vpermt2ps each), tap 2 the even lanes shifted by one with e
 // last (valignd); MaxPool takes the vertical max of the rows first, then
 // the three taps once.
-template <int SW, bool MAX>
+template <int SW, bool MAX, int ACT = FusedActivation::None>
 __attribute__((target("avx512f"))) void windowRows(const float* x, int64_t H, int64_t W, const WindowGeometry& g, const float* w,
                                                    float bias, const FusedActivation* act, float* y) {
   constexpr int K = 3, kLoads = 3;    // stride 1: one load per tap; stride 2: lo, hi and e
@@ -104,7 +104,7 @@ __attribute__((target("avx512f"))) void windowRows(const float* x, int64_t H, in
             for (int j = 0; j < K; ++j) acc[i] = MAX ? _mm512_max_ps(acc[i], t[j]) : _mm512_fmadd_ps(t[j], wv[i * K + j], acc[i]);
           }
           r = MAX ? _mm512_max_ps(_mm512_max_ps(acc[0], acc[1]), acc[2])
-                  : activate512(_mm512_add_ps(_mm512_add_ps(_mm512_set1_ps(bias), acc[0]), _mm512_add_ps(acc[1], acc[2])), *act);
+                  : activateKind512<ACT>(_mm512_add_ps(_mm512_add_ps(_mm512_set1_ps(bias), acc[0]), _mm512_add_ps(acc[1], acc[2])), *act);
         }
         const int64_t n = std::min<int64_t>(16, OW - ow0);
         _mm512_mask_storeu_ps(y + oh * OW + ow0, static_cast<__mmask16>((1u << n) - 1u), r);
@@ -122,9 +122,24 @@ bool window3x3ChwSupported(const WindowGeometry& g) {
   return true;
 }
 
+namespace {
+
+template <int ACT>
+void dwconv3x3ChwAs(const float* x, int64_t H, int64_t W, const WindowGeometry& g, const float* w, float bias,
+                    const FusedActivation& act, float* y) {
+  (g.strides[1] == 2 ? windowRows<2, false, ACT> : windowRows<1, false, ACT>)(x, H, W, g, w, bias, &act, y);
+}
+
+}  // namespace
+
 void dwconv3x3Chw(const float* x, int64_t H, int64_t W, const WindowGeometry& g, const float* w, float bias,
                   const FusedActivation& act, float* y) {
-  (g.strides[1] == 2 ? windowRows<2, false> : windowRows<1, false>)(x, H, W, g, w, bias, &act, y);
+  switch (specializedActivation(&act)) {
+    case FusedActivation::None: dwconv3x3ChwAs<FusedActivation::None>(x, H, W, g, w, bias, act, y); return;
+    case FusedActivation::Relu: dwconv3x3ChwAs<FusedActivation::Relu>(x, H, W, g, w, bias, act, y); return;
+    case FusedActivation::Clip: dwconv3x3ChwAs<FusedActivation::Clip>(x, H, W, g, w, bias, act, y); return;
+    default: dwconv3x3ChwAs<kAnyActivation>(x, H, W, g, w, bias, act, y);
+  }
 }
 
 void maxpool3x3Chw(const float* x, int64_t H, int64_t W, const WindowGeometry& g, float* y) {
