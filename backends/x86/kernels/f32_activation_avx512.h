@@ -77,11 +77,13 @@ __attribute__((target("avx512f"), always_inline)) inline __m512 activate512(__m5
   return x;
 }
 
-// The kind kernels specialize for (None, Relu, Clip: a switch per vector
-// would cost as much as they do), else kAnyActivation.
+// The kind kernels specialize for (None, Relu and Clip, where a switch per
+// vector costs as much as they do; SiLU, EfficientNet's), else kAnyActivation.
 inline int specializedActivation(const FusedActivation* act) {
   const int kind = act ? act->kind : FusedActivation::None;
-  return kind == FusedActivation::None || kind == FusedActivation::Relu || kind == FusedActivation::Clip ? kind : kAnyActivation;
+  return kind == FusedActivation::None || kind == FusedActivation::Relu || kind == FusedActivation::Clip || kind == FusedActivation::Silu
+             ? kind
+             : kAnyActivation;
 }
 
 }  // namespace x86

@@ -62,6 +62,7 @@ __attribute__((target("avx512f"), always_inline)) inline void storeTile(__m512 (
     case FusedActivation::None: storeTileAs<MR, V, FusedActivation::None>(acc, c, ldc, mr, nr, accumulate, last); return;
     case FusedActivation::Relu: storeTileAs<MR, V, FusedActivation::Relu>(acc, c, ldc, mr, nr, accumulate, last); return;
     case FusedActivation::Clip: storeTileAs<MR, V, FusedActivation::Clip>(acc, c, ldc, mr, nr, accumulate, last); return;
+    case FusedActivation::Silu: storeTileAs<MR, V, FusedActivation::Silu>(acc, c, ldc, mr, nr, accumulate, last); return;
     default: storeTileAs<MR, V, kAnyActivation>(acc, c, ldc, mr, nr, accumulate, last);
   }
 }

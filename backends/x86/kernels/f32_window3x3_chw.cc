@@ -138,6 +138,7 @@ void dwconv3x3Chw(const float* x, int64_t H, int64_t W, const WindowGeometry& g,
     case FusedActivation::None: dwconv3x3ChwAs<FusedActivation::None>(x, H, W, g, w, bias, act, y); return;
     case FusedActivation::Relu: dwconv3x3ChwAs<FusedActivation::Relu>(x, H, W, g, w, bias, act, y); return;
     case FusedActivation::Clip: dwconv3x3ChwAs<FusedActivation::Clip>(x, H, W, g, w, bias, act, y); return;
+    case FusedActivation::Silu: dwconv3x3ChwAs<FusedActivation::Silu>(x, H, W, g, w, bias, act, y); return;
     default: dwconv3x3ChwAs<kAnyActivation>(x, H, W, g, w, bias, act, y);
   }
 }
