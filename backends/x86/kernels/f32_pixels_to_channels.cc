@@ -14,10 +14,10 @@ namespace x86 {
 
 namespace {
 
+template <int ACT>
 __attribute__((target("avx512f"))) void pixelsToChannelsAvx512(const float* x, int64_t ldx, int64_t P, int64_t m0, int64_t m1,
                                                                const float* bias, const float* residual, const FusedActivation& act,
                                                                float* y) {
-  const bool apply_act = act.kind != FusedActivation::None;
   for (int64_t m = m0; m < m1; m += 16) {
     const int64_t channels = std::min<int64_t>(16, m1 - m);
     const __mmask16 cmask = static_cast<__mmask16>((1u << channels) - 1);
@@ -36,7 +36,7 @@ __attribute__((target("avx512f"))) void pixelsToChannelsAvx512(const float* x, i
         if (c >= channels) continue;
         __m512 v = _mm512_add_ps(r[c], b[c]);
         if (residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(pmask, residual + (m + c) * P + p0));
-        if (apply_act) v = activate512(v, act);
+        v = activateKind512<ACT>(v, act);
         _mm512_mask_storeu_ps(y + (m + c) * P + p0, pmask, v);
       }
     }
@@ -48,8 +48,13 @@ __attribute__((target("avx512f"))) void pixelsToChannelsAvx512(const float* x, i
 void pixelsToChannels(const float* x, int64_t ldx, int64_t P, int64_t m0, int64_t m1, const float* bias, const float* residual,
                       const FusedActivation& act, float* y) {
   if (cpuFeatures().avx512f) {
-    pixelsToChannelsAvx512(x, ldx, P, m0, m1, bias, residual, act, y);
-    return;
+    switch (specializedActivation(&act)) {
+      case FusedActivation::None: pixelsToChannelsAvx512<FusedActivation::None>(x, ldx, P, m0, m1, bias, residual, act, y); return;
+      case FusedActivation::Relu: pixelsToChannelsAvx512<FusedActivation::Relu>(x, ldx, P, m0, m1, bias, residual, act, y); return;
+      case FusedActivation::Clip: pixelsToChannelsAvx512<FusedActivation::Clip>(x, ldx, P, m0, m1, bias, residual, act, y); return;
+      case FusedActivation::Silu: pixelsToChannelsAvx512<FusedActivation::Silu>(x, ldx, P, m0, m1, bias, residual, act, y); return;
+      default: pixelsToChannelsAvx512<kAnyActivation>(x, ldx, P, m0, m1, bias, residual, act, y); return;
+    }
   }
   for (int64_t m = m0; m < m1; ++m) {
     float* dst = y + m * P;
