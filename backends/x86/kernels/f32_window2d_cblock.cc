@@ -137,6 +137,27 @@ __attribute__((target("avx2,fma"))) void computeMaxAvx2(const float* xb, const W
 // [channel][row][column] -> [row + PT][column + PL][channel] for n <= 16 channels.
 __attribute__((target("avx512f"))) void transposeInAvx512(const float* x, int64_t n, int64_t H, int64_t W, int64_t h_lo, int64_t h_hi,
                                                           int64_t w_lo, int64_t w_hi, int64_t Wp, int64_t PT, int64_t PL, float* xb) {
+  if (w_lo == 0 && w_hi == W) {
+    // Whole rows: 16 consecutive pixels of the plane per transpose, across
+    // row ends (a 7x7 plane takes 4 transposes, not 7 with 7 of 16 lanes).
+    const int64_t q_end = h_hi * W;
+    int64_t h = h_lo, w = 0;
+    for (int64_t q0 = h_lo * W; q0 < q_end; q0 += 16) {
+      const int64_t cols = std::min<int64_t>(16, q_end - q0);
+      const __mmask16 m = static_cast<__mmask16>((1u << cols) - 1);
+      __m512 r[16];
+#pragma GCC unroll 16
+      for (int l = 0; l < 16; ++l) r[l] = l < n ? _mm512_maskz_loadu_ps(m, x + l * H * W + q0) : _mm512_setzero_ps();
+      transpose16x16(r);
+#pragma GCC unroll 16
+      for (int c = 0; c < 16; ++c) {
+        if (c >= cols) break;
+        _mm512_storeu_ps(xb + ((h + PT) * Wp + PL + w) * 16, r[c]);
+        if (++w == W) w = 0, ++h;
+      }
+    }
+    return;
+  }
   for (int64_t h = h_lo; h < h_hi; ++h)
     for (int64_t w0 = w_lo; w0 < w_hi; w0 += 16) {
       const int64_t cols = std::min<int64_t>(16, w_hi - w0);
