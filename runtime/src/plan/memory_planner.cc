@@ -36,8 +36,8 @@ struct UnionFind {
 // graph inputs or outputs (they live through the run), an input given
 // twice, a group of another size, or a slice off 64-byte alignment.
 template <typename BytesOf>
-void placeConcatInputs(const Model& m, const BytesOf& bytesOf, UnionFind& uf, const std::vector<int32_t>& buf_last,
-                       std::vector<int32_t>* slice_of, std::vector<int64_t>* slice_offset) {
+void placeConcatInputs(const Model& m, const std::vector<Shape>* shapes, const BytesOf& bytesOf, UnionFind& uf,
+                       const std::vector<int32_t>& buf_last, std::vector<int32_t>* slice_of, std::vector<int64_t>* slice_offset) {
   const size_t nt = m.tensors.size();
   std::vector<int64_t> group_bytes(nt, 0);
   for (size_t i = 0; i < nt; ++i) {
@@ -49,7 +49,7 @@ void placeConcatInputs(const Model& m, const BytesOf& bytesOf, UnionFind& uf, co
     const Node& n = m.graph.nodes[k];
     if (n.type != "Concat" || !n.domain.empty() || n.outputs.empty() || n.outputs[0] < 0) continue;
     const int32_t o = n.outputs[0];
-    const Shape& shape = m.tensors[o].shape;
+    const Shape& shape = shapes ? (*shapes)[static_cast<size_t>(o)] : m.tensors[o].shape;
     int64_t axis;
     if (!normalizeAxis(n.attrs.getInt("axis", 0), static_cast<int64_t>(shape.size()), &axis).ok()) continue;
     bool outer_one = true;
@@ -127,7 +127,7 @@ Status planMemory(const Model& m, MemoryPlan* plan, const std::vector<Shape>* sh
   // Concat slices: a group (root) placed at a byte offset inside another tensor's group.
   std::vector<int32_t> slice_of(nt, -1);
   std::vector<int64_t> slice_offset(nt, 0);
-  placeConcatInputs(m, bytesOf, uf, buf_last, &slice_of, &slice_offset);
+  placeConcatInputs(m, shapes, bytesOf, uf, buf_last, &slice_of, &slice_offset);
   // A tensor's buffer: the root of its group, or of the group it is a slice of, and its offset there.
   auto locate = [&](int32_t i, int64_t* offset) {
     int32_t r = uf.find(i);
