@@ -1,5 +1,7 @@
 // The thread pool covers every index exactly once, with any thread count.
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -24,6 +26,26 @@ TEST(ThreadPool, CoversEveryIndexOnce) {
         });
       for (size_t i = 0; i < n; ++i) EXPECT_EQ(hits[i].load(), 3) << "threads " << threads << " n " << n;
     }
+  }
+}
+
+// Chunks differ in size by one unit at most (13 tasks on two threads must
+// not become seven chunks of two and one), and up to 8 units per thread each
+// unit is its own chunk, so the threads can claim coarse tasks one by one.
+TEST(ThreadPool, ChunksAreEvenAndFineForFewUnits) {
+  auto pool = ThreadPool::create(2);
+  for (size_t n : {2u, 13u, 14u, 16u, 17u, 24u, 100u, 1001u}) {
+    std::mutex mu;
+    std::vector<size_t> sizes;
+    pool->parallelFor(n, 1, [&](size_t b, size_t e) {
+      std::lock_guard<std::mutex> lock(mu);
+      sizes.push_back(e - b);
+    });
+    ASSERT_FALSE(sizes.empty());
+    const auto [lo, hi] = std::minmax_element(sizes.begin(), sizes.end());
+    EXPECT_LE(*hi - *lo, 1u) << "n " << n;
+    if (n <= 16) EXPECT_EQ(*hi, 1u) << "n " << n;
+    else EXPECT_EQ(sizes.size(), 8u) << "n " << n;  // 4 chunks per thread
   }
 }
 
