@@ -29,12 +29,13 @@ __attribute__((target("avx512f"))) void deinterleaveAvx512(const float* x, int64
   }
 }
 
-// y[k] = x[2k] for k < n, reading x[0 .. 2n - 1] only.
+// y[k] = x[2k] for k < n, reading x[0 .. 2n - 2] only (the odd input after
+// the last even one may lie past the row, or past the tensor).
 __attribute__((target("avx512f"))) void evensAvx512(const float* x, int64_t n, float* y) {
   const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   int64_t k = 0;
   for (; k + 16 <= n; k += 16)
-    _mm512_storeu_ps(y + k, _mm512_permutex2var_ps(_mm512_loadu_ps(x + 2 * k), ie, _mm512_loadu_ps(x + 2 * k + 16)));
+    _mm512_storeu_ps(y + k, _mm512_permutex2var_ps(_mm512_loadu_ps(x + 2 * k), ie, _mm512_maskz_loadu_ps(0x7FFF, x + 2 * k + 16)));
   for (; k < n; ++k) y[k] = x[2 * k];
 }
 
