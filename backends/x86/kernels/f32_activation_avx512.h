@@ -5,6 +5,8 @@
 #pragma once
 #include <immintrin.h>
 
+#include <type_traits>
+
 #include "ops/fused_activation.h"
 
 namespace zy {
@@ -84,6 +86,21 @@ inline int specializedActivation(const FusedActivation* act) {
   return kind == FusedActivation::None || kind == FusedActivation::Relu || kind == FusedActivation::Clip || kind == FusedActivation::Silu
              ? kind
              : kAnyActivation;
+}
+
+// f(std::integral_constant<int, KIND>{}) with KIND = specializedActivation(act):
+// a kernel instantiates its loop once per kind this way. (The GEMM store
+// switches itself: its accumulators must stay in registers, and a lambda
+// would not carry the AVX-512 target it needs to inline the store.)
+template <typename F>
+void withActivationKind(const FusedActivation* act, F&& f) {
+  switch (specializedActivation(act)) {
+    case FusedActivation::None: f(std::integral_constant<int, FusedActivation::None>{}); return;
+    case FusedActivation::Relu: f(std::integral_constant<int, FusedActivation::Relu>{}); return;
+    case FusedActivation::Clip: f(std::integral_constant<int, FusedActivation::Clip>{}); return;
+    case FusedActivation::Silu: f(std::integral_constant<int, FusedActivation::Silu>{}); return;
+    default: f(std::integral_constant<int, kAnyActivation>{});
+  }
 }
 
 }  // namespace x86

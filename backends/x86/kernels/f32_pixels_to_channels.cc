@@ -48,13 +48,10 @@ __attribute__((target("avx512f"))) void pixelsToChannelsAvx512(const float* x, i
 void pixelsToChannels(const float* x, int64_t ldx, int64_t P, int64_t m0, int64_t m1, const float* bias, const float* residual,
                       const FusedActivation& act, float* y) {
   if (cpuFeatures().avx512f) {
-    switch (specializedActivation(&act)) {
-      case FusedActivation::None: pixelsToChannelsAvx512<FusedActivation::None>(x, ldx, P, m0, m1, bias, residual, act, y); return;
-      case FusedActivation::Relu: pixelsToChannelsAvx512<FusedActivation::Relu>(x, ldx, P, m0, m1, bias, residual, act, y); return;
-      case FusedActivation::Clip: pixelsToChannelsAvx512<FusedActivation::Clip>(x, ldx, P, m0, m1, bias, residual, act, y); return;
-      case FusedActivation::Silu: pixelsToChannelsAvx512<FusedActivation::Silu>(x, ldx, P, m0, m1, bias, residual, act, y); return;
-      default: pixelsToChannelsAvx512<kAnyActivation>(x, ldx, P, m0, m1, bias, residual, act, y); return;
-    }
+    withActivationKind(&act, [&](auto kind) {
+      pixelsToChannelsAvx512<decltype(kind)::value>(x, ldx, P, m0, m1, bias, residual, act, y);
+    });
+    return;
   }
   for (int64_t m = m0; m < m1; ++m) {
     float* dst = y + m * P;

@@ -98,7 +98,8 @@ __attribute__((target("avx512f"))) void windowRows(const float* x, int64_t H, in
 #pragma GCC unroll 3
               for (int j = 0; j < K; ++j) t[j] = loadTap<SW>(row + j, j, in, m, outside);
             } else {
-              taps2(loadTap<SW>(row, 0, in, m, outside), loadTap<SW>(row + 16, 1, in, m, outside), loadTap<SW>(row + 32, 2, in, m, outside), even, odd, t);
+              taps2(loadTap<SW>(row, 0, in, m, outside), loadTap<SW>(row + 16, 1, in, m, outside),
+                    loadTap<SW>(row + 32, 2, in, m, outside), even, odd, t);
             }
 #pragma GCC unroll 3
             for (int j = 0; j < K; ++j) acc[i] = MAX ? _mm512_max_ps(acc[i], t[j]) : _mm512_fmadd_ps(t[j], wv[i * K + j], acc[i]);
@@ -122,25 +123,12 @@ bool window3x3ChwSupported(const WindowGeometry& g) {
   return true;
 }
 
-namespace {
-
-template <int ACT>
-void dwconv3x3ChwAs(const float* x, int64_t H, int64_t W, const WindowGeometry& g, const float* w, float bias,
-                    const FusedActivation& act, float* y) {
-  (g.strides[1] == 2 ? windowRows<2, false, ACT> : windowRows<1, false, ACT>)(x, H, W, g, w, bias, &act, y);
-}
-
-}  // namespace
-
 void dwconv3x3Chw(const float* x, int64_t H, int64_t W, const WindowGeometry& g, const float* w, float bias,
                   const FusedActivation& act, float* y) {
-  switch (specializedActivation(&act)) {
-    case FusedActivation::None: dwconv3x3ChwAs<FusedActivation::None>(x, H, W, g, w, bias, act, y); return;
-    case FusedActivation::Relu: dwconv3x3ChwAs<FusedActivation::Relu>(x, H, W, g, w, bias, act, y); return;
-    case FusedActivation::Clip: dwconv3x3ChwAs<FusedActivation::Clip>(x, H, W, g, w, bias, act, y); return;
-    case FusedActivation::Silu: dwconv3x3ChwAs<FusedActivation::Silu>(x, H, W, g, w, bias, act, y); return;
-    default: dwconv3x3ChwAs<kAnyActivation>(x, H, W, g, w, bias, act, y);
-  }
+  withActivationKind(&act, [&](auto kind) {
+    constexpr int ACT = decltype(kind)::value;
+    (g.strides[1] == 2 ? windowRows<2, false, ACT> : windowRows<1, false, ACT>)(x, H, W, g, w, bias, &act, y);
+  });
 }
 
 void maxpool3x3Chw(const float* x, int64_t H, int64_t W, const WindowGeometry& g, float* y) {

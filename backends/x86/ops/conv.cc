@@ -112,18 +112,23 @@ class ConvOp : public X86Op {
     const float* bias = bias_.empty() ? nullptr : bias_.data();
     // The fused residual (input 3): added before the activation.
     const float* residual = op->num_inputs > 3 && op->inputs[3].dtype != ZY_DTYPE_UNDEFINED ? static_cast<const float*>(op->inputs[3].data) : nullptr;
-    if (depthwise_ && useDirectDepthwise(g)) {
+    if (depthwise_ && (useDirectDepthwise(g) || P > kBlockedDepthwiseMaxPixels)) {  // one plane per task
+      const bool direct = useDirectDepthwise(g);
+      const Window2d win(g, H, W);
       const int64_t taps = w.dims[2] * w.dims[3];
       ctx_.parallel(static_cast<size_t>(N * C), [&](size_t begin, size_t end) {
+        float* scratch = direct ? nullptr : threadScratch(win.scratchFloats());
         for (size_t p = begin; p < end; ++p) {
           const int64_t c = static_cast<int64_t>(p) % C;
-          dwconv3x3Chw(xp + static_cast<int64_t>(p) * H * W, H, W, g, dw_weights_.data() + c * taps, bias ? bias[c] : 0.f, act_,
-                    yp + static_cast<int64_t>(p) * P);
+          const float *x = xp + static_cast<int64_t>(p) * H * W, *wc = dw_weights_.data() + c * taps;
+          float* y = yp + static_cast<int64_t>(p) * P;
+          if (direct) dwconv3x3Chw(x, H, W, g, wc, bias ? bias[c] : 0.f, act_, y);
+          else win.dwconv(x, wc, bias ? bias[c] : 0.f, act_, y, scratch);
         }
       });
       return ZY_OK;
     }
-    if (depthwise_ && P <= kBlockedDepthwiseMaxPixels) {
+    if (depthwise_) {
       const DwconvChannelBlocked& dw = *dw_blocked_;
       const int64_t blocks = dw.blocks();
       ctx_.parallel(static_cast<size_t>(N * blocks), [&](size_t begin, size_t end) {
@@ -131,19 +136,6 @@ class ConvOp : public X86Op {
         for (size_t t = begin; t < end; ++t) {
           const int64_t n = static_cast<int64_t>(t) / blocks;
           dw.run(static_cast<int64_t>(t) % blocks, xp + n * C * H * W, H, W, g, act_, yp + n * C * P, scratch);
-        }
-      });
-      return ZY_OK;
-    }
-    if (depthwise_) {
-      const Window2d win(g, H, W);
-      const int64_t taps = w.dims[2] * w.dims[3];
-      ctx_.parallel(static_cast<size_t>(N * C), [&](size_t begin, size_t end) {
-        float* scratch = threadScratch(win.scratchFloats());
-        for (size_t p = begin; p < end; ++p) {
-          const int64_t c = static_cast<int64_t>(p) % C;
-          win.dwconv(xp + static_cast<int64_t>(p) * H * W, dw_weights_.data() + c * taps, bias ? bias[c] : 0.f, act_,
-                     yp + static_cast<int64_t>(p) * P, scratch);
         }
       });
       return ZY_OK;
@@ -162,21 +154,22 @@ class ConvOp : public X86Op {
       }
       return ZY_OK;
     }
-    if (pointwise) {  // a 1x1 stride-1 convolution is a GEMM on the input as it is
-      for (int64_t n = 0; n < N; ++n)
-        gemm(weights_, xp + n * C * H * W, P, P, yp + n * M * P, P, bias, act_, ctx_.parallel, residual ? residual + n * M * P : nullptr);
-      return ZY_OK;
-    }
-    if (isSubsampledPointwise(w.dims[2], w.dims[3], g)) {  // strided 1x1 (ResNet's downsample): the pixels it reads, then a GEMM on them
+    if (isSubsampledPointwise(w.dims[2], w.dims[3], g)) {
+      // A 1x1 convolution without pads is a GEMM on the input as it is, or
+      // strided (ResNet's downsample) on the pixels it reads.
       std::vector<float>& sub = ctx_.workspace->image;
-      sub.resize(static_cast<size_t>(C * P));
+      if (!pointwise) sub.resize(static_cast<size_t>(C * P));
       for (int64_t n = 0; n < N; ++n) {
-        ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
-          for (size_t c = begin; c < end; ++c)
-            subsamplePlane(xp + (n * C + static_cast<int64_t>(c)) * H * W, W, g.strides[0], g.strides[1], g.out[0], g.out[1],
-                           sub.data() + static_cast<int64_t>(c) * P);
-        });
-        gemm(weights_, sub.data(), P, P, yp + n * M * P, P, bias, act_, ctx_.parallel, residual ? residual + n * M * P : nullptr);
+        const float* b = xp + n * C * H * W;
+        if (!pointwise) {
+          ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
+            for (size_t c = begin; c < end; ++c)
+              subsamplePlane(b + static_cast<int64_t>(c) * H * W, W, g.strides[0], g.strides[1], g.out[0], g.out[1],
+                             sub.data() + static_cast<int64_t>(c) * P);
+          });
+          b = sub.data();
+        }
+        gemm(weights_, b, P, P, yp + n * M * P, P, bias, act_, ctx_.parallel, residual ? residual + n * M * P : nullptr);
       }
       return ZY_OK;
     }
@@ -214,8 +207,7 @@ class ConvOp : public X86Op {
     return KH == 1 && KW == 1 && g.pad_begin[0] == 0 && g.pad_begin[1] == 0 && g.pad_end[0] == 0 && g.pad_end[1] == 0;
   }
   static bool isPointwise(int64_t KH, int64_t KW, const WindowGeometry& g) {
-    return KH == 1 && KW == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 && g.pad_begin[1] == 0 &&
-           g.pad_end[0] == 0 && g.pad_end[1] == 0;
+    return isSubsampledPointwise(KH, KW, g) && g.strides[0] == 1 && g.strides[1] == 1;
   }
 
   // Small images (ResNet's 7x7 and 14x14 stages): the GEMM with pixels as
@@ -246,7 +238,7 @@ class ConvOp : public X86Op {
     if (pixels <= 0 || pixels > (pointwise ? kPixelMajorMaxPointwisePixels : kPixelMajorMaxPaddedPixels)) return false;
     if (pixels <= kPixelMajorMaxPixels || !pointwise || K > kPixelMajorInPlaceMaxChannels) return true;
     // A 1x1 convolution whose channel-major GEMM reads B in place: pixel-major
-    // from 256 input channels when it computes fewer padded outputs.
+    // from kPixelMajorMinChannels input channels when it computes fewer padded outputs.
     const auto padded = [](int64_t rows, int64_t cols, const GemmKernel* k) {
       return (rows + k->mr - 1) / k->mr * k->mr * ((cols + k->nr - 1) / k->nr * k->nr);
     };

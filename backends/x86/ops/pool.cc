@@ -37,8 +37,6 @@ class Pool2dOp : public X86Op {
     const int64_t NC = x.dims[0] * x.dims[1], H = x.dims[2], W = x.dims[3];
     WindowGeometry g;
     if (const zy_status_code_t s = pool2dWindow(attrs_, op, &g, err); s != ZY_OK) return s;
-    Window2d win(g, H, W);
-    if (!max_) win.setAverageCounts(attrs_.getInt("count_include_pad", 0) != 0, g);
     const float* xp = static_cast<const float*>(x.data);
     float* yp = static_cast<float*>(y.data);
     if (max_ && window3x3ChwSupported(g)) {  // inside SqueezeNet: 1.7x the channel-blocked kernel on 111x111, 1.3x on 55x55
@@ -48,6 +46,8 @@ class Pool2dOp : public X86Op {
       });
       return ZY_OK;
     }
+    Window2d win(g, H, W);
+    if (!max_) win.setAverageCounts(attrs_.getInt("count_include_pad", 0) != 0, g);
     if (max_ && g.out[0] * g.out[1] <= kBlockedMaxPixels) {  // channel-blocked, as depthwise convolutions
       const int64_t C = x.dims[1];
       const MaxPoolChannelBlocked pool(C);
