@@ -85,6 +85,10 @@ TEST(X86Int8, ConvMatchesReferenceBitForBit) {
       {3, 16, 23, 23, 7, 2, 3, 1},  {48, 33, 3, 50, 3, 1, 1, 1},  {130, 12, 6, 6, 3, 1, 0, 1},
       // 768+ output pixels (a partial last panel), strided and dilated
       {5, 20, 30, 29, 3, 1, 1, 1},  {6, 12, 60, 57, 3, 2, 1, 1},  {4, 9, 30, 30, 3, 1, 2, 2},
+      // The implicit im2col's runs: stride 3 (single pixels), 49 pixels (a
+      // 1-pixel tail panel), rows narrower than a vector at stride 2, and
+      // stride-2 windows whose last pixel is the plane's last byte.
+      {4, 8, 11, 10, 3, 3, 1, 1},   {16, 24, 7, 7, 3, 1, 1, 1},   {5, 7, 9, 3, 3, 2, 1, 1},   {3, 5, 5, 31, 1, 2, 0, 1},
       // Depthwise: stride 1 and 2, 3x3 and 5x5, pads 0 to 2, widths around 16.
       {16, 16, 13, 13, 3, 1, 1, 1, true}, {24, 24, 14, 14, 3, 2, 1, 1, true}, {8, 8, 7, 9, 5, 1, 2, 1, true},
       {32, 32, 28, 28, 5, 2, 2, 1, true}, {5, 5, 17, 3, 3, 2, 0, 1, true},   {3, 3, 33, 35, 3, 1, 1, 1, true},

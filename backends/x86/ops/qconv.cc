@@ -1,7 +1,7 @@
 // QLinearConv on x86, bit-exact with backends/ref (docs/int8.md): the
-// qs8-gemm over an 8-bit im2col of the input (the input as it is for 1x1
-// stride-1 convolutions), weights packed once per session, requantized in the
-// GEMM's store; depthwise convolutions on qs8-dwconv2d. Other groups, weight
+// qs8-gemm over the input's implicit im2col (u8-window-pack; the input as it
+// is for 1x1 stride-1 convolutions), weights packed once per session,
+// requantized in the GEMM's store; depthwise convolutions on qs8-dwconv2d. Other groups, weight
 // zero points other than 0, and CPUs without AVX-512 VNNI go to the next backend.
 #include <algorithm>
 #include <cstring>
@@ -12,7 +12,7 @@
 #include "kernels/qs8_gemm.h"
 #include "qs8_gemm_ops.h"
 #include "kernels/scratch.h"
-#include "kernels/u8_im2col.h"
+#include "kernels/u8_window_pack.h"
 #include "ops/op_helpers.h"
 #include "ops/requantize.h"
 #include "x86_op.h"
@@ -54,27 +54,34 @@ struct QConvQuant : Qs8ConvParams {
       : Qs8ConvParams(op, a, row_sums, /*gemm_u8=*/true, ys_index, bias_index) {}
 };
 
-// The GEMM of activations x ([K][P] bytes) with the packed weights, into y
-// ([M][P]): panels of kPanel pixels over the session's threads; with few
-// panels (small images, batch-1 GEMMs) the channels are split too, so that
-// every thread has work. A thread packs each panel it meets once.
-void runPanels(const OpContext& ctx, const Qs8PackedWeights& w, const QConvQuant& quant, const uint8_t* x, int64_t K, int64_t P,
-               uint8_t* y) {
-  const int64_t panels = (P + kPanel - 1) / kPanel, kgroups = (K + 3) / 4;
+// The GEMM of the activations with the packed weights, into y ([M][P]):
+// panels of kPanel pixels over the session's threads, each packed by
+// pack(p0, np, out) as packQs8Activations lays them out; with few panels
+// (small images, batch-1 GEMMs) the channels are split too, so that every
+// thread has work. A thread packs each panel it meets once.
+template <class PackPanel>
+void runPanels(const OpContext& ctx, const Qs8PackedWeights& w, const QConvQuant& quant, int64_t P, uint8_t* y, const PackPanel& pack) {
+  const int64_t panels = (P + kPanel - 1) / kPanel;
   const int64_t tiles = (w.m + kQs8Mr - 1) / kQs8Mr, parts = std::min(tiles, std::max<int64_t>(1, 16 / panels));
   ctx.parallel(static_cast<size_t>(panels * parts), [&](size_t b, size_t e) {
-    uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(kgroups * kPanel)));
+    uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(w.kgroups * kPanel)));
     int64_t packed_panel = -1;
     for (size_t t = b; t < e; ++t) {
       const int64_t panel = static_cast<int64_t>(t) / parts, part = static_cast<int64_t>(t) % parts;
       const int64_t p0 = panel * kPanel, np = std::min(kPanel, P - p0);
-      if (panel != packed_panel) packQs8Activations(x, P, K, p0, np, quant.pad, quant.flip, packed);
+      if (panel != packed_panel) pack(p0, np, packed);
       packed_panel = panel;
       // Part p takes tiles [p * tiles / parts, (p + 1) * tiles / parts): even sizes, as the thread pool's chunks.
       const int64_t m_begin = part * tiles / parts * kQs8Mr, m_end = std::min(w.m, (part + 1) * tiles / parts * kQs8Mr);
       if (m_begin < m_end) qs8GemmPanel(w, packed, np, quant.rq, y + p0, P, m_begin, m_end);
     }
   });
+}
+
+// x as [K][P] bytes (a 1x1 stride-1 convolution's input, a transposed GEMM operand).
+void runPanels(const OpContext& ctx, const Qs8PackedWeights& w, const QConvQuant& quant, const uint8_t* x, int64_t K, int64_t P,
+               uint8_t* y) {
+  runPanels(ctx, w, quant, P, y, [&](int64_t p0, int64_t np, uint8_t* out) { packQs8Activations(x, P, K, p0, np, quant.pad, quant.flip, out); });
 }
 
 class QConvOp : public X86Op {
@@ -97,33 +104,17 @@ class QConvOp : public X86Op {
     WindowGeometry g;
     Status s = computeWindow(attrs_, {H, W}, {kh_, kw_}, false, &g);
     if (!s.ok()) { *err = s.message(); return ZY_INVALID_ARGUMENT; }
-    const int64_t OH = g.out[0], OW = g.out[1], P = OH * OW, K = C * kh_ * kw_;
+    const int64_t P = g.out[0] * g.out[1], K = C * kh_ * kw_;
     const bool direct = kh_ == 1 && kw_ == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 &&
-                        g.pad_begin[1] == 0 && OH == H && OW == W;
-    // The padded input, then its im2col ([K][P] bytes), in the workspace.
-    const Padded8 geo = paddedGeometry(g, kh_, kw_);
-    std::vector<uint8_t>& buf = ctx_.workspace->bytes;
-    if (!direct) buf.resize(static_cast<size_t>(C * geo.rows * geo.pitch + K * P));
-    uint8_t* padded = buf.data();
-    uint8_t* col = buf.data() + (direct ? 0 : C * geo.rows * geo.pitch);
+                        g.pad_begin[1] == 0 && P == H * W;
+    const U8Window win{C, H, W, kh_, kw_, g};
     for (int64_t n = 0; n < N; ++n) {
       const uint8_t* xn = static_cast<const uint8_t*>(x.data) + n * C * H * W;
       uint8_t* yn = static_cast<uint8_t*>(y.data) + n * M_ * P;
-      if (!direct) {
-        ctx_.parallel(static_cast<size_t>(C), [&](size_t b, size_t e) {
-          for (size_t c = b; c < e; ++c) padPlane8(xn + c * H * W, H, W, g, geo, quant_.pad, padded + c * geo.rows * geo.pitch);
-        });
-        Padded8 p = geo;
-        p.data = padded;
-        ctx_.parallel(static_cast<size_t>(K), [&](size_t b, size_t e) {
-          for (size_t r = b; r < e; ++r) {
-            const int64_t k = static_cast<int64_t>(r);
-            im2colRow8(p, k / (kh_ * kw_), k / kw_ % kh_, k % kw_, g, col + k * P);
-          }
-        });
-      }
-      const uint8_t* src = direct ? xn : col;
-      runPanels(ctx_, weights_, quant_, src, K, P, yn);
+      if (direct) runPanels(ctx_, weights_, quant_, xn, K, P, yn);
+      else runPanels(ctx_, weights_, quant_, P, yn, [&](int64_t p0, int64_t np, uint8_t* out) {
+        packQs8Window(win, xn, p0, np, quant_.pad, quant_.flip, out);
+      });
     }
     return ZY_OK;
   }
