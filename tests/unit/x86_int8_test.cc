@@ -89,6 +89,10 @@ TEST(X86Int8, ConvMatchesReferenceBitForBit) {
       // 1-pixel tail panel), rows narrower than a vector at stride 2, and
       // stride-2 windows whose last pixel is the plane's last byte.
       {4, 8, 11, 10, 3, 3, 1, 1},   {16, 24, 7, 7, 3, 1, 1, 1},   {5, 7, 9, 3, 3, 2, 1, 1},   {3, 5, 5, 31, 1, 2, 0, 1},
+      // Panels of 1-4 pixels (qs8-gemm's tail kernel): 49, 50, 51 and 196
+      // pixels, channel counts that fill its 4- and 8-panel blocks and leave a part.
+      {8, 70, 7, 7, 1, 1, 0, 1},    {6, 33, 5, 10, 3, 1, 1, 1},   {5, 20, 3, 17, 3, 1, 1, 1}, {12, 40, 14, 14, 3, 1, 1, 1},
+      {4, 1030, 7, 7, 1, 1, 0, 1},
       // Depthwise: stride 1 and 2, 3x3 and 5x5, pads 0 to 2, widths around 16.
       {16, 16, 13, 13, 3, 1, 1, 1, true}, {24, 24, 14, 14, 3, 2, 1, 1, true}, {8, 8, 7, 9, 5, 1, 2, 1, true},
       {32, 32, 28, 28, 5, 2, 2, 1, true}, {5, 5, 17, 3, 3, 2, 0, 1, true},   {3, 3, 33, 35, 3, 1, 1, 1, true},

@@ -90,9 +90,79 @@ ZY_VNNI inline void panelTiles(const Qs8PackedWeights& w, const uint8_t* b, int6
   }
 }
 
+// qs8-gemm/avx512vnni-tail: panels of 1-4 pixels (a 49-pixel image's last
+// pixel, a 196-pixel one's last 4). A 16-pixel vector would waste most of
+// its lanes, so the roles turn: a ymm holds 8 output channels of one pixel,
+// the weights' [8][4] group is its second operand and the pixel's 4 bytes
+// are broadcast. T weight panels at once give T * NPX independent sums.
+// qs8RoundingShift with a shift per int64 lane.
+ZY_VNNI inline __m256i roundingShift4(__m256i p, __m256i shift, __m256i one) {
+  const __m256i half = _mm256_sllv_epi64(one, _mm256_sub_epi64(shift, one));
+  return _mm256_srav_epi64(_mm256_add_epi64(_mm256_add_epi64(p, half), _mm256_srai_epi64(p, 63)), shift);
+}
+
+// Requantizes the sums of channels [m0, m0 + rows) of one pixel and stores them at y + m * ldy.
+ZY_VNNI inline void qs8StoreChannels(__m256i acc, const Qs8Requant& rq, int64_t m0, int rows, uint8_t* y, int64_t ldy) {
+  const __mmask8 live = static_cast<__mmask8>((1u << rows) - 1u);
+  acc = _mm256_add_epi32(acc, _mm256_maskz_loadu_epi32(live, rq.bias.data() + m0));
+  const __m256i mul = _mm256_maskz_loadu_epi32(live, rq.multiplier.data() + m0);
+  // Channels 0, 2, 4, 6 in the even 32-bit lanes, 1, 3, 5, 7 in the odd ones, each as int64.
+  const __m256i shift = _mm256_mask_loadu_epi32(_mm256_set1_epi32(1), live, rq.shift.data() + m0);
+  const __m256i low = _mm256_set1_epi64x(0xFFFFFFFF), one = _mm256_set1_epi64x(1);
+  const __m256i sh_even = _mm256_and_si256(shift, low), sh_odd = _mm256_srli_epi64(shift, 32);
+  const __m256i even = roundingShift4(_mm256_mul_epi32(acc, mul), sh_even, one);
+  const __m256i odd = roundingShift4(_mm256_mul_epi32(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(mul, 32)), sh_odd, one);
+  __m256i r = _mm256_mask_blend_epi32(0xAA, even, _mm256_slli_epi64(odd, 32));
+  r = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(r, _mm256_set1_epi32(rq.zero_point)), _mm256_set1_epi32(rq.lo)),
+                       _mm256_set1_epi32(rq.hi));
+  alignas(16) uint8_t bytes[16];
+  _mm_store_si128(reinterpret_cast<__m128i*>(bytes), _mm256_cvtepi32_epi8(r));
+  for (int i = 0; i < rows; ++i) y[(m0 + i) * ldy] = bytes[i];
+}
+
+template <int T, int NPX>
+ZY_VNNI void tailTiles(const Qs8PackedWeights& w, const uint8_t* b, int64_t np, const Qs8Requant& rq, uint8_t* y, int64_t ldy,
+                       int64_t m0, int64_t m_end) {
+  const int64_t kg = w.kgroups;
+  const int32_t* a = reinterpret_cast<const int32_t*>(w.data.data() + (m0 / kQs8Mr) * kg * kQs8Mr * 4);
+  __m256i acc[T][NPX];
+#pragma GCC unroll 8
+  for (int t = 0; t < T; ++t)
+#pragma GCC unroll 4
+    for (int p = 0; p < NPX; ++p) acc[t][p] = _mm256_setzero_si256();
+  for (int64_t g = 0; g < kg; ++g) {
+    __m256i x[NPX];
+#pragma GCC unroll 4
+    for (int p = 0; p < NPX; ++p) x[p] = _mm256_set1_epi32(reinterpret_cast<const int32_t*>(b)[g * kQs8Lanes + p]);
+#pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) {
+      const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + (t * kg + g) * kQs8Mr));
+#pragma GCC unroll 4
+      for (int p = 0; p < NPX; ++p) acc[t][p] = _mm256_dpbusd_epi32(acc[t][p], x[p], wv);
+    }
+  }
+#pragma GCC unroll 8
+  for (int t = 0; t < T; ++t)
+#pragma GCC unroll 4
+    for (int p = 0; p < NPX; ++p)
+      if (p < np) qs8StoreChannels(acc[t][p], rq, m0 + t * kQs8Mr, static_cast<int>(std::min<int64_t>(kQs8Mr, m_end - m0 - t * kQs8Mr)), y + p, ldy);
+}
+
+template <int NPX>
+ZY_VNNI void tailPanel(const Qs8PackedWeights& w, const uint8_t* b, int64_t np, const Qs8Requant& rq, uint8_t* y, int64_t ldy,
+                       int64_t m_begin, int64_t m_end) {
+  constexpr int T = NPX <= 2 ? 8 : 4;
+  int64_t m0 = m_begin;
+  for (; m0 + T * kQs8Mr <= m_end; m0 += T * kQs8Mr) tailTiles<T, NPX>(w, b, np, rq, y, ldy, m0, m_end);
+  for (; m0 < m_end; m0 += kQs8Mr) tailTiles<1, NPX>(w, b, np, rq, y, ldy, m0, m_end);
+}
+
 ZY_VNNI void qs8GemmPanelVnni(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y,
                               int64_t ldy, int64_t m_begin, int64_t m_end) {
-  if (np <= 16) panelTiles<1>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
+  if (np == 1) tailPanel<1>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
+  else if (np == 2) tailPanel<2>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
+  else if (np <= 4) tailPanel<4>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
+  else if (np <= 16) panelTiles<1>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
   else if (np <= 32) panelTiles<2>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
   else panelTiles<3>(w, packed_x, np, rq, y, ldy, m_begin, m_end);
 }
