@@ -110,6 +110,17 @@ TEST(Int8Spec, QLinearAddRoundsOnceAwayFromZero) {
   EXPECT_EQ(y, (std::vector<int>{1, 1, -1, 2, -2, 0}));
 }
 
+TEST(Int8Spec, QLinearAddUsesTwentyBitMultipliers) {
+  // a scale 1 - 2^-24, b scale 1, y scale 2: ra = 0.5 - 2^-25, rb = 0.5 (its
+  // frexp exponent E = 0), so K = 20 and Ma = llround(2^19 - 2^-5) = 2^19: the
+  // factor is exactly 0.5, and a = 1 rounds away from zero to 1 (the exact
+  // product, 0.49999997, would round to 0). a = -1 gives -1; a = 2 gives 1.
+  auto y = run8("QLinearAdd", {},
+                {i8({3}, {1, -1, 2}), scalarF(1.f - 0x1p-24f), scalarI8(0), i8({3}, {0, 0, 0}), scalarF(1.f), scalarI8(0),
+                 scalarF(2.f), scalarI8(0)});
+  EXPECT_EQ(y, (std::vector<int>{1, -1, 1}));
+}
+
 TEST(Int8Spec, QLinearMulBroadcasts) {
   // [2, 3] * 4 at scales 0.5, 0.5 -> y scale 1: 0.25 * [8, 12] = [2, 3].
   auto y = run8("QLinearMul", {},

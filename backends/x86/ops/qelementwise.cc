@@ -3,7 +3,7 @@
 //   DequantizeLinear  int8/uint8 -> f32: (q - zp) * scale (one f32 product
 //                     is the double product rounded, as ref computes it)
 //   QLinearAdd        same-shape inputs: round(a' * Ma + b' * Mb) / 2^K
-//                     (the spec's ScaledSum) in int64 lanes
+//                     (the spec's ScaledSum) in int32 lanes
 //   QLinearMul        same shapes or a per-channel B: the Q31 requantization
 //   QLinearLookup     a 256-byte table (vpermi2b)
 //   QLinearConcat     a copy per input, or its requantization
@@ -186,23 +186,19 @@ class AddOp : public X86Op {
   }
 
  private:
-  // Eight lanes of int32 terms -> int64 products, summed and rounded once.
-  ZY_AVX512 static __m512i half8(__m256i a, __m256i b, __m512i ma, __m512i mb, __m512i half, __m128i shift) {
-    return roundingShift(_mm512_add_epi64(_mm512_mullo_epi64(_mm512_cvtepi32_epi64(a), ma), _mm512_mullo_epi64(_mm512_cvtepi32_epi64(b), mb)),
-                         half, shift);
-  }
-
+  // The spec's sum in int32 lanes (it fits: see ScaledSum), the zero points
+  // folded into one constant: a * Ma + b * Mb - (za * Ma + zb * Mb).
   ZY_AVX512 void add(const uint8_t* a, const uint8_t* b, uint8_t* y, int64_t s, int64_t e, bool u8) const {
-    const __m512i ma = _mm512_set1_epi64(sum_.multiplier[0]), mb = _mm512_set1_epi64(sum_.multiplier[1]);
-    const __m512i half = _mm512_set1_epi64(int64_t{1} << (sum_.shift - 1));
+    const __m512i ma = _mm512_set1_epi32(sum_.multiplier[0]), mb = _mm512_set1_epi32(sum_.multiplier[1]);
+    const __m512i centre = _mm512_set1_epi32(za_ * sum_.multiplier[0] + zb_ * sum_.multiplier[1]);
+    const __m512i half = _mm512_set1_epi32(int32_t{1} << (sum_.shift - 1)), zy = _mm512_set1_epi32(zy_);
     const __m128i shift = _mm_cvtsi32_si128(sum_.shift);
-    const __m512i za = _mm512_set1_epi32(za_), zb = _mm512_set1_epi32(zb_), zy = _mm512_set1_epi32(zy_);
     for (int64_t i = s; i < e; i += 16) {
       const __mmask16 m = tailMask(e - i);
-      const __m512i da = _mm512_sub_epi32(loadBytes(a + i, u8, m), za), db = _mm512_sub_epi32(loadBytes(b + i, u8, m), zb);
-      const __m512i lo = half8(_mm512_castsi512_si256(da), _mm512_castsi512_si256(db), ma, mb, half, shift);
-      const __m512i hi = half8(_mm512_extracti64x4_epi64(da, 1), _mm512_extracti64x4_epi64(db, 1), ma, mb, half, shift);
-      const __m512i r = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(lo)), _mm512_cvtepi64_epi32(hi), 1);
+      const __m512i p = _mm512_sub_epi32(
+          _mm512_add_epi32(_mm512_mullo_epi32(loadBytes(a + i, u8, m), ma), _mm512_mullo_epi32(loadBytes(b + i, u8, m), mb)), centre);
+      // round(p / 2^K), ties away from zero: floor((p + 2^(K-1) - [p < 0]) / 2^K).
+      const __m512i r = _mm512_sra_epi32(_mm512_add_epi32(_mm512_add_epi32(p, half), _mm512_srai_epi32(p, 31)), shift);
       storeBytes(y + i, _mm512_add_epi32(r, zy), range_.lo, range_.hi, m);
     }
   }

@@ -50,9 +50,12 @@ struct Requantizer {
 // Sum of a few integer terms, each times its own real factor, rounded once:
 // round(sum_i d_i * r_i) with every r_i = M_i / 2^K on one shared K. Used by
 // QLinearAdd; terms must be 9-bit (|d_i| < 2^8 plus sign), at most 4 of them.
+// The multipliers have 20 bits (M <= 2^20, the factors to about 1e-6), so
+// that the sum and its rounding fit int32: |sum| < 4 * 2^8 * 2^20 = 2^30,
+// plus half of 2^K <= 2^29. Kernels run it in 32-bit lanes, 16 to a zmm.
 struct ScaledSum {
   static constexpr int kMaxTerms = 4;
-  int64_t multiplier[kMaxTerms] = {};
+  int32_t multiplier[kMaxTerms] = {};
   int shift = 1;
 
   static Status fromReals(const double* r, int count, ScaledSum* out) {
@@ -63,12 +66,14 @@ struct ScaledSum {
       if (r[i] > 0) std::frexp(r[i], &e);
       e_max = std::max(e_max, r[i] > 0 ? e : -1000);
     }
-    out->shift = std::min(46, 52 - e_max);  // |d * M| < 2^8 * 2^52
-    if (out->shift < 1) return invalidArgument("scale ratio is too large (at most 2^50)");
-    for (int i = 0; i < count; ++i) out->multiplier[i] = std::llround(std::ldexp(r[i], out->shift));
+    out->shift = std::min(30, 20 - e_max);  // the largest factor times 2^K in [2^19, 2^20)
+    if (out->shift < 1) return invalidArgument("scale ratio is too large (at most 2^19)");
+    for (int i = 0; i < count; ++i) out->multiplier[i] = static_cast<int32_t>(std::llround(std::ldexp(r[i], out->shift)));
     return Status::OK();
   }
-  int64_t apply2(int32_t a, int32_t b) const { return roundingShiftRight(a * multiplier[0] + b * multiplier[1], shift); }
+  int32_t apply2(int32_t a, int32_t b) const {
+    return static_cast<int32_t>(roundingShiftRight(int64_t{a} * multiplier[0] + int64_t{b} * multiplier[1], shift));
+  }
 };
 
 // The output range of a quantized op: its dtype's range, narrowed by a fused
