@@ -56,24 +56,43 @@ struct QConvQuant : Qs8ConvParams {
 
 // The GEMM of the activations with the packed weights, into y ([M][P]):
 // panels of kPanel pixels over the session's threads, each packed by
-// pack(p0, np, out) as packQs8Activations lays them out; with few panels
-// (small images, batch-1 GEMMs) the channels are split too, so that every
-// thread has work. A thread packs each panel it meets once.
+// pack(p0, np, out) as packQs8Activations lays them out. A thread packs each
+// panel it meets once. With few panels (small images, batch-1 GEMMs) the
+// channels are split too, so that every thread has work; then all panels
+// are packed first, once, and the tasks share them (a task per part
+// re-packed a 4608-deep panel for every 64 channels).
 template <class PackPanel>
 void runPanels(const OpContext& ctx, const Qs8PackedWeights& w, const QConvQuant& quant, int64_t P, uint8_t* y, const PackPanel& pack) {
-  const int64_t panels = (P + kPanel - 1) / kPanel;
+  const int64_t panels = (P + kPanel - 1) / kPanel, panel_bytes = w.kgroups * kPanel * 4;
   const int64_t tiles = (w.m + kQs8Mr - 1) / kQs8Mr, parts = std::min(tiles, std::max<int64_t>(1, 16 / panels));
-  ctx.parallel(static_cast<size_t>(panels * parts), [&](size_t b, size_t e) {
-    uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(w.kgroups * kPanel)));
-    int64_t packed_panel = -1;
-    for (size_t t = b; t < e; ++t) {
-      const int64_t panel = static_cast<int64_t>(t) / parts, part = static_cast<int64_t>(t) % parts;
-      const int64_t p0 = panel * kPanel, np = std::min(kPanel, P - p0);
-      if (panel != packed_panel) pack(p0, np, packed);
-      packed_panel = panel;
-      // Part p takes tiles [p * tiles / parts, (p + 1) * tiles / parts): even sizes, as the thread pool's chunks.
-      const int64_t m_begin = part * tiles / parts * kQs8Mr, m_end = std::min(w.m, (part + 1) * tiles / parts * kQs8Mr);
-      if (m_begin < m_end) qs8GemmPanel(w, packed, np, quant.rq, y + p0, P, m_begin, m_end);
+  // Part p takes tiles [p * tiles / parts, (p + 1) * tiles / parts): even sizes, as the thread pool's chunks.
+  auto multiply = [&](const uint8_t* packed, int64_t panel, int64_t part) {
+    const int64_t p0 = panel * kPanel, np = std::min(kPanel, P - p0);
+    const int64_t m_begin = part * tiles / parts * kQs8Mr, m_end = std::min(w.m, (part + 1) * tiles / parts * kQs8Mr);
+    if (m_begin < m_end) qs8GemmPanel(w, packed, np, quant.rq, y + p0, P, m_begin, m_end);
+  };
+  if (parts > 1) {
+    uint8_t* shared = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(panels * panel_bytes / 4)));
+    ctx.parallel(static_cast<size_t>(panels), [&](size_t b, size_t e) {
+      for (size_t i = b; i < e; ++i) {
+        const int64_t p0 = static_cast<int64_t>(i) * kPanel;
+        pack(p0, std::min(kPanel, P - p0), shared + static_cast<int64_t>(i) * panel_bytes);
+      }
+    });
+    ctx.parallel(static_cast<size_t>(panels * parts), [&](size_t b, size_t e) {
+      for (size_t t = b; t < e; ++t) {
+        const int64_t panel = static_cast<int64_t>(t) / parts;
+        multiply(shared + panel * panel_bytes, panel, static_cast<int64_t>(t) % parts);
+      }
+    });
+    return;
+  }
+  ctx.parallel(static_cast<size_t>(panels), [&](size_t b, size_t e) {
+    uint8_t* packed = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>(panel_bytes / 4)));
+    for (size_t i = b; i < e; ++i) {
+      const int64_t p0 = static_cast<int64_t>(i) * kPanel;
+      pack(p0, std::min(kPanel, P - p0), packed);
+      multiply(packed, static_cast<int64_t>(i), 0);
     }
   });
 }
