@@ -1,7 +1,9 @@
 // The thread pool covers every index exactly once, with any thread count.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -46,6 +48,27 @@ TEST(ThreadPool, ChunksAreEvenAndFineForFewUnits) {
     EXPECT_LE(*hi - *lo, 1u) << "n " << n;
     if (n <= 16) EXPECT_EQ(*hi, 1u) << "n " << n;
     else EXPECT_EQ(sizes.size(), 8u) << "n " << n;  // 4 chunks per thread
+  }
+}
+
+// With two threads the caller claims chunks from the front and the worker
+// from the back, so consecutive ops split the same way keep each thread on
+// the same part of the data: the caller's chunks are always a prefix.
+TEST(ThreadPool, CallerTakesAPrefixWorkerASuffix) {
+  auto pool = ThreadPool::create(2);
+  const std::thread::id caller = std::this_thread::get_id();
+  for (int rep = 0; rep < 50; ++rep) {
+    std::vector<int> by_caller(16, -1);
+    pool->parallelFor(16, 1, [&](size_t b, size_t e) {
+      for (size_t i = b; i < e; ++i) by_caller[i] = std::this_thread::get_id() == caller;
+      // Slow enough chunks that both threads take some (the worker wakes in microseconds).
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
+      while (std::chrono::steady_clock::now() < until) {
+      }
+    });
+    const auto first_worker = std::find(by_caller.begin(), by_caller.end(), 0);
+    EXPECT_TRUE(std::all_of(by_caller.begin(), first_worker, [](int v) { return v == 1; }));
+    EXPECT_TRUE(std::all_of(first_worker, by_caller.end(), [](int v) { return v == 0; })) << "rep " << rep;
   }
 }
 

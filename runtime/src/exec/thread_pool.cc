@@ -92,7 +92,7 @@ class NativePool : public ThreadPool {
     for (auto& t : workers_) t.join();
   }
   void parallelFor(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) override {
-    const size_t chunks = chunkCount(n, grain, num_threads_);
+    const size_t chunks = std::min<size_t>(chunkCount(n, grain, num_threads_), 0xFFFF);  // the ticket counts in 16 bits
     if (chunks <= 1) { if (n) fn(0, n); return; }
     fn_.store(&fn, std::memory_order_relaxed);
     n_.store(n, std::memory_order_relaxed);
@@ -105,7 +105,7 @@ class NativePool : public ThreadPool {
       generation_.store(gen, std::memory_order_release);
     }
     if (sleepers_.load() > 0) cv_.notify_all();
-    runChunks(gen);
+    runChunks(gen, true);
     while (done_.load(std::memory_order_acquire) < chunks) pause();
   }
 
@@ -134,13 +134,21 @@ class NativePool : public ThreadPool {
 #endif
   }
 
-  void runChunks(uint32_t gen) {
+  // The ticket: generation (32 bits), chunks claimed from the front (16),
+  // chunks claimed from the back (16). The caller claims from the front,
+  // workers from the back: with two threads, consecutive ops split the same
+  // way (a GEMM's channel groups, then a depthwise layer's channel blocks)
+  // leave each thread on the channels it wrote, in its own core's cache.
+  static constexpr uint64_t kFront = uint64_t{1} << 16;
+
+  void runChunks(uint32_t gen, bool front) {
     uint64_t t = ticket_.load(std::memory_order_acquire);
     for (;;) {
       if (static_cast<uint32_t>(t >> 32) != gen) return;
-      const size_t c = static_cast<uint32_t>(t), chunks = chunks_.load(std::memory_order_relaxed);
-      if (c >= chunks) return;
-      if (!ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel)) continue;
+      const size_t from_front = (t >> 16) & 0xFFFF, from_back = t & 0xFFFF, chunks = chunks_.load(std::memory_order_relaxed);
+      if (from_front + from_back >= chunks) return;
+      if (!ticket_.compare_exchange_weak(t, t + (front ? kFront : 1), std::memory_order_acq_rel)) continue;
+      const size_t c = front ? from_front : chunks - 1 - from_back;
       const size_t n = n_.load(std::memory_order_relaxed);
       const size_t b = chunkBegin(c, n, chunks), e = chunkBegin(c + 1, n, chunks);
       if (b < e) (*fn_.load(std::memory_order_relaxed))(b, e);
@@ -165,7 +173,7 @@ class NativePool : public ThreadPool {
       }
       if (stop_.load()) return;
       seen = gen;
-      runChunks(gen);
+      runChunks(gen, false);
     }
   }
 
