@@ -26,6 +26,17 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
   for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
     for (int v = 0; v < V; ++v) acc[i][v] = _mm512_setzero_ps();
+  if (last && last->residual) {
+    // The residual's rows are 4-12 KB apart, too many streams for the hardware
+    // prefetcher: fetched now, they arrive while the K loop runs.
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+      for (int v = 0; v < V; ++v) {
+        _mm_prefetch(reinterpret_cast<const char*>(last->residual + i * last->ldr + 16 * v), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 16 * v), _MM_HINT_T0);
+      }
+  }
   for (int64_t k = 0; k < kc; ++k) {
     if (ldb) {  // B read in place: rows ldb apart defeat the hardware prefetcher
 #pragma GCC unroll 4

@@ -29,15 +29,22 @@ __attribute__((target("avx512f"))) void pixelsToChannelsAvx512(const float* x, i
       const __mmask16 pmask = static_cast<__mmask16>((1u << pixels) - 1);
       __m512 r[16];  // row i: pixel p0 + i's channels, then (transposed) channel m + i's pixels
 #pragma GCC unroll 16
-      for (int i = 0; i < 16; ++i) r[i] = i < pixels ? _mm512_maskz_loadu_ps(cmask, x + (p0 + i) * ldx + m) : _mm512_setzero_ps();
+      for (int i = 0; i < 16; ++i)
+        r[i] = i >= pixels ? _mm512_setzero_ps()
+               : channels == 16 ? _mm512_loadu_ps(x + (p0 + i) * ldx + m)
+                                : _mm512_maskz_loadu_ps(cmask, x + (p0 + i) * ldx + m);
       transpose16x16(r);
+      // Masked loads and stores only at the edges: Zen 4 runs them at half speed or less.
+      const bool whole = pixels == 16;
 #pragma GCC unroll 16
       for (int c = 0; c < 16; ++c) {
         if (c >= channels) continue;
         __m512 v = _mm512_add_ps(r[c], b[c]);
-        if (residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(pmask, residual + (m + c) * P + p0));
+        const int64_t at = (m + c) * P + p0;
+        if (residual) v = _mm512_add_ps(v, whole ? _mm512_loadu_ps(residual + at) : _mm512_maskz_loadu_ps(pmask, residual + at));
         v = activateKind512<ACT>(v, act);
-        _mm512_mask_storeu_ps(y + (m + c) * P + p0, pmask, v);
+        if (whole) _mm512_storeu_ps(y + at, v);
+        else _mm512_mask_storeu_ps(y + at, pmask, v);
       }
     }
   }
