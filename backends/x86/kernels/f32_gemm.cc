@@ -117,8 +117,10 @@ namespace {
 // image spans two): each K step is one masked load per run and one store.
 __attribute__((target("avx512f"))) void packPanelRuns(const float* base, const int64_t* row_offsets, const LaneRuns& runs, int64_t mr,
                                                       int64_t k, float* dst) {
-  const __mmask16 store = static_cast<__mmask16>((1u << mr) - 1u);
-  for (int64_t kk = 0; kk < k; ++kk) _mm512_mask_storeu_ps(dst + kk * mr, store, loadRuns(base + row_offsets[kk], runs));
+  // Whole-vector stores but for the last row: the lanes past mr land where the
+  // next row goes, which overwrites them (masked stores are slow on Zen 4).
+  for (int64_t kk = 0; kk + 1 < k; ++kk) _mm512_storeu_ps(dst + kk * mr, loadRuns(base + row_offsets[kk], runs));
+  if (k > 0) _mm512_mask_storeu_ps(dst + (k - 1) * mr, static_cast<__mmask16>((1u << mr) - 1u), loadRuns(base + row_offsets[k - 1], runs));
 }
 
 // The runs of a panel of `rows` pixels, false if there are too many.

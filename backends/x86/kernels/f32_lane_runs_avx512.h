@@ -28,6 +28,7 @@ struct LaneRuns {
 
 // The vector the runs describe, read from src; lanes no run covers are zero.
 __attribute__((target("avx512f"), always_inline)) inline __m512 loadRuns(const float* src, const LaneRuns& r) {
+  if (r.count == 1 && r.lanes[0] == 0xFFFF) return _mm512_loadu_ps(src + r.start[0]);  // masked loads are slow on Zen 4
   __m512 v = _mm512_maskz_loadu_ps(r.lanes[0], src + r.start[0]);
   for (int q = 1; q < r.count; ++q) v = _mm512_mask_loadu_ps(v, r.lanes[q], src + r.start[q]);
   return v;
