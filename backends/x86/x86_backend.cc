@@ -1,6 +1,7 @@
 // The x86 backend: the ABI glue over the op kinds of ops/*.cc. Kernels pick
 // AVX-512 or AVX2 at run time; ops the backend does not take fall back to the
 // next backend in the session's order (ref), with the reason.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -74,7 +75,8 @@ zy_status_code_t create(const zy_host_t* host, void** out, char* err, size_t len
   // cpu_features (amxUsable) so that a tile kernel can slot in here.
   if (host->precision && std::strcmp(host->precision, "bf16") == 0) b->ctx.bf16 = bf16GemmKernel();
   b->ctx.workspace = &b->workspace;
-  b->ctx.parallel = [host](size_t n, const std::function<void(size_t, size_t)>& fn) { hostParallelFor(host, n, 1, fn); };
+  b->ctx.parallel = ParallelFor([host](size_t n, const std::function<void(size_t, size_t)>& fn) { hostParallelFor(host, n, 1, fn); },
+                                std::max(1, host->num_threads));
   *out = b;
   return ZY_OK;
 }

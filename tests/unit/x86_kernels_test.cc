@@ -21,7 +21,7 @@ TEST(X86Gemm, EveryMicrokernelMatchesNaiveGemm) {
   std::uniform_real_distribution<float> u(-1.f, 1.f);
   const x86::ParallelFor serial = [](size_t n, const std::function<void(size_t, size_t)>& fn) { if (n) fn(0, n); };
   for (const x86::GemmKernel* k : kernels) {
-    for (auto [m, n, kd] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{{1, 1, 1}, {13, 37, 300}, {12, 32, 256}, {25, 100, 513}, {64, 49, 1152}}) {
+    for (auto [m, n, kd] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{{1, 1, 1}, {13, 37, 300}, {12, 32, 256}, {25, 100, 513}, {64, 49, 1152}, {16, 64, 64}, {30, 200, 40}}) {
       std::vector<float> a(m * kd), b(kd * n), bias(m), c(m * n);
       for (auto& v : a) v = u(rng);
       for (auto& v : b) v = u(rng);

@@ -117,10 +117,15 @@ namespace {
 // image spans two): each K step is one masked load per run and one store.
 __attribute__((target("avx512f"))) void packPanelRuns(const float* base, const int64_t* row_offsets, const LaneRuns& runs, int64_t mr,
                                                       int64_t k, float* dst) {
-  // Whole-vector stores but for the last row: the lanes past mr land where the
-  // next row goes, which overwrites them (masked stores are slow on Zen 4).
-  for (int64_t kk = 0; kk + 1 < k; ++kk) _mm512_storeu_ps(dst + kk * mr, loadRuns(base + row_offsets[kk], runs));
-  if (k > 0) _mm512_mask_storeu_ps(dst + (k - 1) * mr, static_cast<__mmask16>((1u << mr) - 1u), loadRuns(base + row_offsets[k - 1], runs));
+  // Whole-vector stores while the 16 lanes stay inside the panel: the lanes
+  // past mr land on the next rows, which their own stores overwrite later
+  // (masked stores are slow on Zen 4); the last rows are masked.
+  const __mmask16 store = static_cast<__mmask16>((1u << mr) - 1u);
+  for (int64_t kk = 0; kk < k; ++kk) {
+    const __m512 v = loadRuns(base + row_offsets[kk], runs);
+    if (kk * mr + 16 <= k * mr) _mm512_storeu_ps(dst + kk * mr, v);
+    else _mm512_mask_storeu_ps(dst + kk * mr, store, v);
+  }
 }
 
 // The runs of a panel of `rows` pixels, false if there are too many.
@@ -208,12 +213,14 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
   // the strided rows lose to packed panels (measured with zy-kernel-bench).
   int64_t ldb = 0;
   const float* in_place = kern.run_in_place && k <= KC ? packer.inPlace(&ldb) : nullptr;
-  // Column blocks of NC; with few columns, rows are split too so every
-  // thread gets work: 8 tasks in all, or 16 groups of rows when there is one
-  // block and B needs no packing (each task would pack it again). Group g
-  // takes panels [g * m_panels / m_groups, (g + 1) * m_panels / m_groups):
-  // ResNet's 14x14 pixel-major layers (14 panels, one block) run 10% faster
-  // on two threads in 14 groups than in 7 groups of two, split 4 + 3.
+  // Column blocks of NC; with few columns and several threads, rows are
+  // split too so every thread gets work: 8 tasks in all, or 16 groups of
+  // rows when there is one block and B needs no packing (each task would pack
+  // it again). Group g takes panels [g * m_panels / m_groups, (g + 1) *
+  // m_panels / m_groups): ResNet's 14x14 pixel-major layers (14 panels, one
+  // block) run 10% faster on two threads in 14 groups than in 7 groups of
+  // two, split 4 + 3. Each group streams the block's B again, so one thread
+  // takes one group: ResNet-50's 7x7 layers read 9.4 MB of weights once, not 4 times.
   int64_t nc = std::min<int64_t>((n + nr - 1) / nr * nr, 8 * nr);  // all of a narrow N in one block: A is read once
   // An in-place B block of at most 48 KiB: ResNet-50's 64 -> 256 layers on
   // 56x56 (6 tiles instead of 8) and 128 -> 512 on 28x28 (3) run 3-8% faster.
@@ -221,7 +228,8 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
   if (in_place) nc = std::min(nc, std::max<int64_t>(nr, kInPlaceBlockBytes / (k * static_cast<int64_t>(sizeof(float))) / nr * nr));
   const int64_t n_blocks = (n + nc - 1) / nc;
   const bool packs_b = !in_place && !(packer.prepackedPanel(0, 0) && !kern.bf16);
-  const int64_t m_groups = std::min<int64_t>(m_panels, n_blocks == 1 && !packs_b ? 16 : std::max<int64_t>(1, 8 / n_blocks));
+  const int64_t m_groups =
+      parallel.threads == 1 ? 1 : std::min<int64_t>(m_panels, n_blocks == 1 && !packs_b ? 16 : std::max<int64_t>(1, 8 / n_blocks));
   parallel(static_cast<size_t>(n_blocks * m_groups), [&](size_t begin, size_t end) {
     // bf16 kernels get the f32 block converted to k-pairs (half its size) after it.
     float* bp = threadScratch(static_cast<size_t>(KC * nc + (kern.bf16 ? KC * nc / 2 + nr : 0)));

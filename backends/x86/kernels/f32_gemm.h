@@ -80,8 +80,18 @@ PackedA packAColumns(const GemmKernel* kernel, const float* base, const int64_t*
                      int64_t k, float* dst);
 PackedA packAInto(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda, float* dst);
 
-// Runs fn over [0, n) in parallel chunks (the session's threads).
-using ParallelFor = std::function<void(size_t n, const std::function<void(size_t, size_t)>& fn)>;
+// Runs fn over [0, n) in parallel chunks on the session's `threads` threads
+// (a plain function converts to one with threads = 1). Kernels that trade
+// parallel slack against reuse (the GEMM's row groups re-read B) look at it.
+struct ParallelFor {
+  std::function<void(size_t n, const std::function<void(size_t, size_t)>& fn)> run;
+  int threads = 1;
+
+  ParallelFor() = default;
+  template <class F>
+  ParallelFor(F f, int thread_count = 1) : run(std::move(f)), threads(thread_count) {}  // NOLINT: implicit from a function
+  void operator()(size_t n, const std::function<void(size_t, size_t)>& fn) const { run(n, fn); }
+};
 
 // Packs the block B[k0 : k0+kc, n0 : n0+ncols] into panels of nr columns:
 // dst[(j / nr) * kc * nr + kk * nr + j % nr] = B[k0 + kk][n0 + j], with the
