@@ -153,7 +153,9 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
                         {1, 16, 40, 41, 24, 1, 2, 0, 1, ""}, {1, 24, 30, 35, 64, 1, 2, 0, 1, "Relu"},
                         {1, 8, 20, 50, 16, 1, 3, 0, 1, ""},
                         // 31 columns at stride 2: 16 outputs, the last vector's odd input would be past the row
-                        {1, 4, 31, 31, 64, 1, 2, 0, 1, ""}};
+                        {1, 4, 31, 31, 64, 1, 2, 0, 1, ""},
+                        // strided 1x1 from 512+ channels onto up to 196 pixels: pixel-major (10x11 outputs)
+                        {1, 520, 20, 21, 70, 1, 2, 0, 1, "Relu"}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {cs.n, cs.c, cs.h, cs.w});

@@ -225,7 +225,7 @@ class ConvOp : public X86Op {
   // 0.199), with 64 it loses (64 -> 384: 0.119 -> 0.127 ms). From 64 output
   // channels; not in bf16 sessions.
   static constexpr int64_t kPixelMajorMaxPixels = 64, kPixelMajorMaxPointwisePixels = 196, kPixelMajorMaxPaddedPixels = 784,
-                           kPixelMajorInPlaceMaxChannels = 512, kPixelMajorMinChannels = 80;
+                           kPixelMajorInPlaceMaxChannels = 512, kPixelMajorMinChannels = 80, kPixelMajorStridedMinChannels = 512;
   static bool usePixelMajor(const OpContext& ctx, const zy_op_view_t* op, const Attributes& a) {
     const zy_tensor_view_t &x = op->inputs[0], &w = op->inputs[1];
     if (ctx.bf16 || !pixelMajorGemmKernel(1, 1) || w.dims[0] < 64 || x.dims[2] <= 0 || x.dims[3] <= 0) return false;
@@ -233,8 +233,13 @@ class ConvOp : public X86Op {
     if (!computeWindow(a, {x.dims[2], x.dims[3]}, {w.dims[2], w.dims[3]}, false, &g).ok()) return false;
     const int64_t pixels = g.out[0] * g.out[1], M = w.dims[0], K = w.dims[1];
     const bool pointwise = isPointwise(w.dims[2], w.dims[3], g);
-    // Strided 1x1: subsampled, its B is read in place (ResNet's 256 -> 512 downsample onto 28x28: 2.6 -> 2.1 ms).
-    if (!pointwise && isSubsampledPointwise(w.dims[2], w.dims[3], g) && pixels > kPixelMajorMaxPixels) return false;
+    // Strided 1x1: subsampled, its B is read in place (ResNet's 256 -> 512 downsample onto 28x28: 2.6 -> 2.1 ms),
+    // but for up to 196 outputs from 512+ channels: an in-place B block of 48 KiB is then only 32 pixels wide,
+    // and the weights are read again for each (ResNet-50's 512 -> 1024 onto 14x14: 2.19 -> 2.09 ms pixel-major;
+    // ResNet-18's 128 -> 256 is 6% slower so).
+    if (!pointwise && isSubsampledPointwise(w.dims[2], w.dims[3], g) && pixels > kPixelMajorMaxPixels &&
+        (pixels > kPixelMajorMaxPointwisePixels || K < kPixelMajorStridedMinChannels))
+      return false;
     if (pixels <= 0 || pixels > (pointwise ? kPixelMajorMaxPointwisePixels : kPixelMajorMaxPaddedPixels)) return false;
     if (pixels <= kPixelMajorMaxPixels || !pointwise || K > kPixelMajorInPlaceMaxChannels) return true;
     // A 1x1 convolution whose channel-major GEMM reads B in place: pixel-major
