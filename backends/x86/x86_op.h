@@ -18,7 +18,7 @@ namespace x86 {
 // a session runs one op at a time, so ops may borrow them for a run.
 struct Workspace {
   std::vector<float> image, output, packed;
-  std::vector<uint8_t> bytes;  // 8-bit im2col
+  std::vector<uint8_t> bytes;  // int8 GEMMs' transposed operand
 };
 
 // What every op gets from the backend: the session's threads, the best GEMM

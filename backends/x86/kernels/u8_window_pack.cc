@@ -17,9 +17,9 @@ constexpr int64_t kChunk = 64;  // pixels gathered per im2col row: one zmm of by
 
 // Where the pixels of a chunk read one kernel tap: runs of lanes that read
 // consecutive bytes (stride 1) or every other byte (stride 2) of an input
-// row, one masked load each; lanes of other strides, and a stride-2 run's
-// last lane when the word under it would reach past the plane, are
-// `single` (one byte, blended in). Lanes of no run are padding.
+// row, one load each; lanes of other strides, and a stride-2 run's last lane
+// when the word under it would reach past the plane, are `single` (one
+// byte, blended in). Lanes of no run are padding.
 struct Run {
   int64_t start;  // single: the byte's offset; else the offset lane 0 would read
   uint64_t lanes;
@@ -104,9 +104,9 @@ void buildRuns(const U8Window& w, int64_t p0, int64_t np, PanelRuns* r) {
   }
 }
 
-// Loads `bytes` bytes at x + off, into the lanes of v that `lanes` selects.
-// Zen 4 runs masked loads at half the speed of a load and a blend, so a
-// masked load is used only where the bytes would reach outside x's `size`.
+// The 64 bytes (or 32 words) at x + off, into the lanes of v that `lanes`
+// selects. Zen 4 runs masked loads at half the speed of a load and a blend,
+// so a masked load is used only where they would reach outside x's `size`.
 ZY_BW inline __m512i loadBytes(__m512i v, uint64_t lanes, const uint8_t* x, int64_t off, int64_t size) {
   if (off >= 0 && off + 64 <= size) return _mm512_mask_blend_epi8(lanes, v, _mm512_loadu_si512(x + off));
   return _mm512_mask_loadu_epi8(v, lanes, x + off);

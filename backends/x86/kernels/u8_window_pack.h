@@ -5,10 +5,11 @@
 //
 // For each kernel tap, the panel's pixels read a few contiguous runs of an
 // input row (stride 1: bytes; stride 2: every other byte) that do not depend
-// on the channel. The runs are worked out once per panel; then each 16-pixel
-// vector of an im2col row is one masked load per run (AVX-512BW), and the
-// lanes no run covers (the padding) take the zero point. Without AVX-512 a
-// portable loop packs the same bytes.
+// on the channel. The runs are worked out once per panel; then an im2col
+// row of up to 64 pixels is one 64-byte load and a blend per run
+// (AVX-512BW; masked loads only at the tensor's ends), the lanes no run
+// covers (the padding) take the zero point, and four rows are interleaved
+// in registers. Without AVX-512 a portable loop packs the same bytes.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -125,7 +125,7 @@ class QConvOp : public X86Op {
     if (!s.ok()) { *err = s.message(); return ZY_INVALID_ARGUMENT; }
     const int64_t P = g.out[0] * g.out[1], K = C * kh_ * kw_;
     const bool direct = kh_ == 1 && kw_ == 1 && g.strides[0] == 1 && g.strides[1] == 1 && g.pad_begin[0] == 0 &&
-                        g.pad_begin[1] == 0 && P == H * W;
+                        g.pad_begin[1] == 0 && g.out[0] == H && g.out[1] == W;
     const U8Window win{C, H, W, kh_, kw_, g};
     for (int64_t n = 0; n < N; ++n) {
       const uint8_t* xn = static_cast<const uint8_t*>(x.data) + n * C * H * W;
