@@ -103,6 +103,22 @@ ZY_DW_AVX512 void qs8CopyFlipped(uint8_t* dst, const uint8_t* src, int64_t n, ui
   }
 }
 
+ZY_DW_AVX512 void qs8PadSmallPlane(const uint8_t* x, int64_t size, int64_t offset, int64_t H, int64_t W, int64_t top, int64_t left,
+                                   uint8_t fill, uint8_t flip, int64_t rows, int64_t pitch, uint8_t* dst) {
+  const __m512i f = _mm512_set1_epi8(static_cast<char>(flip)), fv = _mm512_set1_epi8(static_cast<char>(fill));
+  const __mmask64 in = ((left + W >= 64 ? ~__mmask64{0} : (__mmask64{1} << (left + W)) - 1)) & ~((__mmask64{1} << left) - 1);
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t ih = r - top, from = offset + ih * W - left;
+    __m512i v = fv;
+    if (ih >= 0 && ih < H) {
+      // A load and a blend where all 64 bytes lie in the tensor (masked loads are slow on Zen 4).
+      const __m512i bytes = from >= 0 && from + 64 <= size ? _mm512_loadu_si512(x + from) : _mm512_maskz_loadu_epi8(in, x + from);
+      v = _mm512_mask_blend_epi8(in, fv, _mm512_xor_si512(f, bytes));
+    }
+    _mm512_storeu_si512(dst + r * pitch, v);
+  }
+}
+
 bool qs8DwConvAvailable() { return qs8GemmAvailable() && cpuFeatures().avx512vbmi; }
 
 }  // namespace x86
