@@ -97,7 +97,9 @@ TEST(X86Int8, ConvMatchesReferenceBitForBit) {
       {16, 16, 13, 13, 3, 1, 1, 1, true}, {24, 24, 14, 14, 3, 2, 1, 1, true}, {8, 8, 7, 9, 5, 1, 2, 1, true},
       {32, 32, 28, 28, 5, 2, 2, 1, true}, {5, 5, 17, 3, 3, 2, 0, 1, true},   {3, 3, 33, 35, 3, 1, 1, 1, true},
       {6, 6, 15, 19, 7, 1, 3, 1, true},   {4, 4, 20, 20, 7, 2, 3, 1, true},   {9, 9, 7, 7, 3, 1, 1, 1, true},
-      {6, 6, 9, 11, 2, 2, 0, 1, true},    {5, 5, 12, 13, 6, 1, 2, 1, true}};
+      {6, 6, 9, 11, 2, 2, 0, 1, true},    {5, 5, 12, 13, 6, 1, 2, 1, true},
+      // Depthwise planes padded in 3 and 4 blocks of 64 bytes per row, and wider ones (memset and copies).
+      {3, 3, 112, 112, 3, 2, 1, 1, true}, {2, 2, 9, 200, 3, 2, 1, 1, true},  {2, 2, 5, 300, 3, 1, 1, 1, true}};
   int index = 0;
   for (const ConvCase& cc : cases)
     for (DType xt : {DType::U8, DType::I8})

@@ -103,19 +103,46 @@ ZY_DW_AVX512 void qs8CopyFlipped(uint8_t* dst, const uint8_t* src, int64_t n, ui
   }
 }
 
-ZY_DW_AVX512 void qs8PadSmallPlane(const uint8_t* x, int64_t size, int64_t offset, int64_t H, int64_t W, int64_t top, int64_t left,
-                                   uint8_t fill, uint8_t flip, int64_t rows, int64_t pitch, uint8_t* dst) {
+namespace {
+
+// qs8PadPlane for B blocks per row, unrolled (one block: MobileNetV2's 14x14 and 7x7 planes).
+template <int B>
+ZY_DW_AVX512 void padPlaneBlocks(const uint8_t* x, int64_t size, int64_t offset, int64_t H, int64_t W, int64_t top, int64_t left,
+                                 uint8_t fill, uint8_t flip, int64_t rows, int64_t pitch, uint8_t* dst) {
   const __m512i f = _mm512_set1_epi8(static_cast<char>(flip)), fv = _mm512_set1_epi8(static_cast<char>(fill));
-  const __mmask64 in = ((left + W >= 64 ? ~__mmask64{0} : (__mmask64{1} << (left + W)) - 1)) & ~((__mmask64{1} << left) - 1);
+  // Block j's lanes that hold input columns: [left - 64j, left + W - 64j) within [0, 64).
+  __mmask64 in[B];
+  for (int j = 0; j < B; ++j) {
+    const int64_t lo = std::max<int64_t>(0, left - 64 * j), hi = std::min<int64_t>(64, left + W - 64 * j);
+    in[j] = lo >= hi ? 0 : (hi == 64 ? ~__mmask64{0} : (__mmask64{1} << hi) - 1) & ~((__mmask64{1} << lo) - 1);
+  }
   for (int64_t r = 0; r < rows; ++r) {
-    const int64_t ih = r - top, from = offset + ih * W - left;
-    __m512i v = fv;
-    if (ih >= 0 && ih < H) {
-      // A load and a blend where all 64 bytes lie in the tensor (masked loads are slow on Zen 4).
-      const __m512i bytes = from >= 0 && from + 64 <= size ? _mm512_loadu_si512(x + from) : _mm512_maskz_loadu_epi8(in, x + from);
-      v = _mm512_mask_blend_epi8(in, fv, _mm512_xor_si512(f, bytes));
+    const int64_t ih = r - top;
+    uint8_t* row = dst + r * pitch;
+    const bool data = ih >= 0 && ih < H;
+#pragma GCC unroll 4
+    for (int j = 0; j < B; ++j) {
+      __m512i v = fv;
+      if (data) {
+        // A load and a blend where all 64 bytes lie in the tensor (masked loads are slow on Zen 4).
+        const int64_t from = offset + ih * W + 64 * j - left;
+        const __m512i bytes = from >= 0 && from + 64 <= size ? _mm512_loadu_si512(x + from) : _mm512_maskz_loadu_epi8(in[j], x + from);
+        v = _mm512_mask_blend_epi8(in[j], fv, _mm512_xor_si512(f, bytes));
+      }
+      _mm512_storeu_si512(row + 64 * j, v);  // past the row's pitch: the next row's own stores follow
     }
-    _mm512_storeu_si512(dst + r * pitch, v);
+  }
+}
+
+}  // namespace
+
+ZY_DW_AVX512 void qs8PadPlane(const uint8_t* x, int64_t size, int64_t offset, int64_t H, int64_t W, int64_t top, int64_t left,
+                              uint8_t fill, uint8_t flip, int64_t rows, int64_t pitch, int64_t blocks, uint8_t* dst) {
+  switch (blocks) {
+    case 1: return padPlaneBlocks<1>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, dst);
+    case 2: return padPlaneBlocks<2>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, dst);
+    case 3: return padPlaneBlocks<3>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, dst);
+    default: return padPlaneBlocks<4>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, dst);
   }
 }
 
