@@ -16,14 +16,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from bench_util import MODELS, ROOT, run
 sys.path.insert(0, os.path.join(ROOT, "models"))
-MODELS = ["mobilenet_v2", "resnet18", "resnet50", "squeezenet1_1", "shufflenet_v2_x1_0", "efficientnet_b0"]
 INT8_MODELS = ["mobilenet_v2", "resnet18", "resnet50"]
 
 
@@ -34,11 +32,6 @@ def zy_median(bin_dir, zym, threads, runs, inp, out):
     return json.load(open(js))["latency_ms"]["median"]
 
 
-def run(cmd, env=None):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    if r.returncode != 0:
-        raise SystemExit(f"FAILED: {' '.join(cmd)}\n{r.stdout}")
-    return r.stdout
 
 
 def svg_chart(rows, path):
