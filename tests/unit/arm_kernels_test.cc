@@ -390,6 +390,20 @@ TEST(ArmKernels, MatMulAndGemmMatchReference) {
     g.node("MatMul", {a, g.constant("b", Value::f32(shared ? Shape{K, N} : Shape{batch, K, N}, values((shared ? 1 : batch) * K * N)))});
     compare(g, values(batch * M * K), "MatMul " + std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N));
   }
+  {
+    // Batch dimensions that broadcast against each other ([1, 6] with [6, 1]:
+    // 36 products, not 6) stay on ref.
+    GraphBuilder g;
+    const int a = g.input("a", DType::F32, {1, 6, 2, 3});
+    g.output(g.node("MatMul", {a, g.constant("b", Value::f32({6, 1, 3, 4}, values(72)))}));
+    const std::vector<float> in = values(36);
+    std::vector<uint8_t> bytes(in.size() * 4);
+    std::memcpy(bytes.data(), in.data(), bytes.size());
+    std::string used_ref, used_arm;
+    const std::vector<uint8_t> want = runModel(g.model(), bytes, false, &used_ref), got = runModel(g.model(), bytes, true, &used_arm);
+    EXPECT_EQ(used_arm, "ref");
+    EXPECT_EQ(got, want);
+  }
   for (int64_t tb : {0, 1}) {
     GraphBuilder g;
     const int64_t M = 6, K = 20, N = 11;

@@ -11,6 +11,7 @@
 #include "core/backend_helpers.h"
 #include "kernels/f32_gemm_neon.h"
 #include "kernels/f32_rows_neon.h"
+#include "matmul_shape.h"
 #include "ops/fused_activation.h"
 #include "row_ops.h"  // allInputsAndOutputF32
 
@@ -24,27 +25,6 @@ void gemmRows(const OpContext& ctx, const float* a, const float* b, int64_t M, i
 }
 
 // ---- MatMul ----
-
-struct MatMulShape {
-  int64_t batches = 1, M = 0, K = 0, N = 0;
-  bool shared_b = false;
-};
-
-bool matmulShape(const zy_op_view_t* op, MatMulShape* s, std::string* why) {
-  const zy_tensor_view_t &a = op->inputs[0], &b = op->inputs[1];
-  if (a.rank < 2 || b.rank < 2) { *why = "1-D MatMul operands are not implemented for ARM"; return false; }
-  s->M = a.dims[a.rank - 2];
-  s->K = a.dims[a.rank - 1];
-  s->N = b.dims[b.rank - 1];
-  if (b.dims[b.rank - 2] != s->K) { *why = "inner dimensions differ"; return false; }
-  int64_t a_batches = 1, b_batches = 1;
-  for (int32_t d = 0; d + 2 < a.rank; ++d) a_batches *= a.dims[d];
-  for (int32_t d = 0; d + 2 < b.rank; ++d) b_batches *= b.dims[d];
-  s->batches = a_batches;
-  s->shared_b = b_batches == 1;
-  if (!s->shared_b && (b_batches != a_batches || a.rank != b.rank)) { *why = "this MatMul batch broadcast is not implemented for ARM"; return false; }
-  return true;
-}
 
 bool matmulSupported(const zy_op_view_t* op, std::string* why) {
   MatMulShape s;

@@ -8,39 +8,12 @@
 #include "core/backend_helpers.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/scratch.h"
+#include "matmul_shape.h"
 #include "x86_op.h"
 
 namespace zy {
 namespace x86 {
 namespace {
-
-struct MatMulShape {
-  int64_t batches = 1, M = 0, K = 0, N = 0;
-  bool shared_b = false;  // B is one matrix for every batch
-};
-
-bool matmulShape(const zy_op_view_t* op, MatMulShape* s, std::string* why) {
-  const zy_tensor_view_t &a = op->inputs[0], &b = op->inputs[1];
-  if (a.rank < 2 || b.rank < 2) { *why = "1-D MatMul operands are not implemented for x86"; return false; }
-  s->M = a.dims[a.rank - 2];
-  s->K = a.dims[a.rank - 1];
-  s->N = b.dims[b.rank - 1];
-  if (b.dims[b.rank - 2] != s->K) { *why = "inner dimensions differ"; return false; }
-  int64_t a_batches = 1, b_batches = 1;
-  for (int32_t d = 0; d + 2 < a.rank; ++d) a_batches *= a.dims[d];
-  for (int32_t d = 0; d + 2 < b.rank; ++d) b_batches *= b.dims[d];
-  if (b_batches == 1) {  // [..., M, K] x [K, N]: one GEMM over every row of A
-    s->shared_b = true;
-    s->batches = 1;
-    s->M *= a_batches;
-    return true;
-  }
-  if (a.rank != b.rank) { *why = "batch broadcasting is not implemented for x86"; return false; }
-  for (int32_t d = 0; d + 2 < a.rank; ++d)
-    if (a.dims[d] != b.dims[d]) { *why = "batch broadcasting is not implemented for x86"; return false; }
-  s->batches = a_batches;
-  return true;
-}
 
 bool matmulSupported(const zy_op_view_t* op, std::string* why) {
   if (op->num_inputs != 2 || !allF32(op)) { *why = "only f32 MatMul"; return false; }
