@@ -87,6 +87,24 @@ TEST(MemoryPlanner, InPlaceAndAlias) {
   EXPECT_EQ(p.arena_size, 2u * 1024u);
 }
 
+TEST(MemoryPlanner, QLinearAddRunsInPlace) {
+  // The int8 residual add (every backend's kernel reads each element before
+  // writing it) takes the buffer of an input that dies with it.
+  GraphBuilder g;
+  const int32_t x = g.input("x", DType::U8, {4, 64});
+  const int32_t s = g.constant("s", Value::f32({}, {0.1f}));
+  const int32_t z = g.constant("z", Value::of(DType::U8, {}, std::vector<uint8_t>{128}));
+  const int32_t c = g.constant("c", Value::of(DType::U8, {4, 64}, std::vector<uint8_t>(256, 130)));
+  const int32_t a = g.node("QLinearAdd", {x, s, z, c, s, z, s, z});  // x is the graph's: a gets its own bytes
+  const int32_t b = g.node("QLinearAdd", {a, s, z, c, s, z, s, z});  // in place on a
+  g.output(b);
+  MemoryPlan p;
+  ASSERT_TRUE(planMemory(g.model(), &p).ok());
+  EXPECT_NE(p.offsets[x], p.offsets[a]);
+  EXPECT_EQ(p.offsets[a], p.offsets[b]);
+  expectNoLiveOverlap(g.model(), p);
+}
+
 TEST(MemoryPlanner, RandomDagsNeverOverlapLiveTensors) {
   std::mt19937 rng(11);
   const char* unary[] = {"Relu", "Tanh", "Sigmoid"};

@@ -15,7 +15,8 @@ bool isAliasOp(const std::string& t) {
 
 bool isInPlaceOp(const std::string& t) {
   static const std::set<std::string> ops = {"Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
-                                            "Clip", "Add", "Sub", "Mul", "Div", "Sum", "PRelu", "BatchNormalization"};
+                                            "Clip", "Add", "Sub", "Mul", "Div", "Sum", "PRelu", "BatchNormalization",
+                                            "QLinearAdd"};
   return ops.count(t) != 0;
 }
 
