@@ -6,11 +6,11 @@
 #include "core/backend_helpers.h"
 #include "ops/op_helpers.h"
 #include "ops/requantize.h"
-#include "ops/resize_taps.h"
 #include "qs8_elementwise_ops.h"
 #include "qs8_gemm_ops.h"
 #include "qs8_params.h"
 #include "qs8_pool_ops.h"
+#include "resize_nearest_ops.h"
 
 namespace zy {
 namespace npu {
@@ -226,66 +226,23 @@ class QConcatKernel : public NpuKernel {
 // ---- Resize, nearest, on 8-bit data: a gather with ref's sampling (ops/resize_taps.h) ----
 
 bool resizeSupported(const zy_op_view_t* op, std::string* why) {
-  const Attributes a = attributesFromView(op);
-  const zy_tensor_view_t& x = op->inputs[0];
-  if (!isByteType(x.dtype) || x.rank != 4 || a.getString("mode", "nearest") != "nearest" ||
-      a.getString("coordinate_transformation_mode", "half_pixel") == "tf_crop_and_resize") {
-    *why = "Resize of 4-D 8-bit data in nearest mode only (no tf_crop_and_resize)";
-    return false;
-  }
-  const zy_tensor_view_t &scales = inputOrAbsent(op, 2), &sizes = inputOrAbsent(op, 3);
-  const bool by_sizes = sizes.dtype != ZY_DTYPE_UNDEFINED && elementCountOf(sizes) > 0;
-  if (by_sizes ? !sizes.is_constant : (scales.dtype != ZY_DTYPE_F32 || !scales.is_constant)) {
-    *why = "Resize needs constant scales or sizes";
-    return false;
-  }
-  return true;
+  return resizeNearestSupported(op, [](zy_dtype_t t) { return isByteType(t); }, why);
 }
 
 class ResizeKernel : public NpuKernel {
  public:
-  ResizeKernel(const zy_op_view_t* op, const NpuConfig& c) {
-    const Attributes a = attributesFromView(op);
-    const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0], &sc = inputOrAbsent(op, 2), &sz = inputOrAbsent(op, 3);
-    std::vector<float> scales;
-    std::vector<int64_t> sizes;
-    if (sz.dtype != ZY_DTYPE_UNDEFINED && elementCountOf(sz) > 0) {
-      const int64_t* p = static_cast<const int64_t*>(sz.data);
-      sizes.assign(p, p + elementCountOf(sz));
-    } else {
-      const float* p = static_cast<const float*>(sc.data);
-      scales.assign(p, p + elementCountOf(sc));
-    }
-    Shape in(x.dims, x.dims + x.rank), out;
-    std::vector<float> eff;
-    status_ = computeResizeShape(a, in, scales, sizes, &out, &eff);
-    for (int d = 0; d < 4 && status_.ok(); ++d) {
-      std::vector<AxisTaps> taps;
-      status_ = axisTaps(a, in[d], out[d], eff[d], 0.f, 1.f, &taps);
-      for (const AxisTaps& t : taps) index_[d].push_back(t.index.empty() ? 0 : t.index[0]);
-    }
-    if (status_.ok() && out != Shape(y.dims, y.dims + y.rank)) status_ = invalidArgument("Resize: the output shape does not match");
-    cost = vectorCost(c, bytesOf(y), 1, bytesOf(x), bytesOf(y));
+  ResizeKernel(const zy_op_view_t* op, const NpuConfig& c) : plan_(op) {
+    cost = vectorCost(c, bytesOf(op->outputs[0]), 1, bytesOf(op->inputs[0]), bytesOf(op->outputs[0]));
   }
 
   zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
-    if (!status_.ok()) { *err = status_.message(); return ZY_INVALID_ARGUMENT; }
-    const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
-    const uint8_t* xp = static_cast<const uint8_t*>(x.data);
-    uint8_t* yp = static_cast<uint8_t*>(y.data);
-    const int64_t C = x.dims[1], H = x.dims[2], W = x.dims[3];
-    for (size_t n = 0; n < index_[0].size(); ++n)
-      for (size_t ch = 0; ch < index_[1].size(); ++ch)
-        for (size_t h = 0; h < index_[2].size(); ++h) {
-          const uint8_t* row = xp + ((index_[0][n] * C + index_[1][ch]) * H + index_[2][h]) * W;
-          for (size_t w = 0; w < index_[3].size(); ++w) *yp++ = row[index_[3][w]];
-        }
+    if (!plan_.status.ok()) { *err = plan_.status.message(); return ZY_INVALID_ARGUMENT; }
+    plan_.run(op->inputs[0], static_cast<uint8_t*>(op->outputs[0].data), 1, 0, plan_.rows());
     return ZY_OK;
   }
 
  private:
-  Status status_;
-  std::vector<int64_t> index_[4];  // the input index of each output coordinate, per axis
+  NearestResizePlan plan_;
 };
 
 // ---- Flatten, Reshape: 8-bit data keeps its bytes, only the shape changes ----

@@ -221,6 +221,42 @@ TEST(X86Int8, LookupMatchesReference) {
     }
 }
 
+// Resize in nearest mode moves data only: x86 gives ref's bytes for 8-bit
+// and f32 data, over coordinate modes, nearest modes, up- and downsampling,
+// by scales or by sizes.
+TEST(X86Int8, ResizeNearestMatchesReference) {
+  std::mt19937 rng(71);
+  struct Case {
+    const char* coords;
+    const char* nearest;
+    std::vector<float> scales;
+    std::vector<int64_t> sizes;
+  };
+  const std::vector<Case> cases = {{"half_pixel", "round_prefer_floor", {1, 1, 2, 2}, {}},
+                                   {"asymmetric", "floor", {1, 1, 2, 3}, {}},
+                                   {"align_corners", "round_prefer_ceil", {1, 1, 1.5f, 0.5f}, {}},
+                                   {"pytorch_half_pixel", "ceil", {}, {2, 3, 10, 5}},
+                                   {"half_pixel", "round_prefer_floor", {1, 1, 0.5f, 0.5f}, {}}};
+  for (DType t : {DType::U8, DType::I8, DType::F32})
+    for (const Case& cs : cases) {
+      GraphBuilder g;
+      const int x = g.input("x", t, {2, 3, 7, 9});
+      const int scales = cs.scales.empty() ? -1 : g.constant("scales", Value::f32({4}, cs.scales));
+      std::vector<int> ins = {x, -1, scales};
+      if (!cs.sizes.empty()) ins.push_back(g.constant("sizes", Value::i64({4}, cs.sizes)));
+      g.node("Resize", ins, attrs({Attribute::String("coordinate_transformation_mode", cs.coords), Attribute::String("nearest_mode", cs.nearest)}));
+      std::vector<uint8_t> in = randomBytes(rng, static_cast<size_t>(2 * 3 * 7 * 9) * dtypeSize(t));
+      if (t == DType::F32) {  // finite values: ref's float path may quiet a random NaN's bits
+        std::uniform_real_distribution<float> u(-10.f, 10.f);
+        for (size_t i = 0; i < in.size(); i += 4) {
+          const float v = u(rng);
+          std::memcpy(in.data() + i, &v, 4);
+        }
+      }
+      expectBitExact(g, in, std::string("Resize ") + dtypeName(t) + " " + cs.coords + " " + cs.nearest);
+    }
+}
+
 TEST(X86Int8, MaxPoolGlobalAveragePoolConcatGemmAndMatMulMatchReference) {
   std::mt19937 rng(13);
   for (DType t : {DType::U8, DType::I8}) {
