@@ -34,7 +34,7 @@ struct OpTable {
 // kinds per dtype, e.g. f32 and int8 MaxPool); why says what the last refused.
 const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
   static const OpTable tables[] = {
-      {kConvOps, kNumConvOps}, {kGemmOps, kNumGemmOps}, {kPoolOps, kNumPoolOps}, {kElementwiseOps, kNumElementwiseOps},
+      {kConvOps, kNumConvOps}, {kConvTransposeOps, kNumConvTransposeOps}, {kGemmOps, kNumGemmOps}, {kPoolOps, kNumPoolOps}, {kElementwiseOps, kNumElementwiseOps},
       {kNormalizationOps, kNumNormalizationOps}, {kMatMulOps, kNumMatMulOps}, {kQuantizedOps, kNumQuantizedOps},
       {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps}, {kQuantizedPoolOps, kNumQuantizedPoolOps},
       {kDataMovementOps, kNumDataMovementOps}};

@@ -49,10 +49,10 @@ struct OpKind {
 };
 
 // The op kinds of each ops/*.cc file, in one table (x86_backend.cc).
-extern const OpKind kConvOps[], kGemmOps[], kPoolOps[], kElementwiseOps[], kNormalizationOps[], kMatMulOps[], kQuantizedOps[],
-    kQuantizedElementwiseOps[], kQuantizedPoolOps[], kDataMovementOps[];
-extern const size_t kNumConvOps, kNumGemmOps, kNumPoolOps, kNumElementwiseOps, kNumNormalizationOps, kNumMatMulOps,
-    kNumQuantizedOps, kNumQuantizedElementwiseOps, kNumQuantizedPoolOps, kNumDataMovementOps;
+extern const OpKind kConvOps[], kConvTransposeOps[], kGemmOps[], kPoolOps[], kElementwiseOps[], kNormalizationOps[], kMatMulOps[],
+    kQuantizedOps[], kQuantizedElementwiseOps[], kQuantizedPoolOps[], kDataMovementOps[];
+extern const size_t kNumConvOps, kNumConvTransposeOps, kNumGemmOps, kNumPoolOps, kNumElementwiseOps, kNumNormalizationOps,
+    kNumMatMulOps, kNumQuantizedOps, kNumQuantizedElementwiseOps, kNumQuantizedPoolOps, kNumDataMovementOps;
 
 // Shared capability checks.
 inline bool allF32(const zy_op_view_t* op) {

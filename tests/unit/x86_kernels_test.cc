@@ -419,6 +419,38 @@ TEST(X86Normalization, LayerNormMatchesReference) {
   }
 }
 
+// ConvTranspose (group 1): the GEMM and col2im against ref's direct loops,
+// over the DB detectors' 2x2 stride 2, overlapping windows (3x3 and 4x4 at
+// stride 2 with pads and output_padding), dilation, stride 1, output_shape
+// and batches, with and without bias.
+TEST(X86ConvTranspose, MatchesReference) {
+  if (x86::availableGemmKernels().empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
+  std::mt19937 rng(61);
+  struct Case { int64_t n, c, h, w, m, k, stride, pad, dil, out_pad; bool bias; std::vector<int64_t> out_shape; };
+  const Case cases[] = {{1, 24, 10, 12, 16, 2, 2, 0, 1, 0, true, {}},  {2, 8, 7, 5, 12, 3, 2, 1, 1, 1, true, {}},
+                        {1, 16, 9, 9, 8, 4, 2, 1, 1, 0, false, {}}, {1, 5, 6, 7, 3, 3, 1, 1, 2, 0, true, {}},
+                        {1, 6, 5, 5, 7, 3, 1, 0, 1, 0, false, {}},  {1, 4, 6, 6, 5, 3, 2, 0, 1, 0, true, {1, 5, 12, 13}},
+                        {1, 40, 20, 20, 36, 2, 2, 0, 1, 0, true, {}}};
+  for (const Case& cs : cases) {
+    GraphBuilder g;
+    const int32_t x = g.input("x", DType::F32, {cs.n, cs.c, cs.h, cs.w});
+    Attributes a = attrs({Attribute::Ints("strides", {cs.stride, cs.stride}), Attribute::Ints("dilations", {cs.dil, cs.dil})});
+    if (cs.out_shape.empty()) {
+      a.set(Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad}));
+      a.set(Attribute::Ints("output_padding", {cs.out_pad, cs.out_pad}));
+    } else {
+      a.set(Attribute::Ints("output_shape", cs.out_shape));
+    }
+    std::vector<int32_t> ins = {x, g.constant("W", Value::f32({cs.c, cs.m, cs.k, cs.k}, randomValues(cs.c * cs.m * cs.k * cs.k, rng)))};
+    if (cs.bias) ins.push_back(g.constant("B", Value::f32({cs.m}, randomValues(cs.m, rng))));
+    g.output(g.node("ConvTranspose", ins, a));
+    expectSameAsReference(g, randomValues(cs.n * cs.c * cs.h * cs.w, rng),
+                          "ConvTranspose c=" + std::to_string(cs.c) + " m=" + std::to_string(cs.m) + " k=" + std::to_string(cs.k) +
+                              " s=" + std::to_string(cs.stride) + " d=" + std::to_string(cs.dil),
+                          1e-4f, true);
+  }
+}
+
 TEST(X86MatMul, MatchesReference) {
   std::mt19937 rng(47);
   struct Case { Shape a, b; };
