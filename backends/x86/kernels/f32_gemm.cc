@@ -167,10 +167,12 @@ PackedA packAColumns(const GemmKernel* kernel, const float* base, const int64_t*
 
 PrepackedB::PrepackedB(const float* b, int64_t k, int64_t n, int64_t nr) : k_(k), n_(n), nr_(nr) {
   const int64_t panels = (n + nr - 1) / nr;
-  panels_.assign(static_cast<size_t>(panels * k * nr), 0.f);
+  panels_ = alignedFloats(panels * k * nr);
+  float* p = panels_.get();
+  std::fill(p, p + panels * k * nr, 0.f);
   for (int64_t j = 0; j < panels; ++j)
     for (int64_t kk = 0; kk < k; ++kk)
-      for (int64_t c = 0; c < nr && j * nr + c < n; ++c) panels_[static_cast<size_t>((j * k + kk) * nr + c)] = b[kk * n + j * nr + c];
+      for (int64_t c = 0; c < nr && j * nr + c < n; ++c) p[(j * k + kk) * nr + c] = b[kk * n + j * nr + c];
 }
 
 void PrepackedB::pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const {

@@ -115,12 +115,12 @@ class PrepackedB : public BPacker {
   PrepackedB(const float* b, int64_t k, int64_t n, int64_t nr);
   void pack(int64_t k0, int64_t kc, int64_t n0, int64_t ncols, int64_t nr, float* dst) const override;
   const float* prepackedPanel(int64_t col0, int64_t k0) const override {
-    return panels_.data() + (col0 / nr_) * k_ * nr_ + k0 * nr_;
+    return panels_.get() + (col0 / nr_) * k_ * nr_ + k0 * nr_;
   }
 
  private:
   int64_t k_, n_, nr_;
-  std::vector<float> panels_;
+  std::shared_ptr<float> panels_;  // 64-byte aligned: the AVX2 kernels load B with aligned loads
 };
 
 // B as a [K, N] matrix with row stride ldb.
