@@ -37,7 +37,7 @@ const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
       {kConvOps, kNumConvOps}, {kConvTransposeOps, kNumConvTransposeOps}, {kGemmOps, kNumGemmOps}, {kPoolOps, kNumPoolOps}, {kElementwiseOps, kNumElementwiseOps},
       {kNormalizationOps, kNumNormalizationOps}, {kMatMulOps, kNumMatMulOps}, {kQuantizedOps, kNumQuantizedOps},
       {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps}, {kQuantizedPoolOps, kNumQuantizedPoolOps},
-      {kDataMovementOps, kNumDataMovementOps}};
+      {kDataMovementOps, kNumDataMovementOps}, {kRecurrentOps, kNumRecurrentOps}};
   bool known = false;
   for (const OpTable& t : tables)
     for (size_t i = 0; i < t.count; ++i)

@@ -50,9 +50,9 @@ struct OpKind {
 
 // The op kinds of each ops/*.cc file, in one table (x86_backend.cc).
 extern const OpKind kConvOps[], kConvTransposeOps[], kGemmOps[], kPoolOps[], kElementwiseOps[], kNormalizationOps[], kMatMulOps[],
-    kQuantizedOps[], kQuantizedElementwiseOps[], kQuantizedPoolOps[], kDataMovementOps[];
+    kQuantizedOps[], kQuantizedElementwiseOps[], kQuantizedPoolOps[], kDataMovementOps[], kRecurrentOps[];
 extern const size_t kNumConvOps, kNumConvTransposeOps, kNumGemmOps, kNumPoolOps, kNumElementwiseOps, kNumNormalizationOps,
-    kNumMatMulOps, kNumQuantizedOps, kNumQuantizedElementwiseOps, kNumQuantizedPoolOps, kNumDataMovementOps;
+    kNumMatMulOps, kNumQuantizedOps, kNumQuantizedElementwiseOps, kNumQuantizedPoolOps, kNumDataMovementOps, kNumRecurrentOps;
 
 // Shared capability checks.
 inline bool allF32(const zy_op_view_t* op) {

@@ -451,6 +451,47 @@ TEST(X86ConvTranspose, MatchesReference) {
   }
 }
 
+// LSTM: forward, reverse and bidirectional, both layouts, batches, with and
+// without bias and initial states; Y, Y_h and Y_c each against ref's double
+// loops. Peepholes stay on ref.
+TEST(X86Lstm, MatchesReference) {
+  if (x86::availableGemmKernels().empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
+  std::mt19937 rng(83);
+  struct Case { const char* dir; int64_t layout, seq, batch, in, H; bool bias, states; };
+  const Case cases[] = {{"forward", 0, 7, 1, 5, 8, true, false},        {"reverse", 0, 5, 3, 4, 6, false, true},
+                        {"bidirectional", 0, 6, 2, 7, 5, true, true},   {"forward", 1, 9, 2, 3, 16, true, true},
+                        {"bidirectional", 1, 4, 3, 10, 12, false, false}, {"forward", 0, 50, 1, 40, 64, true, false}};
+  for (const Case& cs : cases)
+    for (int out = 0; out < 3; ++out) {
+      const int64_t dirs = std::string(cs.dir) == "bidirectional" ? 2 : 1, G = 4 * cs.H;
+      // Weights as PyTorch initializes them, U(-1/sqrt(H), 1/sqrt(H)): with
+      // U(-1, 1) the 50-step case saturates and float-versus-double rounding
+      // compounds over the steps past 1e-4.
+      auto weights = [&](int64_t n) {
+        std::vector<float> v = randomValues(n, rng);
+        for (float& f : v) f /= std::sqrt(static_cast<float>(cs.H));
+        return v;
+      };
+      GraphBuilder g;
+      const int32_t x = g.input("x", DType::F32, cs.layout ? Shape{cs.batch, cs.seq, cs.in} : Shape{cs.seq, cs.batch, cs.in});
+      std::vector<int32_t> ins = {x, g.constant("W", Value::f32({dirs, G, cs.in}, weights(dirs * G * cs.in))),
+                                  g.constant("R", Value::f32({dirs, G, cs.H}, weights(dirs * G * cs.H)))};
+      ins.push_back(cs.bias ? g.constant("B", Value::f32({dirs, 2 * G}, weights(dirs * 2 * G))) : -1);
+      if (cs.states) {
+        const Shape st = cs.layout ? Shape{cs.batch, dirs, cs.H} : Shape{dirs, cs.batch, cs.H};
+        ins.push_back(-1);  // sequence_lens
+        ins.push_back(g.constant("h0", Value::f32(st, randomValues(dirs * cs.batch * cs.H, rng))));
+        ins.push_back(g.constant("c0", Value::f32(st, randomValues(dirs * cs.batch * cs.H, rng))));
+      }
+      const int32_t y = g.node("LSTM", ins,
+                               attrs({Attribute::String("direction", cs.dir), Attribute::Int("layout", cs.layout), Attribute::Int("hidden_size", cs.H)}),
+                               3);
+      g.output(y + out);  // Y, Y_h or Y_c
+      expectSameAsReference(g, randomValues(cs.seq * cs.batch * cs.in, rng),
+                            std::string("LSTM ") + cs.dir + " layout " + std::to_string(cs.layout) + " output " + std::to_string(out), 1e-4f, true);
+    }
+}
+
 TEST(X86MatMul, MatchesReference) {
   std::mt19937 rng(47);
   struct Case { Shape a, b; };
