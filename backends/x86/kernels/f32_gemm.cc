@@ -18,6 +18,7 @@ void f32GemmAvx512_8x48(int64_t, const float*, const float*, float*, int64_t, in
 void f32GemmAvx2_6x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_7x48(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_14x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx512_13x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_12x32_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_8x48_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void bf16GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
@@ -31,6 +32,7 @@ const GemmKernel kAvx512Wide = {"f32-gemm/avx512-8x48", 8, 48, f32GemmAvx512_8x4
 const GemmKernel kAvx2 = {"f32-gemm/avx2-6x16", 6, 16, f32GemmAvx2_6x16};
 const GemmKernel kAvx512Pixels = {"f32-gemm/avx512-7x48", 7, 48, f32GemmAvx512_7x48};
 const GemmKernel kAvx512Pixels14 = {"f32-gemm/avx512-14x32", 14, 32, f32GemmAvx512_14x32};
+const GemmKernel kAvx512Pixels13 = {"f32-gemm/avx512-13x32", 13, 32, f32GemmAvx512_13x32};
 const GemmKernel kBf16 = {"bf16-gemm/avx512bf16-12x32", 12, 32, bf16GemmAvx512_12x32, true};
 
 // K is split into blocks of KC so that a packed B block (KC x 8 NR floats,
@@ -53,14 +55,19 @@ std::vector<const GemmKernel*> availableGemmKernels() {
   if (f.avx2 && f.fma) v.push_back(&kAvx2);
   if (f.avx512f && f.fma) v.push_back(&kAvx512Pixels);
   if (f.avx512f && f.fma) v.push_back(&kAvx512Pixels14);
+  if (f.avx512f && f.fma) v.push_back(&kAvx512Pixels13);
   return v;
 }
 
 const GemmKernel* pixelMajorGemmKernel(int64_t pixels, int64_t channels) {
   if (!cpuFeatures().avx512f || !cpuFeatures().fma) return nullptr;
-  // The one that computes fewer padded outputs; 7x48 on a tie (fewer loads per FMA).
+  // The one that computes fewer padded outputs; on a tie the first of 7x48
+  // (fewer loads per FMA), 14x32, 13x32 (13x13 images: 169 rows, none padded).
   const auto padded = [&](const GemmKernel& k) { return (pixels + k.mr - 1) / k.mr * k.mr * ((channels + k.nr - 1) / k.nr * k.nr); };
-  return padded(kAvx512Pixels14) < padded(kAvx512Pixels) ? &kAvx512Pixels14 : &kAvx512Pixels;
+  const GemmKernel* best = &kAvx512Pixels;
+  for (const GemmKernel* k : {&kAvx512Pixels14, &kAvx512Pixels13})
+    if (padded(*k) < padded(*best)) best = k;
+  return best;
 }
 
 const GemmKernel* bf16GemmKernel() {

@@ -3,7 +3,8 @@
 //   8x48:  24 accumulators, 11 loads per 24 FMAs;
 //   7x48:  21 accumulators, for 7-row pixel-major GEMMs (7x7 images);
 //   14x32: 28 accumulators, pixel-major for 14x14 / 28x28 images with
-//          channel counts that are multiples of 32 (nothing padded).
+//          channel counts that are multiples of 32 (nothing padded);
+//   13x32: 26 accumulators, pixel-major for 13x13 images (SqueezeNet).
 #include <immintrin.h>
 
 #include "f32_gemm.h"
@@ -86,6 +87,12 @@ __attribute__((target("avx512f,fma"))) void f32GemmAvx512_14x32(int64_t kc, cons
                                                                   int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
                                                                   const TileEpilogue* last) {
   gemmTile<14, 2>(kc, a, b, 0, c, ldc, mr, nr, accumulate, last);
+}
+
+__attribute__((target("avx512f,fma"))) void f32GemmAvx512_13x32(int64_t kc, const float* a, const float* b, float* c,
+                                                                  int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
+                                                                  const TileEpilogue* last) {
+  gemmTile<13, 2>(kc, a, b, 0, c, ldc, mr, nr, accumulate, last);
 }
 
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_8x48_inplace(int64_t kc, const float* a, const float* b, int64_t ldb,
