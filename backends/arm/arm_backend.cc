@@ -29,7 +29,7 @@ const OpKind* findKind(const zy_op_view_t* op, std::string* why) {
     size_t count;
   };
   static const Table tables[] = {
-      {kConvOps, kNumConvOps}, {kGemmOps, kNumGemmOps}, {kNormalizationOps, kNumNormalizationOps}, {kElementwiseOps, kNumElementwiseOps},
+      {kConvOps, kNumConvOps}, {kConvTransposeOps, kNumConvTransposeOps}, {kGemmOps, kNumGemmOps}, {kNormalizationOps, kNumNormalizationOps}, {kElementwiseOps, kNumElementwiseOps},
       {kPoolOps, kNumPoolOps},       {kQuantizedPoolOps, kNumQuantizedPoolOps}, {kQuantizedElementwiseOps, kNumQuantizedElementwiseOps},
       {kQuantizedGemmOps, kNumQuantizedGemmOps}};
   bool known = false;

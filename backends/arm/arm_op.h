@@ -56,9 +56,9 @@ struct OpKind {
 };
 
 // The op kinds of each ops/*.cc file (arm_backend.cc searches them in order).
-extern const OpKind kConvOps[], kGemmOps[], kNormalizationOps[], kElementwiseOps[], kPoolOps[], kQuantizedPoolOps[], kQuantizedElementwiseOps[],
+extern const OpKind kConvOps[], kConvTransposeOps[], kGemmOps[], kNormalizationOps[], kElementwiseOps[], kPoolOps[], kQuantizedPoolOps[], kQuantizedElementwiseOps[],
     kQuantizedGemmOps[];
-extern const size_t kNumConvOps, kNumGemmOps, kNumNormalizationOps, kNumElementwiseOps, kNumPoolOps, kNumQuantizedPoolOps, kNumQuantizedElementwiseOps,
+extern const size_t kNumConvOps, kNumConvTransposeOps, kNumGemmOps, kNumNormalizationOps, kNumElementwiseOps, kNumPoolOps, kNumQuantizedPoolOps, kNumQuantizedElementwiseOps,
     kNumQuantizedGemmOps;
 
 }  // namespace arm

@@ -103,6 +103,36 @@ TEST(ArmKernels, F32ConvMatchesReference) {
 // Shapes that take the Winograd F(4x4, 3x3) path (3x3, stride 1, enough
 // channels and tiles), with edges that cut tiles: within 1e-4 of the output's
 // largest magnitude, every fused activation kind included.
+// ConvTranspose (group 1, the shared GEMM + col2im op): PP-OCR's 2x2
+// stride 2, overlapping 3x3 and 4x4 windows with pads and output_padding,
+// dilation, with and without bias.
+TEST(ArmKernels, ConvTransposeMatchesReference) {
+  std::mt19937 rng(59);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  auto values = [&](int64_t n) {
+    std::vector<float> v(static_cast<size_t>(n));
+    for (float& f : v) f = u(rng);
+    return v;
+  };
+  struct Case { int64_t c, h, w, m, k, stride, pad, dil, out_pad; bool bias; };
+  for (const Case& cs : std::vector<Case>{{24, 10, 12, 16, 2, 2, 0, 1, 0, true}, {8, 7, 5, 12, 3, 2, 1, 1, 1, true},
+                                          {16, 9, 9, 8, 4, 2, 1, 1, 0, false}, {5, 6, 7, 3, 3, 1, 1, 2, 0, true}}) {
+    GraphBuilder g;
+    const int x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});
+    std::vector<int> ins = {x, g.constant("W", Value::f32({cs.c, cs.m, cs.k, cs.k}, values(cs.c * cs.m * cs.k * cs.k)))};
+    if (cs.bias) ins.push_back(g.constant("B", Value::f32({cs.m}, values(cs.m))));
+    g.output(g.node("ConvTranspose", ins,
+                    attrs({Attribute::Ints("strides", {cs.stride, cs.stride}), Attribute::Ints("dilations", {cs.dil, cs.dil}),
+                           Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad}), Attribute::Ints("output_padding", {cs.out_pad, cs.out_pad})})));
+    const std::vector<uint8_t> in = f32Bytes(values(cs.c * cs.h * cs.w));
+    std::string used_ref, used_arm;
+    const std::vector<uint8_t> want = runModel(g.model(), in, false, &used_ref), got = runModel(g.model(), in, true, &used_arm);
+    const std::string what = "ConvTranspose k=" + std::to_string(cs.k) + " s=" + std::to_string(cs.stride);
+    EXPECT_EQ(used_arm, "arm") << what;
+    expectCloseF32(got, want, 1e-4f, what);
+  }
+}
+
 TEST(ArmKernels, WinogradMatchesReference) {
   std::mt19937 rng(31);
   std::uniform_real_distribution<float> u(-1.f, 1.f);
