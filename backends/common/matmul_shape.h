@@ -17,6 +17,13 @@ struct MatMulShape {
   bool shared_b = false;  // B is one matrix for every batch (then batches is 1)
 };
 
+// The product of an operand's batch dimensions (all but the last two).
+inline int64_t matmulBatches(const zy_tensor_view_t& t) {
+  int64_t n = 1;
+  for (int32_t d = 0; d + 2 < t.rank; ++d) n *= t.dims[d];
+  return n;
+}
+
 inline bool matmulShape(const zy_op_view_t* op, MatMulShape* s, std::string* why) {
   const zy_tensor_view_t &a = op->inputs[0], &b = op->inputs[1];
   if (a.rank < 2 || b.rank < 2) { *why = "1-D MatMul operands are not implemented here"; return false; }
@@ -24,9 +31,7 @@ inline bool matmulShape(const zy_op_view_t* op, MatMulShape* s, std::string* why
   s->K = a.dims[a.rank - 1];
   s->N = b.dims[b.rank - 1];
   if (b.dims[b.rank - 2] != s->K) { *why = "inner dimensions differ"; return false; }
-  int64_t a_batches = 1, b_batches = 1;
-  for (int32_t d = 0; d + 2 < a.rank; ++d) a_batches *= a.dims[d];
-  for (int32_t d = 0; d + 2 < b.rank; ++d) b_batches *= b.dims[d];
+  const int64_t a_batches = matmulBatches(a), b_batches = matmulBatches(b);
   if (b_batches == 1) {  // [..., M, K] x [K, N]: one GEMM over every row of A
     s->shared_b = true;
     s->batches = 1;

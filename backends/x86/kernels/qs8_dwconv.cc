@@ -1,8 +1,10 @@
 #include "qs8_dwconv.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "cpu_features.h"
+#include "lane_mask.h"
 #include "qs8_requantize_avx512.h"
 
 namespace zy {
@@ -95,39 +97,33 @@ ZY_DW_AVX512 void qs8DwConvPlane(Qs8Plane x, const int32_t* packed_w, int kh, in
   }
 }
 
-ZY_DW_AVX512 void qs8CopyFlipped(uint8_t* dst, const uint8_t* src, int64_t n, uint8_t flip) {
-  const __m512i f = _mm512_set1_epi8(static_cast<char>(flip));
-  for (int64_t i = 0; i < n; i += 64) {
-    const __mmask64 m = n - i >= 64 ? ~__mmask64{0} : (__mmask64{1} << (n - i)) - 1;
-    _mm512_mask_storeu_epi8(dst + i, m, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, src + i), f));
-  }
-}
-
 namespace {
 
-// qs8PadPlane for B blocks per row, unrolled (one block: MobileNetV2's 14x14 and 7x7 planes).
+// qs8PadPlane for B blocks per row, unrolled (one block: MobileNetV2's 14x14
+// and 7x7 planes); B = 0: `blocks` of them, a loop (rows of over 64 outputs).
 template <int B>
 ZY_DW_AVX512 void padPlaneBlocks(const uint8_t* x, int64_t size, int64_t offset, int64_t H, int64_t W, int64_t top, int64_t left,
-                                 uint8_t fill, uint8_t flip, int64_t rows, int64_t pitch, uint8_t* dst) {
+                                 uint8_t fill, uint8_t flip, int64_t rows, int64_t pitch, int64_t blocks, uint8_t* dst) {
+  const int64_t nb = B ? B : blocks;
   const __m512i f = _mm512_set1_epi8(static_cast<char>(flip)), fv = _mm512_set1_epi8(static_cast<char>(fill));
-  // Block j's lanes that hold input columns: [left - 64j, left + W - 64j) within [0, 64).
-  __mmask64 in[B];
-  for (int j = 0; j < B; ++j) {
-    const int64_t lo = std::max<int64_t>(0, left - 64 * j), hi = std::min<int64_t>(64, left + W - 64 * j);
-    in[j] = lo >= hi ? 0 : (hi == 64 ? ~__mmask64{0} : (__mmask64{1} << hi) - 1) & ~((__mmask64{1} << lo) - 1);
-  }
+  // Block j's lanes that hold input columns: [left - 64j, left + W - 64j), set up once.
+  __mmask64 few[4];
+  std::vector<__mmask64> many(B ? 0 : static_cast<size_t>(nb));  // no allocation per plane for unrolled counts
+  __mmask64* in = B ? few : many.data();
+  for (int64_t j = 0; j < nb; ++j) in[j] = laneRange64(left - 64 * j, left + W - 64 * j);
   for (int64_t r = 0; r < rows; ++r) {
     const int64_t ih = r - top;
     uint8_t* row = dst + r * pitch;
     const bool data = ih >= 0 && ih < H;
 #pragma GCC unroll 4
-    for (int j = 0; j < B; ++j) {
+    for (int64_t j = 0; j < nb; ++j) {
+      const __mmask64 lanes = in[j];
       __m512i v = fv;
       if (data) {
         // A load and a blend where all 64 bytes lie in the tensor (masked loads are slow on Zen 4).
         const int64_t from = offset + ih * W + 64 * j - left;
-        const __m512i bytes = from >= 0 && from + 64 <= size ? _mm512_loadu_si512(x + from) : _mm512_maskz_loadu_epi8(in[j], x + from);
-        v = _mm512_mask_blend_epi8(in[j], fv, _mm512_xor_si512(f, bytes));
+        const __m512i bytes = from >= 0 && from + 64 <= size ? _mm512_loadu_si512(x + from) : _mm512_maskz_loadu_epi8(lanes, x + from);
+        v = _mm512_mask_blend_epi8(lanes, fv, _mm512_xor_si512(f, bytes));
       }
       _mm512_storeu_si512(row + 64 * j, v);  // past the row's pitch: the next row's own stores follow
     }
@@ -139,10 +135,11 @@ ZY_DW_AVX512 void padPlaneBlocks(const uint8_t* x, int64_t size, int64_t offset,
 ZY_DW_AVX512 void qs8PadPlane(const uint8_t* x, int64_t size, int64_t offset, int64_t H, int64_t W, int64_t top, int64_t left,
                               uint8_t fill, uint8_t flip, int64_t rows, int64_t pitch, int64_t blocks, uint8_t* dst) {
   switch (blocks) {
-    case 1: return padPlaneBlocks<1>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, dst);
-    case 2: return padPlaneBlocks<2>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, dst);
-    case 3: return padPlaneBlocks<3>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, dst);
-    default: return padPlaneBlocks<4>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, dst);
+    case 1: return padPlaneBlocks<1>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, blocks, dst);
+    case 2: return padPlaneBlocks<2>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, blocks, dst);
+    case 3: return padPlaneBlocks<3>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, blocks, dst);
+    case 4: return padPlaneBlocks<4>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, blocks, dst);
+    default: return padPlaneBlocks<0>(x, size, offset, H, W, top, left, fill, flip, rows, pitch, blocks, dst);
   }
 }
 

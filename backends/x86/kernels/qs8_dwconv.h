@@ -28,16 +28,12 @@ std::vector<int32_t> packQs8DwWeights(const int8_t* w, int kh, int kw);
 void qs8DwConvPlane(Qs8Plane x, const int32_t* packed_w, int kh, int kw, int stride, int64_t oh_count, int64_t ow_count,
                     const Qs8Requant& rq, int64_t m, uint8_t* y);
 
-// dst[i] = src[i] ^ flip for n bytes (int8 -> u8 when flip is 0x80).
-void qs8CopyFlipped(uint8_t* dst, const uint8_t* src, int64_t n, uint8_t flip);
-
 // A channel's H x W plane padded for qs8-dwconv2d: the first 64 * blocks
 // bytes of row r (of `rows`, `pitch` apart) hold input row r - top from
 // column `left` on, XORed with `flip` (int8 -> u8 when 0x80), and `fill`
 // around it; one load, blend and store per 64 bytes. The last row's stores
 // may run 64 * blocks - pitch bytes past the plane. x[0, size) is the tensor
 // the plane lies in at x + offset: whole loads stay inside it.
-constexpr int64_t kQs8PadMaxBlocks = 4;  // blocks <= this: rows of up to 64 outputs at stride 1
 void qs8PadPlane(const uint8_t* x, int64_t size, int64_t offset, int64_t H, int64_t W, int64_t top, int64_t left, uint8_t fill,
                  uint8_t flip, int64_t rows, int64_t pitch, int64_t blocks, uint8_t* dst);
 

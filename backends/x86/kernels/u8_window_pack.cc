@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cpu_features.h"
+#include "lane_mask.h"
 #include "qs8_gemm.h"  // kQs8Lanes
 
 namespace zy {
@@ -56,10 +57,6 @@ inline void addRun(PanelRuns* r, TapRuns* e, const Run& run) {
   ++e->extra;
 }
 
-inline uint64_t laneRange(int64_t from, int64_t to) {  // bits [from, to), to <= 64
-  return (to == 64 ? ~uint64_t{0} : (uint64_t{1} << to) - 1) & ~((uint64_t{1} << from) - 1);
-}
-
 // The runs of pixels [p0, p0 + np), np <= kChunk, for every tap.
 void buildRuns(const U8Window& w, int64_t p0, int64_t np, PanelRuns* r) {
   const WindowGeometry& g = w.g;
@@ -98,7 +95,7 @@ void buildRuns(const U8Window& w, int64_t p0, int64_t np, PanelRuns* r) {
         --hi;
         last = {row + hi * sw, uint64_t{1} << (sg.first + hi), true};
       }
-      if (lo < hi) addRun(r, e, {row + lo * sw - (sg.first + lo) * step, laneRange(sg.first + lo, sg.first + hi), false});
+      if (lo < hi) addRun(r, e, {row + lo * sw - (sg.first + lo) * step, laneRange64(sg.first + lo, sg.first + hi), false});
     }
     if (last.lanes) addRun(r, e, last);
   }

@@ -30,9 +30,7 @@ class MatMulOp : public X86Op {
  public:
   MatMulOp(const OpContext& ctx, const zy_op_view_t* op) : ctx_(ctx) {
     const zy_tensor_view_t& b = op->inputs[1];
-    bool shared = b.is_constant;
-    for (int32_t d = 0; shared && d + 2 < b.rank; ++d) shared = b.dims[d] == 1;
-    if (shared && !ctx.bf16) {
+    if (b.is_constant && matmulBatches(b) == 1 && !ctx.bf16) {
       const int64_t K = b.dims[b.rank - 2], N = b.dims[b.rank - 1];
       kernel_ = ctx.gemm;
       packed_b_ = std::make_unique<PrepackedB>(static_cast<const float*>(b.data), K, N, kernel_->nr);

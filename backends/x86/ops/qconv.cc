@@ -174,23 +174,12 @@ class QDwConvOp : public X86Op {
     // The kernel reads 64 bytes from each output vector's first window column: the first `blocks` 64-byte
     // blocks of a padded row, written whole (a memset and a copy call per row took as long as the kernel on 14x14).
     const int64_t blocks = (((OW + 15) / 16 - 1) * 16 * stride + 64 + 63) / 64;
-    const bool blocked = blocks <= kQs8PadMaxBlocks && g.pad_begin[1] >= 0 && g.pad_begin[1] + W <= 64 * blocks;
     ctx_.parallel(static_cast<size_t>(N * C), [&](size_t b, size_t e) {
       uint8_t* plane = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>((rows * pitch + 64 * blocks + 3) / 4)));
       for (size_t t = b; t < e; ++t) {
         const int64_t c = static_cast<int64_t>(t) % C;
-        const uint8_t* src = static_cast<const uint8_t*>(x.data) + static_cast<int64_t>(t) * H * W;
-        if (blocked) {
-          qs8PadPlane(static_cast<const uint8_t*>(x.data), N * C * H * W, static_cast<int64_t>(t) * H * W, H, W, g.pad_begin[0],
-                      g.pad_begin[1], fill, quant_.flip, rows, pitch, blocks, plane);
-        } else {
-          std::memset(plane, fill, static_cast<size_t>(rows * pitch));
-          for (int64_t ih = 0; ih < H; ++ih) {
-            const int64_t r = ih + g.pad_begin[0];
-            if (r < 0 || r >= rows) continue;
-            qs8CopyFlipped(plane + r * pitch + g.pad_begin[1], src + ih * W, std::min(W, pitch - g.pad_begin[1]), quant_.flip);
-          }
-        }
+        qs8PadPlane(static_cast<const uint8_t*>(x.data), N * C * H * W, static_cast<int64_t>(t) * H * W, H, W, g.pad_begin[0],
+                    g.pad_begin[1], fill, quant_.flip, rows, pitch, blocks, plane);
         qs8DwConvPlane({plane, pitch}, weights_.data() + c * kh_ * ((kw_ + 3) / 4), static_cast<int>(kh_), static_cast<int>(kw_),
                        static_cast<int>(stride), OH, OW, quant_.rq, c, static_cast<uint8_t*>(y.data) + static_cast<int64_t>(t) * OH * OW);
       }

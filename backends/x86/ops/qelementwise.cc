@@ -17,6 +17,7 @@
 
 #include "core/backend_helpers.h"
 #include "cpu_features.h"
+#include "kernels/lane_mask.h"
 #include "ops/requantize.h"
 #include "qs8_elementwise_ops.h"
 #include "x86_op.h"
@@ -331,7 +332,7 @@ class LookupOp : public X86Op {
     const __m512i t0 = _mm512_loadu_si512(table_), t1 = _mm512_loadu_si512(table_ + 64);
     const __m512i t2 = _mm512_loadu_si512(table_ + 128), t3 = _mm512_loadu_si512(table_ + 192);
     for (int64_t i = b; i < e; i += 64) {
-      const __mmask64 m = e - i >= 64 ? ~__mmask64{0} : (__mmask64{1} << (e - i)) - 1;
+      const __mmask64 m = firstLanes64(e - i);
       const __m512i idx = _mm512_maskz_loadu_epi8(m, x + i);
       const __m512i lo = _mm512_permutex2var_epi8(t0, idx, t1), hi = _mm512_permutex2var_epi8(t2, idx, t3);
       _mm512_mask_storeu_epi8(y + i, m, _mm512_mask_blend_epi8(_mm512_movepi8_mask(idx), lo, hi));

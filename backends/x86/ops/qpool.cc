@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cpu_features.h"
+#include "kernels/lane_mask.h"
 #include "qs8_pool_ops.h"
 #include "x86_op.h"
 
@@ -44,7 +45,7 @@ ZY_BW void maxPoolPlaneStride2(const uint8_t* x, uint8_t* y, int64_t H, int64_t 
       continue;
     }
     for (int64_t w0 = 0; w0 < W; w0 += 64) {
-      const __mmask64 m = W - w0 >= 64 ? ~__mmask64{0} : (__mmask64{1} << (W - w0)) - 1;
+      const __mmask64 m = firstLanes64(W - w0);
       __m512i v = _mm512_maskz_loadu_epi8(m, x + hs * W + w0);
       for (int64_t h = hs + 1; h < he; ++h) v = maxBytes<kU8>(v, _mm512_maskz_loadu_epi8(m, x + h * W + w0));
       _mm512_mask_storeu_epi8(row + pl + w0, m, v);

@@ -90,9 +90,10 @@ class LstmOp : public X86Op {
     const int64_t seq = batch_first ? x.dims[1] : x.dims[0], batch = batch_first ? x.dims[0] : x.dims[1], G = 4 * H_;
     if (x.dims[2] != in_) { *err = "LSTM: X's input size does not match W"; return ZY_INVALID_ARGUMENT; }
     const bool reverse_only = attrs_.getString("direction", "forward") == "reverse";
-    float* Y = op->num_outputs > 0 && op->outputs[0].dtype != ZY_DTYPE_UNDEFINED ? static_cast<float*>(op->outputs[0].data) : nullptr;
-    float* Yh = op->num_outputs > 1 && op->outputs[1].dtype != ZY_DTYPE_UNDEFINED ? static_cast<float*>(op->outputs[1].data) : nullptr;
-    float* Yc = op->num_outputs > 2 && op->outputs[2].dtype != ZY_DTYPE_UNDEFINED ? static_cast<float*>(op->outputs[2].data) : nullptr;
+    auto output = [&](size_t k) {
+      return k < op->num_outputs && op->outputs[k].dtype != ZY_DTYPE_UNDEFINED ? static_cast<float*>(op->outputs[k].data) : nullptr;
+    };
+    float *Y = output(0), *Yh = output(1), *Yc = output(2);
     const float* h0 = present(op, 5) ? static_cast<const float*>(op->inputs[5].data) : nullptr;
     const float* c0 = present(op, 6) ? static_cast<const float*>(op->inputs[6].data) : nullptr;
     // Row of X (and of the gate matrix) for step t of batch item b; state and output indices as ONNX lays them out.
