@@ -116,7 +116,7 @@ ZY_VNNI inline void qs8StoreChannels(__m256i acc, const Qs8Requant& rq, int64_t 
   r = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(r, _mm256_set1_epi32(rq.zero_point)), _mm256_set1_epi32(rq.lo)),
                        _mm256_set1_epi32(rq.hi));
   alignas(16) uint8_t bytes[16];
-  _mm_store_si128(reinterpret_cast<__m128i*>(bytes), _mm256_cvtepi32_epi8(r));
+  _mm_store_si128(reinterpret_cast<__m128i*>(bytes), _mm256_maskz_cvtepi32_epi8(0xFF, r));
   for (int i = 0; i < rows; ++i) y[(m0 + i) * ldy] = bytes[i];
 }
 
