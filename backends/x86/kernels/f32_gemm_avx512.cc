@@ -4,7 +4,10 @@
 //   7x48:  21 accumulators, for 7-row pixel-major GEMMs (7x7 images);
 //   14x32: 28 accumulators, pixel-major for 14x14 / 28x28 images with
 //          channel counts that are multiples of 32 (nothing padded);
-//   13x32: 26 accumulators, pixel-major for 13x13 images (SqueezeNet).
+//   13x32: 26 accumulators, pixel-major for 13x13 images (SqueezeNet);
+//   24x16: 24 accumulators, 25 loads per 24 FMAs, for N of at most 16
+//          (Winograd on 14x14 images: 16 tiles), where a 32-wide tile
+//          computes twice the columns.
 #include <immintrin.h>
 
 #include "f32_gemm.h"
@@ -23,14 +26,14 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
   constexpr int NR = 16 * V;
   const int64_t stride = ldb ? ldb : NR;
   __m512 acc[MR][V];
-#pragma GCC unroll 16
+#pragma GCC unroll 32
   for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
     for (int v = 0; v < V; ++v) acc[i][v] = _mm512_setzero_ps();
   if (last && last->residual) {
     // The residual's rows are 4-12 KB apart, too many streams for the hardware
     // prefetcher: fetched now, they arrive while the K loop runs.
-#pragma GCC unroll 16
+#pragma GCC unroll 32
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
       for (int v = 0; v < V; ++v) {
@@ -47,7 +50,7 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
 #pragma GCC unroll 4
     for (int v = 0; v < V; ++v) bv[v] = _mm512_loadu_ps(b + k * stride + 16 * v);
     const float* ak = a + k * MR;
-#pragma GCC unroll 16
+#pragma GCC unroll 32
     for (int i = 0; i < MR; ++i) {
       const __m512 ai = _mm512_set1_ps(ak[i]);
 #pragma GCC unroll 4
@@ -93,6 +96,12 @@ __attribute__((target("avx512f,fma"))) void f32GemmAvx512_13x32(int64_t kc, cons
                                                                   int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
                                                                   const TileEpilogue* last) {
   gemmTile<13, 2>(kc, a, b, 0, c, ldc, mr, nr, accumulate, last);
+}
+
+__attribute__((target("avx512f,fma"))) void f32GemmAvx512_24x16(int64_t kc, const float* a, const float* b, float* c,
+                                                                  int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
+                                                                  const TileEpilogue* last) {
+  gemmTile<24, 1>(kc, a, b, 0, c, ldc, mr, nr, accumulate, last);
 }
 
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_8x48_inplace(int64_t kc, const float* a, const float* b, int64_t ldb,

@@ -23,7 +23,7 @@ __attribute__((target("avx512f"), always_inline)) inline void storeTileAs(__m512
   const FusedActivation* act = last ? last->act : nullptr;
   const bool apply_act = ACT != FusedActivation::None && act;
   if (mr == MR && nr == NR) {
-#pragma GCC unroll 16
+#pragma GCC unroll 32
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
       for (int v = 0; v < V; ++v) {
@@ -37,7 +37,7 @@ __attribute__((target("avx512f"), always_inline)) inline void storeTileAs(__m512
   } else {
     // Partial tile: through a buffer, then only the valid part.
     alignas(64) float tile[MR][NR];
-#pragma GCC unroll 16
+#pragma GCC unroll 32
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
       for (int v = 0; v < V; ++v) _mm512_store_ps(tile[i] + 16 * v, acc[i][v]);

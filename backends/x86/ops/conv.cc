@@ -62,10 +62,9 @@ class ConvOp : public X86Op {
       dw_weights_.assign(wp, wp + m * k);
       const float* b = op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED ? static_cast<const float*>(op->inputs[2].data) : nullptr;
       dw_blocked_ = std::make_unique<DwconvChannelBlocked>(wp, b, m, w.dims[2], w.dims[3]);
-    } else if (!ctx.bf16 && useWinograd(op, attrs_)) {
+    } else if (useWinograd(ctx, op, attrs_)) {
       const int64_t c = w.dims[1];
-      const zy_tensor_view_t& y = op->outputs[0];
-      const GemmKernel* kernel = ctx.gemmFor(m, ((y.dims[2] + 3) / 4) * ((y.dims[3] + 3) / 4));
+      const GemmKernel* kernel = ctx.gemmFor(m, winogradTiles(op->outputs[0]));
       if (!viewPacked(op->blob, op->blob_size, kernel, m, c, kWinogradPoints, &winograd_)) {  // packed ahead of time, or now
         std::vector<float> u(static_cast<size_t>(kWinogradPoints * m * c));
         winogradWeights(wp, m, c, u.data());
@@ -309,21 +308,27 @@ class ConvOp : public X86Op {
   // 3x3, stride 1, no dilation, not grouped, and enough work per tile to pay
   // for the transforms: measured per layer on resnet18/50 and squeezenet, it
   // wins from 32 input channels at 49+ tiles (a 28x28 output: 2x faster than
-  // the pixel-major GEMM with 128 channels). On 14x14 (16 tiles, 30% of them
-  // padding) the pixel-major GEMM is 3% faster with 256 channels, and on 7x7
-  // the 36 GEMMs are too narrow (2.5x slower). ZY_X86_WINOGRAD=0 turns it off.
-  static bool useWinograd(const zy_op_view_t* op, const Attributes& a) {
+  // the pixel-major GEMM with 128 channels), and at 16 tiles (14x14, 13x13)
+  // with a GEMM kernel 16 columns wide (f32-gemm/avx512-24x16): ResNet-50's
+  // 256-channel 14x14 layers 2.19 -> 1.10 ms, SqueezeNet's 13x13 expand3x3
+  // 0.48 -> 0.31 ms (32-wide tiles computed twice the tiles, and lost to the
+  // pixel-major GEMM by 3%). On 7x7 (4 tiles) the 36 GEMMs are too narrow.
+  // ZY_X86_WINOGRAD=0 turns it off.
+  static bool useWinograd(const OpContext& ctx, const zy_op_view_t* op, const Attributes& a) {
     const char* env = std::getenv("ZY_X86_WINOGRAD");
     if (env && std::strcmp(env, "0") == 0) return false;
     const zy_tensor_view_t &w = op->inputs[1], &y = op->outputs[0];
-    if (w.dims[2] != 3 || w.dims[3] != 3 || a.getInt("group", 1) != 1 || w.dims[0] < 8) return false;
+    if (ctx.bf16 || w.dims[2] != 3 || w.dims[3] != 3 || a.getInt("group", 1) != 1 || w.dims[0] < 8) return false;
     if (y.rank != 4 || y.dims[2] <= 0 || y.dims[3] <= 0) return false;
-    const int64_t tiles = ((y.dims[2] + 3) / 4) * ((y.dims[3] + 3) / 4), channels = w.dims[1];
-    if (tiles < 49 || channels < 32) return false;
+    const int64_t tiles = winogradTiles(y), channels = w.dims[1];
+    const int64_t min_tiles = ctx.gemmFor(w.dims[0], tiles)->nr <= 16 ? 16 : 49;
+    if (tiles < min_tiles || channels < 32) return false;
     for (int64_t s : a.getInts("strides")) if (s != 1) return false;
     for (int64_t d : a.getInts("dilations")) if (d != 1) return false;
     return true;
   }
+  // 4x4 output tiles of a 4-D output.
+  static int64_t winogradTiles(const zy_tensor_view_t& y) { return ((y.dims[2] + 3) / 4) * ((y.dims[3] + 3) / 4); }
 
   zy_status_code_t runWinograd(const float* xp, int64_t N, int64_t C, int64_t H, int64_t W, int64_t M, const WindowGeometry& g,
                                const float* bias, const float* residual, float* yp) {
