@@ -142,7 +142,10 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
                         // up to 64 pixels and 64+ channels: the pixel-major GEMM (7x7 stages)
                         {2, 40, 7, 7, 96, 3, 1, 1, 1, "Relu"}, {1, 48, 7, 7, 80, 1, 1, 0, 1, "HardSwish"},
                         {1, 24, 14, 14, 64, 3, 2, 1, 1, ""}, {1, 16, 5, 9, 70, 3, 1, 0, 1, "Clip"},
-                        {1, 48, 13, 13, 64, 3, 1, 1, 1, "Relu"},
+                        {1, 24, 13, 13, 64, 3, 1, 1, 1, "Relu"},
+                        // 1x1 up to 64 pixels, packed; from 169 pixels the full pixel panels are read in place
+                        // and the partial last one packed (190 pixels: 14 panels of 13, then 8)
+                        {1, 48, 8, 8, 80, 1, 1, 0, 1, "Relu"}, {1, 520, 19, 10, 64, 1, 1, 0, 1, ""},
                         // 14x14 with 32k output channels (f32-gemm/avx512-14x32); 1x1 with over 512 input channels
                         {1, 40, 14, 14, 96, 3, 1, 1, 1, "Relu"}, {1, 520, 13, 13, 64, 1, 1, 0, 1, "Clip"}, {1, 300, 14, 14, 64, 1, 1, 0, 1, ""},
                         {1, 96, 14, 14, 96, 1, 1, 0, 1, "Relu"},

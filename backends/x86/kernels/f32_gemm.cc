@@ -22,6 +22,9 @@ void f32GemmAvx512_13x32(int64_t, const float*, const float*, float*, int64_t, i
 void f32GemmAvx512_24x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_12x32_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_8x48_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx512_7x48_ain(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx512_14x32_ain(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx512_13x32_ain(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void bf16GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void bf16PairPanel(const float* src, int64_t kc, int64_t nr, float* dst);
 uint16_t bf16FromF32(float x);
@@ -31,9 +34,9 @@ namespace {
 const GemmKernel kAvx512 = {"f32-gemm/avx512-12x32", 12, 32, f32GemmAvx512_12x32, false, f32GemmAvx512_12x32_inplace};
 const GemmKernel kAvx512Wide = {"f32-gemm/avx512-8x48", 8, 48, f32GemmAvx512_8x48, false, f32GemmAvx512_8x48_inplace};
 const GemmKernel kAvx2 = {"f32-gemm/avx2-6x16", 6, 16, f32GemmAvx2_6x16};
-const GemmKernel kAvx512Pixels = {"f32-gemm/avx512-7x48", 7, 48, f32GemmAvx512_7x48};
-const GemmKernel kAvx512Pixels14 = {"f32-gemm/avx512-14x32", 14, 32, f32GemmAvx512_14x32};
-const GemmKernel kAvx512Pixels13 = {"f32-gemm/avx512-13x32", 13, 32, f32GemmAvx512_13x32};
+const GemmKernel kAvx512Pixels = {"f32-gemm/avx512-7x48", 7, 48, f32GemmAvx512_7x48, false, nullptr, f32GemmAvx512_7x48_ain};
+const GemmKernel kAvx512Pixels14 = {"f32-gemm/avx512-14x32", 14, 32, f32GemmAvx512_14x32, false, nullptr, f32GemmAvx512_14x32_ain};
+const GemmKernel kAvx512Pixels13 = {"f32-gemm/avx512-13x32", 13, 32, f32GemmAvx512_13x32, false, nullptr, f32GemmAvx512_13x32_ain};
 const GemmKernel kAvx512Narrow = {"f32-gemm/avx512-24x16", 24, 16, f32GemmAvx512_24x16};
 const GemmKernel kBf16 = {"bf16-gemm/avx512bf16-12x32", 12, 32, bf16GemmAvx512_12x32, true};
 
@@ -225,7 +228,7 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
   // channels: packing costs as much as the tile there); with more K blocks
   // the strided rows lose to packed panels (measured with zy-kernel-bench).
   int64_t ldb = 0;
-  const float* in_place = kern.run_in_place && k <= KC ? packer.inPlace(&ldb) : nullptr;
+  const float* in_place = kern.run_in_place && k <= KC && !a.by_columns ? packer.inPlace(&ldb) : nullptr;
   // Column blocks of up to 8 panels; with few columns and several threads, rows are
   // split too so every thread gets work: 8 tasks in all, or 16 groups of
   // rows when there is one block and B needs no packing (each task would pack
@@ -282,6 +285,11 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
             return;
           }
           const float* panel = prepacked ? packer.prepackedPanel(n0 + j0, k0) : bblock + (j0 / nr) * steps * nr;
+          if (a.by_columns && rows == mr) {
+            kern.run_a_in_place(kc, a.by_columns + k0 * a.lda + m0, a.lda, panel, c + m0 * ldc + n0 + j0, ldc, std::min(nr, ncols - j0),
+                                !first, last ? &e : nullptr);
+            return;
+          }
           kern.run(steps, ap, panel, c + m0 * ldc + n0 + j0, ldc, rows, std::min(nr, ncols - j0), !first, last ? &e : nullptr);
         };
         // A's panel stays in L1 across B's tiles (B's tiles first, A's panels

@@ -3,8 +3,8 @@
 // call into panels of NR columns, in blocks of KC x NC that stay in cache,
 // or read in place when it is a plain matrix and K fits one block.
 // Microkernels (named as XNNPACK names them: f32-gemm/<isa>-<MR>x<NR>):
-//   avx512-12x32, avx512-8x48, avx2-6x16, pixel-major avx512-7x48 and 14x32, and bf16-gemm/avx512bf16-12x32 for
-//   the opt-in fast math; chosen at run time from the CPU's features.
+//   avx512-12x32, avx512-8x48, avx512-24x16 (N <= 16), avx2-6x16, pixel-major avx512-7x48, 14x32 and 13x32,
+//   and bf16-gemm/avx512bf16-12x32 for the opt-in fast math; chosen at run time from the CPU's features.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -36,12 +36,19 @@ using GemmMicrokernel = void (*)(int64_t kc, const float* a, const float* b, flo
 using GemmMicrokernelInPlace = void (*)(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
                                         int64_t mr, bool accumulate, const TileEpilogue* last);
 
+// A full-height tile (mr = MR) with A read in place by columns: A[i][k] at
+// a[k * lda + i] (a pixel-major 1x1 convolution's input, channel planes of
+// lda pixels: no packing of A), B packed.
+using GemmMicrokernelAInPlace = void (*)(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc,
+                                         int64_t nr, bool accumulate, const TileEpilogue* last);
+
 struct GemmKernel {
   const char* name;
   int mr, nr;
   GemmMicrokernel run;
   bool bf16 = false;  // operands packed as bf16 k-pairs (the opt-in fast math)
   GemmMicrokernelInPlace run_in_place = nullptr;
+  GemmMicrokernelAInPlace run_a_in_place = nullptr;
 };
 
 // The best microkernel this CPU runs (nullptr without AVX2+FMA).
@@ -59,10 +66,15 @@ std::vector<const GemmKernel*> availableGemmKernels();
 const GemmKernel* bf16GemmKernel();
 
 // A packed once, as [ceil(M/MR)][K][MR], zero-padded, 64-byte aligned.
+// With by_columns set (kernels with run_a_in_place), the full panels are read
+// where A lies, A[i][k] = by_columns[k * lda + i], and data holds only the
+// last partial panel, at its packed place.
 struct PackedA {
   const GemmKernel* kernel = nullptr;
   int64_t m = 0, k = 0;
   std::shared_ptr<float> data;
+  const float* by_columns = nullptr;
+  int64_t lda = 0;
 
   // Panels in memory someone else owns (a workspace, a mapped model).
   static PackedA borrowed(const GemmKernel* kernel, int64_t m, int64_t k, float* data) {
