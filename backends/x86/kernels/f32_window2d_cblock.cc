@@ -134,6 +134,12 @@ __attribute__((target("avx2,fma"))) void computeMaxAvx2(const float* xb, const W
   computeMaxBlock<F32x8>(xb, g, b, ob);
 }
 
+// The first `cols` floats at p: masked only when short (masked loads and
+// stores run at half speed or less on Zen 4).
+__attribute__((target("avx512f"), always_inline)) inline __m512 loadLanes(const float* p, int64_t cols, __mmask16 m) {
+  return cols == 16 ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(m, p);
+}
+
 // [channel][row][column] -> [row + PT][column + PL][channel] for n <= 16 channels.
 __attribute__((target("avx512f"))) void transposeInAvx512(const float* x, int64_t n, int64_t H, int64_t W, int64_t h_lo, int64_t h_hi,
                                                           int64_t w_lo, int64_t w_hi, int64_t Wp, int64_t PT, int64_t PL, float* xb) {
@@ -147,7 +153,7 @@ __attribute__((target("avx512f"))) void transposeInAvx512(const float* x, int64_
       const __mmask16 m = static_cast<__mmask16>((1u << cols) - 1);
       __m512 r[16];
 #pragma GCC unroll 16
-      for (int l = 0; l < 16; ++l) r[l] = l < n ? _mm512_maskz_loadu_ps(m, x + l * H * W + q0) : _mm512_setzero_ps();
+      for (int l = 0; l < 16; ++l) r[l] = l < n ? loadLanes(x + l * H * W + q0, cols, m) : _mm512_setzero_ps();
       transpose16x16(r);
 #pragma GCC unroll 16
       for (int c = 0; c < 16; ++c) {
@@ -164,7 +170,7 @@ __attribute__((target("avx512f"))) void transposeInAvx512(const float* x, int64_
       const __mmask16 m = static_cast<__mmask16>((1u << cols) - 1);
       __m512 r[16];
 #pragma GCC unroll 16
-      for (int l = 0; l < 16; ++l) r[l] = l < n ? _mm512_maskz_loadu_ps(m, x + (l * H + h) * W + w0) : _mm512_setzero_ps();
+      for (int l = 0; l < 16; ++l) r[l] = l < n ? loadLanes(x + (l * H + h) * W + w0, cols, m) : _mm512_setzero_ps();
       transpose16x16(r);
       float* dst = xb + ((h + PT) * Wp + PL + w0) * 16;
 #pragma GCC unroll 16
@@ -183,8 +189,11 @@ __attribute__((target("avx512f"))) void transposeOutAvx512(const float* ob, int6
     for (int c = 0; c < 16; ++c) r[c] = c < cols ? _mm512_loadu_ps(ob + (p0 + c) * 16) : _mm512_setzero_ps();
     transpose16x16(r);
 #pragma GCC unroll 16
-    for (int l = 0; l < 16; ++l)
-      if (l < n) _mm512_mask_storeu_ps(y + l * P + p0, m, r[l]);
+    for (int l = 0; l < 16; ++l) {
+      if (l >= n) break;
+      if (cols == 16) _mm512_storeu_ps(y + l * P + p0, r[l]);
+      else _mm512_mask_storeu_ps(y + l * P + p0, m, r[l]);
+    }
   }
 }
 
