@@ -231,8 +231,8 @@ TEST(X86Conv, DepthwiseMatchesReference) {
   if (x86::availableGemmKernels().empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
   std::mt19937 rng(13);
   std::uniform_real_distribution<float> u(-1.f, 1.f);
-  // stride_w 0 = the same as stride (height).
-  struct Case { int64_t c, h, w, k, stride, pad, dil; const char* act; int64_t stride_w = 0; };
+  // stride_w 0 = the same as stride (height); pad_end -1 = the same as pad (the begin pads).
+  struct Case { int64_t c, h, w, k, stride, pad, dil; const char* act; int64_t stride_w = 0, pad_end = -1; };
   const Case cases[] = {{8, 17, 19, 3, 1, 1, 1, "Relu"}, {5, 9, 12, 3, 2, 1, 1, "Clip"}, {3, 11, 13, 5, 2, 2, 1, "HardSwish"},
                         {4, 7, 7, 5, 1, 2, 1, ""}, {6, 10, 9, 3, 1, 2, 2, "Silu"}, {2, 3, 3, 3, 2, 0, 1, ""},
                         // outputs above 56x56 take the per-plane kernel; 37 channels leave a partial block
@@ -244,7 +244,11 @@ TEST(X86Conv, DepthwiseMatchesReference) {
                         // over 1024 outputs); the same at stride 2 onto 16-32 wide rows: the channel-blocked one
                         {4, 29, 121, 3, 2, 1, 1, "Silu"}, {2, 30, 125, 3, 2, 0, 1, ""}, {5, 20, 130, 3, 1, 1, 1, "Clip", 2},
                         {4, 29, 31, 3, 2, 1, 1, "Silu"}, {2, 30, 33, 3, 2, 0, 1, ""}, {5, 20, 64, 3, 1, 1, 1, "Clip", 2},
-                        {1, 3, 1100, 3, 1, 1, 1, "Relu"}};
+                        {1, 3, 1100, 3, 1, 1, 1, "Relu"},
+                        // 3x3 at stride 1 onto the input's size, 14x14 and up: the flat kernel (vectors across
+                        // row ends, rows narrower than a vector, one row, the left pad 0, 1 or 2)
+                        {6, 14, 14, 3, 1, 1, 1, "Relu"}, {5, 16, 16, 3, 1, 1, 1, "HardSwish"}, {3, 40, 5, 3, 1, 1, 1, "Silu"},
+                        {2, 1, 300, 3, 1, 1, 1, ""}, {3, 15, 17, 3, 1, 0, 1, "Relu", 0, 2}, {3, 17, 15, 3, 1, 2, 1, "Clip", 0, 0}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});
@@ -252,7 +256,8 @@ TEST(X86Conv, DepthwiseMatchesReference) {
     for (auto& v : w) v = u(rng);
     for (auto& v : b) v = u(rng);
     Attributes a = attrs({Attribute::Int("group", cs.c), Attribute::Ints("strides", {cs.stride, cs.stride_w ? cs.stride_w : cs.stride}),
-                          Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad, cs.pad}), Attribute::Ints("dilations", {cs.dil, cs.dil})});
+                          Attribute::Ints("pads", {cs.pad, cs.pad, cs.pad_end < 0 ? cs.pad : cs.pad_end, cs.pad_end < 0 ? cs.pad : cs.pad_end}),
+                          Attribute::Ints("dilations", {cs.dil, cs.dil})});
     setActivation(a, cs.act);
     g.output(g.node("Conv", {x, g.constant("W", Value::f32({cs.c, 1, cs.k, cs.k}, w)), g.constant("B", Value::f32({cs.c}, b))}, a));
     std::vector<float> in(cs.c * cs.h * cs.w);

@@ -1,0 +1,37 @@
+// f32-dwconv2d-flat/avx512-3x3: a depthwise 3x3 convolution at stride 1
+// whose output is the size of its input ("same" padding), on one NCHW plane
+// read as a flat array: a vector holds 16 consecutive output pixels, across
+// row ends, so a 14x14 plane is 13 vectors and a 7x7 one 4. Tap (i, j) of
+// every lane is then one unaligned load at a fixed offset from the output
+// position (one load per kernel row, lane shifts for its columns); lanes
+// whose tap column falls off the row (and so reads the neighbouring row) are
+// masked out of that tap's FMA, and rows above and below the plane load as
+// zeros. No padded copy and no transpose: the channel-blocked kernel spent
+// half its time in 16x16 transposes on small planes.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "ops/fused_activation.h"
+#include "ops/op_helpers.h"
+
+namespace zy {
+namespace x86 {
+
+class DwconvFlat {
+ public:
+  // AVX-512, a 3x3 kernel, stride 1, no dilation, output H x W.
+  static bool supported(const WindowGeometry& g, int64_t H, int64_t W);
+
+  DwconvFlat(const WindowGeometry& g, int64_t H, int64_t W);
+  // y[H][W] = act(bias + sum over taps of w[i][j] * x[h - pad_top + i][w - pad_left + j]).
+  void run(const float* x, const float* w, float bias, const FusedActivation& act, float* y) const;
+
+ private:
+  int64_t H_, W_, pt_, pl_, vectors_;
+  std::vector<uint16_t> masks_;  // [vector][tap column]: lanes whose tap column stays in the row
+};
+
+}  // namespace x86
+}  // namespace zy
