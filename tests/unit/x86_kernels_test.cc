@@ -185,8 +185,10 @@ TEST(X86Conv, WinogradMatchesReference) {
   std::uniform_real_distribution<float> u(-1.f, 1.f);
   struct Case { int64_t c, h, w, m, pad; const char* act; };
   // 16 tiles (14x14, 13x13) take the 16-wide GEMM kernel; 40 and 30 output channels leave partial row panels.
+  // 7x7 and 8x8 outputs with 64+ input channels: F(2x2, 3x3), 16 tiles of 2x2 (7x7 cuts the last ones).
   const Case cases[] = {{32, 28, 28, 16, 1, "Relu"}, {33, 30, 29, 13, 1, ""},   {128, 28, 27, 24, 1, "Clip"},
-                        {40, 31, 33, 8, 0, "Silu"},  {64, 14, 14, 40, 1, "Relu"}, {48, 13, 13, 30, 1, ""}};
+                        {40, 31, 33, 8, 0, "Silu"},  {64, 14, 14, 40, 1, "Relu"}, {48, 13, 13, 30, 1, ""},
+                        {64, 7, 7, 40, 1, "Relu"},   {96, 8, 8, 24, 1, "Clip"},   {72, 9, 9, 16, 0, ""}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});
@@ -204,15 +206,15 @@ TEST(X86Conv, WinogradMatchesReference) {
 
 // The fused residual (Conv input 3) on every x86 convolution path: 1x1
 // GEMM, 1x1 on a 1x1 image, padded-image GEMM (strided 3x3; strided 1x1
-// without pad columns), Winograd (28x28 and 14x14) and the pixel-major GEMM (7x7 images; 1x1
+// without pad columns), Winograd (F(4x4, 3x3) on 28x28 and 14x14, F(2x2, 3x3) on 7x7) and the pixel-major GEMM (7x7 images; 1x1
 // with over 512 input channels on 14x14).
 TEST(X86Conv, FusedResidualMatchesReference) {
   std::mt19937 rng(37);
   struct Case { int64_t c, h, w, m, k, stride, pad; const char* act; };
   const Case cases[] = {{16, 9, 9, 24, 1, 1, 0, "Relu"}, {40, 1, 1, 20, 1, 1, 0, "Relu"}, {8, 17, 15, 12, 3, 2, 1, "Clip"},
                         {64, 28, 28, 16, 3, 1, 1, "Relu"}, {12, 10, 10, 7, 3, 1, 1, ""}, {16, 9, 9, 24, 1, 2, 0, "Relu"},
-                        {64, 7, 7, 72, 3, 1, 1, "Relu"}, {32, 7, 7, 64, 1, 1, 0, "Relu"}, {600, 14, 14, 64, 1, 1, 0, "Relu"},
-                        {16, 30, 30, 64, 3, 2, 1, "Relu"}, {64, 14, 14, 24, 3, 1, 1, "Relu"}};
+                        {48, 7, 7, 72, 3, 1, 1, "Relu"}, {32, 7, 7, 64, 1, 1, 0, "Relu"}, {600, 14, 14, 64, 1, 1, 0, "Relu"},
+                        {16, 30, 30, 64, 3, 2, 1, "Relu"}, {64, 14, 14, 24, 3, 1, 1, "Relu"}, {64, 7, 7, 32, 3, 1, 1, "Relu"}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     const int64_t oh = (cs.h + 2 * cs.pad - cs.k) / cs.stride + 1, ow = (cs.w + 2 * cs.pad - cs.k) / cs.stride + 1;

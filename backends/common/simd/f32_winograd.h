@@ -135,5 +135,109 @@ ZY_VEC_INLINE void winogradOutputTiles(const float* mx, int64_t xi_stride, int64
   }
 }
 
+// Winograd F(2x2, 3x3) (f32-winograd-f23): each 2x2 output tile from a 4x4
+// input tile, 16 GEMMs, 4 multiplies per output and channel instead of 9.
+// For small images (7x7: 16 tiles, where F(4x4, 3x3) has 4), and exact to a
+// few ulps: its transforms only add, subtract and halve.
+//   U = G g G^T with G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1],
+//   V = B^T d B with B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],
+//   Y = A^T (U . V) A with A^T = [1 1 1 0; 0 1 -1 -1].
+constexpr int64_t kWinograd23Points = 16;
+
+// u[xi * M * C + m * C + c] from w [M][C][3][3].
+inline void winograd23Weights(const float* w, int64_t M, int64_t C, float* u) {
+  static const double G[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t c = 0; c < C; ++c) {
+      const float* g = w + (m * C + c) * 9;
+      double gg[4][3];  // G g
+      for (int r = 0; r < 4; ++r)
+        for (int b = 0; b < 3; ++b) gg[r][b] = G[r][0] * g[b] + G[r][1] * g[3 + b] + G[r][2] * g[6 + b];
+      for (int r = 0; r < 4; ++r)
+        for (int s = 0; s < 4; ++s)
+          u[(r * 4 + s) * M * C + m * C + c] = static_cast<float>(gg[r][0] * G[s][0] + gg[r][1] * G[s][1] + gg[r][2] * G[s][2]);
+    }
+}
+
+template <class T>
+ZY_VEC_INLINE void input23Transform(const T d[4], T r[4]) {
+  r[0] = d[0] - d[2];
+  r[1] = d[1] + d[2];
+  r[2] = d[2] - d[1];
+  r[3] = d[1] - d[3];
+}
+
+template <class T>
+ZY_VEC_INLINE void output23Transform(const T m[4], T o[2]) {
+  o[0] = m[0] + m[1] + m[2];
+  o[1] = m[1] - m[2] - m[3];
+}
+
+// As winogradInputTiles, for F(2x2, 3x3): tile t = th * tiles_w + tw starts
+// at (2 th, 2 tw) of the padded plane.
+template <class V>
+ZY_VEC_INLINE void winograd23InputTiles(const float* plane, int64_t wp, int64_t tiles_w, int64_t tiles, int64_t tiles_padded, float* v,
+                                        int64_t xi_stride) {
+  constexpr int L = lanes<V>();
+  alignas(64) float buf[16][L];
+  for (int64_t t0 = 0; t0 < tiles_padded; t0 += L) {
+    const int64_t n = std::max<int64_t>(0, std::min<int64_t>(L, tiles - t0));
+    for (int64_t l = 0; l < n; ++l) {
+      const int64_t t = t0 + l;
+      const float* p = plane + (t / tiles_w) * 2 * wp + (t % tiles_w) * 2;
+      for (int r = 0; r < 4; ++r)
+        for (int c = 0; c < 4; ++c) buf[r * 4 + c][l] = p[r * wp + c];
+    }
+    for (int64_t l = n; l < L; ++l)
+      for (int k = 0; k < 16; ++k) buf[k][l] = 0.f;
+    V s[4][4];
+    for (int c = 0; c < 4; ++c) {  // columns: s[.][c] = B^T d[.][c]
+      V col[4], out[4];
+      for (int r = 0; r < 4; ++r) col[r] = vload<V>(buf[r * 4 + c]);
+      input23Transform(col, out);
+      for (int r = 0; r < 4; ++r) s[r][c] = out[r];
+    }
+    for (int r = 0; r < 4; ++r) {  // rows: (B^T d) B
+      V out[4];
+      input23Transform(s[r], out);
+      for (int c = 0; c < 4; ++c) vstore(v + (r * 4 + c) * xi_stride + t0, out[c]);
+    }
+  }
+}
+
+// As winogradOutputTiles, for F(2x2, 3x3).
+template <class V>
+ZY_VEC_INLINE void winograd23OutputTiles(const float* mx, int64_t xi_stride, int64_t tiles_w, int64_t tiles, float bias,
+                                         const float* residual, const FusedActivation& act, float* y, int64_t OH, int64_t OW) {
+  constexpr int L = lanes<V>();
+  alignas(64) float buf[4][L];
+  const RegisterActivation<V> activate(act, !residual);
+  const V b = vsplat<V>(bias);
+  for (int64_t t0 = 0; t0 < tiles; t0 += L) {
+    V s[2][4];
+    for (int c = 0; c < 4; ++c) {  // columns: A^T m[.][c]
+      V col[4], out[2];
+      for (int r = 0; r < 4; ++r) col[r] = vload<V>(mx + (r * 4 + c) * xi_stride + t0);
+      output23Transform(col, out);
+      for (int r = 0; r < 2; ++r) s[r][c] = out[r];
+    }
+    for (int r = 0; r < 2; ++r) {  // rows: (A^T m) A
+      V out[2];
+      output23Transform(s[r], out);
+      for (int c = 0; c < 2; ++c) vstore(buf[r * 2 + c], activate(out[c] + b));
+    }
+    const int64_t n = std::min<int64_t>(L, tiles - t0);
+    for (int64_t l = 0; l < n; ++l) {
+      const int64_t t = t0 + l, oh0 = (t / tiles_w) * 2, ow0 = (t % tiles_w) * 2;
+      const int64_t rows = std::min<int64_t>(2, OH - oh0), cols = std::min<int64_t>(2, OW - ow0);
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j) {
+          const int64_t o = (oh0 + i) * OW + ow0 + j;
+          y[o] = buf[i * 2 + j][l] + (residual ? residual[o] : 0.f);
+        }
+    }
+  }
+}
+
 }  // namespace simd
 }  // namespace zy

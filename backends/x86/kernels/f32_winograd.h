@@ -1,5 +1,5 @@
-// Winograd F(4x4, 3x3) on x86 (f32-winograd-f43): the transforms of
-// backends/common/simd/f32_winograd.h at 16 lanes (AVX-512) or 8 (AVX2).
+// Winograd F(4x4, 3x3) and F(2x2, 3x3) on x86 (f32-winograd-f43, -f23): the
+// transforms of backends/common/simd/f32_winograd.h at 16 lanes (AVX-512) or 8 (AVX2).
 #pragma once
 #include <cstdint>
 
@@ -9,8 +9,10 @@
 namespace zy {
 namespace x86 {
 
+using simd::kWinograd23Points;
 using simd::kWinogradPoints;
 using simd::kWinogradTileLanes;
+using simd::winograd23Weights;
 using simd::winogradWeights;
 
 // See simd::winogradInputTiles.
@@ -20,6 +22,12 @@ void winogradInput(const float* plane, int64_t wp, int64_t tiles_w, int64_t tile
 // See simd::winogradOutputTiles; also applies the activations left for after the store.
 void winogradOutput(const float* mx, int64_t xi_stride, int64_t tiles_w, int64_t tiles, float bias, const float* residual,
                     const FusedActivation& act, float* y, int64_t OH, int64_t OW);
+
+// The same for F(2x2, 3x3) (simd::winograd23InputTiles / winograd23OutputTiles).
+void winograd23Input(const float* plane, int64_t wp, int64_t tiles_w, int64_t tiles, int64_t tiles_padded, float* v,
+                     int64_t xi_stride);
+void winograd23Output(const float* mx, int64_t xi_stride, int64_t tiles_w, int64_t tiles, float bias, const float* residual,
+                      const FusedActivation& act, float* y, int64_t OH, int64_t OW);
 
 }  // namespace x86
 }  // namespace zy

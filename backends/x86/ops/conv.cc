@@ -63,13 +63,14 @@ class ConvOp : public X86Op {
       dw_weights_.assign(wp, wp + m * k);
       const float* b = op->num_inputs > 2 && op->inputs[2].dtype != ZY_DTYPE_UNDEFINED ? static_cast<const float*>(op->inputs[2].data) : nullptr;
       dw_blocked_ = std::make_unique<DwconvChannelBlocked>(wp, b, m, w.dims[2], w.dims[3]);
-    } else if (useWinograd(ctx, op, attrs_)) {
-      const int64_t c = w.dims[1];
-      const GemmKernel* kernel = ctx.gemmFor(m, winogradTiles(op->outputs[0]));
-      if (!viewPacked(op->blob, op->blob_size, kernel, m, c, kWinogradPoints, &winograd_)) {  // packed ahead of time, or now
-        std::vector<float> u(static_cast<size_t>(kWinogradPoints * m * c));
-        winogradWeights(wp, m, c, u.data());
-        for (int64_t xi = 0; xi < kWinogradPoints; ++xi) winograd_.push_back(packA(kernel, u.data() + xi * m * c, m, c, c));
+    } else if ((wino_tile_ = winogradTile(ctx, op, attrs_)) != 0) {
+      const int64_t c = w.dims[1], points = winogradPoints();
+      const GemmKernel* kernel = ctx.gemmFor(m, winogradTiles(op->outputs[0], wino_tile_));
+      if (!viewPacked(op->blob, op->blob_size, kernel, m, c, points, &winograd_)) {  // packed ahead of time, or now
+        std::vector<float> u(static_cast<size_t>(points * m * c));
+        if (wino_tile_ == 4) winogradWeights(wp, m, c, u.data());
+        else winograd23Weights(wp, m, c, u.data());
+        for (int64_t xi = 0; xi < points; ++xi) winograd_.push_back(packA(kernel, u.data() + xi * m * c, m, c, c));
       }
     } else if (usePixelMajor(ctx, op, attrs_)) {  // weights as B [K][M], packed once
       std::vector<float> wt(static_cast<size_t>(k * m));
@@ -340,38 +341,45 @@ class ConvOp : public X86Op {
   static constexpr int64_t kBlockedDepthwiseMaxPixels = 56 * 56;
 
   // 3x3, stride 1, no dilation, not grouped, and enough work per tile to pay
-  // for the transforms: measured per layer on resnet18/50 and squeezenet, it
-  // wins from 32 input channels at 49+ tiles (a 28x28 output: 2x faster than
-  // the pixel-major GEMM with 128 channels), and at 16 tiles (14x14, 13x13)
-  // with a GEMM kernel 16 columns wide (f32-gemm/avx512-24x16): ResNet-50's
-  // 256-channel 14x14 layers 2.19 -> 1.10 ms, SqueezeNet's 13x13 expand3x3
-  // 0.48 -> 0.31 ms (32-wide tiles computed twice the tiles, and lost to the
-  // pixel-major GEMM by 3%). On 7x7 (4 tiles) the 36 GEMMs are too narrow.
-  // ZY_X86_WINOGRAD=0 turns it off.
-  static bool useWinograd(const OpContext& ctx, const zy_op_view_t* op, const Attributes& a) {
+  // for the transforms: measured per layer on resnet18/50 and squeezenet,
+  // F(4x4, 3x3) wins from 32 input channels at 49+ tiles (a 28x28 output: 2x
+  // faster than the pixel-major GEMM with 128 channels), and at 16 tiles
+  // (14x14, 13x13) with a GEMM kernel 16 columns wide (f32-gemm/avx512-24x16):
+  // ResNet-50's 256-channel 14x14 layers 2.19 -> 1.10 ms, SqueezeNet's 13x13
+  // expand3x3 0.48 -> 0.31 ms (32-wide tiles computed twice the tiles, and
+  // lost to the pixel-major GEMM by 3%). 7x7 and 8x8 outputs (4 tiles of
+  // 4x4) with 64+ input channels take F(2x2, 3x3), 16 tiles: ResNet-50's
+  // 512-channel 7x7 layers 2.45 -> 1.72 ms (its 16 GEMMs read 16.8 MB of
+  // transformed weights, against 9.4 MB for the pixel-major GEMM). The output
+  // tile size (4 or 2), 0 for none; ZY_X86_WINOGRAD=0 turns it off.
+  static int64_t winogradTile(const OpContext& ctx, const zy_op_view_t* op, const Attributes& a) {
     const char* env = std::getenv("ZY_X86_WINOGRAD");
-    if (env && std::strcmp(env, "0") == 0) return false;
+    if (env && std::strcmp(env, "0") == 0) return 0;
     const zy_tensor_view_t &w = op->inputs[1], &y = op->outputs[0];
-    if (ctx.bf16 || w.dims[2] != 3 || w.dims[3] != 3 || a.getInt("group", 1) != 1 || w.dims[0] < 8) return false;
-    if (y.rank != 4 || y.dims[2] <= 0 || y.dims[3] <= 0) return false;
-    const int64_t tiles = winogradTiles(y), channels = w.dims[1];
-    const int64_t min_tiles = ctx.gemmFor(w.dims[0], tiles)->nr <= 16 ? 16 : 49;
-    if (tiles < min_tiles || channels < 32) return false;
-    for (int64_t s : a.getInts("strides")) if (s != 1) return false;
-    for (int64_t d : a.getInts("dilations")) if (d != 1) return false;
-    return true;
+    if (ctx.bf16 || w.dims[2] != 3 || w.dims[3] != 3 || a.getInt("group", 1) != 1 || w.dims[0] < 8) return 0;
+    if (y.rank != 4 || y.dims[2] <= 0 || y.dims[3] <= 0 || w.dims[1] < 32) return 0;
+    for (int64_t s : a.getInts("strides")) if (s != 1) return 0;
+    for (int64_t d : a.getInts("dilations")) if (d != 1) return 0;
+    // 16 tiles fill one 16-wide GEMM tile, where there is such a kernel.
+    const auto fillsNarrowKernel = [&](int64_t tiles) { return tiles == 16 && ctx.gemmFor(w.dims[0], tiles)->nr <= 16; };
+    const int64_t tiles4 = winogradTiles(y, 4);
+    if (tiles4 >= 49 || fillsNarrowKernel(tiles4)) return 4;
+    if (fillsNarrowKernel(winogradTiles(y, 2)) && w.dims[1] >= 64) return 2;
+    return 0;
   }
-  // 4x4 output tiles of a 4-D output.
-  static int64_t winogradTiles(const zy_tensor_view_t& y) { return ((y.dims[2] + 3) / 4) * ((y.dims[3] + 3) / 4); }
+  // Output tiles of size m of a 4-D output.
+  static int64_t winogradTiles(const zy_tensor_view_t& y, int64_t m) { return ((y.dims[2] + m - 1) / m) * ((y.dims[3] + m - 1) / m); }
+  int64_t winogradPoints() const { return wino_tile_ == 4 ? kWinogradPoints : kWinograd23Points; }
 
   zy_status_code_t runWinograd(const float* xp, int64_t N, int64_t C, int64_t H, int64_t W, int64_t M, const WindowGeometry& g,
                                const float* bias, const float* residual, float* yp) {
-    const int64_t OH = g.out[0], OW = g.out[1], TW = (OW + 3) / 4, TH = (OH + 3) / 4, T = TH * TW;
+    const int64_t m4 = wino_tile_, points = winogradPoints();
+    const int64_t OH = g.out[0], OW = g.out[1], TW = (OW + m4 - 1) / m4, TH = (OH + m4 - 1) / m4, T = TH * TW;
     const int64_t Tp = (T + kWinogradTileLanes - 1) / kWinogradTileLanes * kWinogradTileLanes;
-    const int64_t Hp = TH * 4 + 2, Wp = TW * 4 + 2, PT = g.pad_begin[0], PL = g.pad_begin[1];
+    const int64_t Hp = TH * m4 + 2, Wp = TW * m4 + 2, PT = g.pad_begin[0], PL = g.pad_begin[1];
     Workspace& ws = *ctx_.workspace;
-    ws.image.resize(static_cast<size_t>(kWinogradPoints * C * Tp));
-    ws.output.resize(static_cast<size_t>(kWinogradPoints * M * Tp));
+    ws.image.resize(static_cast<size_t>(points * C * Tp));
+    ws.output.resize(static_cast<size_t>(points * M * Tp));
     float* v = ws.image.data();
     float* mx = ws.output.data();
     const ParallelFor serial = [](size_t n, const std::function<void(size_t, size_t)>& fn) { if (n) fn(0, n); };
@@ -389,20 +397,22 @@ class ConvOp : public X86Op {
             std::memcpy(row + lo, x + (static_cast<int64_t>(c) * H + ih) * W + lo - PL, static_cast<size_t>(hi - lo) * sizeof(float));
             std::memset(row + hi, 0, static_cast<size_t>(Wp - hi) * sizeof(float));
           }
-          winogradInput(plane, Wp, TW, T, Tp, v + static_cast<int64_t>(c) * Tp, C * Tp);
+          if (m4 == 4) winogradInput(plane, Wp, TW, T, Tp, v + static_cast<int64_t>(c) * Tp, C * Tp);
+          else winograd23Input(plane, Wp, TW, T, Tp, v + static_cast<int64_t>(c) * Tp, C * Tp);
         }
       });
-      ctx_.parallel(static_cast<size_t>(kWinogradPoints), [&](size_t begin, size_t end) {
+      ctx_.parallel(static_cast<size_t>(points), [&](size_t begin, size_t end) {
         for (size_t xi = begin; xi < end; ++xi)
           gemm(winograd_[xi], v + static_cast<int64_t>(xi) * C * Tp, Tp, Tp, mx + static_cast<int64_t>(xi) * M * Tp, Tp, nullptr,
                FusedActivation{}, serial);
       });
       float* y = yp + n * M * OH * OW;
       ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
-        for (size_t m = begin; m < end; ++m)
-          winogradOutput(mx + static_cast<int64_t>(m) * Tp, M * Tp, TW, T, bias ? bias[m] : 0.f,
-                         residual ? residual + (n * M + static_cast<int64_t>(m)) * OH * OW : nullptr, act_,
-                         y + static_cast<int64_t>(m) * OH * OW, OH, OW);
+        for (size_t m = begin; m < end; ++m) {
+          const float* r = residual ? residual + (n * M + static_cast<int64_t>(m)) * OH * OW : nullptr;
+          if (m4 == 4) winogradOutput(mx + static_cast<int64_t>(m) * Tp, M * Tp, TW, T, bias ? bias[m] : 0.f, r, act_, y + static_cast<int64_t>(m) * OH * OW, OH, OW);
+          else winograd23Output(mx + static_cast<int64_t>(m) * Tp, M * Tp, TW, T, bias ? bias[m] : 0.f, r, act_, y + static_cast<int64_t>(m) * OH * OW, OH, OW);
+        }
       });
     }
     return ZY_OK;
@@ -412,7 +422,8 @@ class ConvOp : public X86Op {
   Attributes attrs_;
   FusedActivation act_;
   bool depthwise_ = false;
-  std::vector<PackedA> winograd_;  // Winograd: U for each of the 36 points, packed
+  int64_t wino_tile_ = 0;          // Winograd's output tile: 4 (F(4x4, 3x3)), 2 (F(2x2, 3x3)), 0 (none)
+  std::vector<PackedA> winograd_;  // Winograd: U for each of the 36 or 16 points, packed
   std::unique_ptr<PrepackedB> pixel_major_;  // small images: the weights as B [K][M]
   const GemmKernel* pixel_kernel_ = nullptr;  // ... and the microkernel for them
   std::vector<float> dw_weights_;  // depthwise: [C][KH*KW]
