@@ -149,8 +149,9 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
                         // 14x14 with 32k output channels (f32-gemm/avx512-14x32); 1x1 with over 512 input channels
                         {1, 40, 14, 14, 96, 3, 1, 1, 1, "Relu"}, {1, 520, 13, 13, 64, 1, 1, 0, 1, "Clip"}, {1, 300, 14, 14, 64, 1, 1, 0, 1, ""},
                         {1, 96, 14, 14, 96, 1, 1, 0, 1, "Relu"},
-                        // a strided 3x3 onto 20x20 (400 pixels: pixel-major through the padded image)
-                        {1, 24, 40, 40, 64, 3, 2, 1, 1, "Relu"},
+                        // strided 3x3 onto 20x20 and 28x28 (pixel-major through the padded image): panels of 13
+                        // pixels read in place where they stay in one row, packed where they cross; panels of 14 all in place
+                        {1, 24, 40, 40, 64, 3, 2, 1, 1, "Relu"}, {1, 32, 56, 56, 64, 3, 2, 1, 1, "Clip"},
                         // strided 1x1 on larger images: the subsampled input read in place (stride 2 through
                         // the vector even-column pick, with a tail; stride 3 column by column)
                         {1, 16, 40, 41, 24, 1, 2, 0, 1, ""}, {1, 24, 30, 35, 64, 1, 2, 0, 1, "Relu"},

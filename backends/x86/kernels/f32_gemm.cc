@@ -22,9 +22,9 @@ void f32GemmAvx512_13x32(int64_t, const float*, const float*, float*, int64_t, i
 void f32GemmAvx512_24x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_12x32_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx512_8x48_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_7x48_ain(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_14x32_ain(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_13x32_ain(int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx512_7x48_ain(int64_t, const float*, const int64_t*, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx512_14x32_ain(int64_t, const float*, const int64_t*, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
+void f32GemmAvx512_13x32_ain(int64_t, const float*, const int64_t*, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void bf16GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void bf16PairPanel(const float* src, int64_t kc, int64_t nr, float* dst);
 uint16_t bf16FromF32(float x);
@@ -301,9 +301,9 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
             return;
           }
           const float* panel = prepacked ? packer.prepackedPanel(n0 + j0, k0) : bblock + (j0 / nr) * steps * nr;
-          if (a.by_columns && rows == mr) {
-            kern.run_a_in_place(kc, a.by_columns + k0 * a.lda + m0, a.lda, panel, c + m0 * ldc + n0 + j0, ldc, std::min(nr, ncols - j0),
-                                !first, last ? &e : nullptr);
+          if (a.by_columns && a.panel_base[pi] >= 0) {
+            kern.run_a_in_place(kc, a.by_columns + a.panel_base[pi], a.row_offsets + k0, panel, c + m0 * ldc + n0 + j0, ldc,
+                                std::min(nr, ncols - j0), !first, last ? &e : nullptr);
             return;
           }
           kern.run(steps, ap, panel, c + m0 * ldc + n0 + j0, ldc, rows, std::min(nr, ncols - j0), !first, last ? &e : nullptr);

@@ -37,10 +37,10 @@ using GemmMicrokernelInPlace = void (*)(int64_t kc, const float* a, const float*
                                         int64_t mr, bool accumulate, const TileEpilogue* last);
 
 // A full-height tile (mr = MR) with A read in place by columns: A[i][k] at
-// a[k * lda + i] (a pixel-major 1x1 convolution's input, channel planes of
-// lda pixels: no packing of A), B packed.
-using GemmMicrokernelAInPlace = void (*)(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc,
-                                         int64_t nr, bool accumulate, const TileEpilogue* last);
+// a[a_offsets[k] + i] (a pixel-major convolution's im2col rows, read where
+// they lie in the input or its padded planes: no packing of A), B packed.
+using GemmMicrokernelAInPlace = void (*)(int64_t kc, const float* a, const int64_t* a_offsets, const float* b, float* c,
+                                         int64_t ldc, int64_t nr, bool accumulate, const TileEpilogue* last);
 
 struct GemmKernel {
   const char* name;
@@ -66,15 +66,16 @@ std::vector<const GemmKernel*> availableGemmKernels();
 const GemmKernel* bf16GemmKernel();
 
 // A packed once, as [ceil(M/MR)][K][MR], zero-padded, 64-byte aligned.
-// With by_columns set (kernels with run_a_in_place), the full panels are read
-// where A lies, A[i][k] = by_columns[k * lda + i], and data holds only the
-// last partial panel, at its packed place.
+// With by_columns set (kernels with run_a_in_place), panel p is read where A
+// lies when panel_base[p] >= 0, A[p * MR + i][k] = by_columns[row_offsets[k]
+// + panel_base[p] + i], and data holds the other panels at their packed places.
 struct PackedA {
   const GemmKernel* kernel = nullptr;
   int64_t m = 0, k = 0;
   std::shared_ptr<float> data;
   const float* by_columns = nullptr;
-  int64_t lda = 0;
+  const int64_t* row_offsets = nullptr;
+  const int64_t* panel_base = nullptr;
 
   // Panels in memory someone else owns (a workspace, a mapped model).
   static PackedA borrowed(const GemmKernel* kernel, int64_t m, int64_t k, float* data) {

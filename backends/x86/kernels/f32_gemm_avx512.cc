@@ -19,13 +19,14 @@ namespace x86 {
 namespace {
 
 // ldb = 0: B packed as [kc][NR]; else B read in place, rows ldb apart.
-// lda = 0: A packed as [kc][MR]; else A read in place by columns, lda apart.
+// aoff null: A packed as [kc][MR]; else A read in place by columns, column k at a + aoff[k].
 template <int MR, int V>
-__attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64_t kc, const float* a, int64_t lda, const float* b,
-                                                                            int64_t ldb, float* c, int64_t ldc, int64_t mr, int64_t nr,
-                                                                            bool accumulate, const TileEpilogue* last) {
+__attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64_t kc, const float* a, const int64_t* aoff,
+                                                                            const float* b, int64_t ldb, float* c, int64_t ldc,
+                                                                            int64_t mr, int64_t nr, bool accumulate,
+                                                                            const TileEpilogue* last) {
   constexpr int NR = 16 * V;
-  const int64_t stride = ldb ? ldb : NR, astride = lda ? lda : MR;
+  const int64_t stride = ldb ? ldb : NR;
   __m512 acc[MR][V];
 #pragma GCC unroll 32
   for (int i = 0; i < MR; ++i)
@@ -47,14 +48,14 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
 #pragma GCC unroll 4
       for (int v = 0; v < V; ++v) _mm_prefetch(reinterpret_cast<const char*>(b + (k + 6) * stride + 16 * v), _MM_HINT_T0);
     }
-    if (lda) {  // A's columns lda apart: both cache lines that MR floats may span
-      _mm_prefetch(reinterpret_cast<const char*>(a + (k + 8) * lda), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(a + (k + 8) * lda + MR - 1), _MM_HINT_T0);
+    if (aoff && k + 8 < kc) {  // A's columns apart: both cache lines that MR floats may span
+      _mm_prefetch(reinterpret_cast<const char*>(a + aoff[k + 8]), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(a + aoff[k + 8] + MR - 1), _MM_HINT_T0);
     }
     __m512 bv[V];
 #pragma GCC unroll 4
     for (int v = 0; v < V; ++v) bv[v] = _mm512_loadu_ps(b + k * stride + 16 * v);
-    const float* ak = a + k * astride;
+    const float* ak = aoff ? a + aoff[k] : a + k * MR;
 #pragma GCC unroll 32
     for (int i = 0; i < MR; ++i) {
       const __m512 ai = _mm512_set1_ps(ak[i]);
@@ -70,64 +71,64 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_12x32(int64_t kc, const float* a, const float* b, float* c,
                                                                   int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
                                                                   const TileEpilogue* last) {
-  gemmTile<12, 2>(kc, a, 0, b, 0, c, ldc, mr, nr, accumulate, last);
+  gemmTile<12, 2>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
 }
 
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_12x32_inplace(int64_t kc, const float* a, const float* b, int64_t ldb,
                                                                           float* c, int64_t ldc, int64_t mr, bool accumulate,
                                                                           const TileEpilogue* last) {
-  gemmTile<12, 2>(kc, a, 0, b, ldb, c, ldc, mr, 32, accumulate, last);
+  gemmTile<12, 2>(kc, a, nullptr, b, ldb, c, ldc, mr, 32, accumulate, last);
 }
 
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_8x48(int64_t kc, const float* a, const float* b, float* c,
                                                                  int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
                                                                  const TileEpilogue* last) {
-  gemmTile<8, 3>(kc, a, 0, b, 0, c, ldc, mr, nr, accumulate, last);
+  gemmTile<8, 3>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
 }
 
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_7x48(int64_t kc, const float* a, const float* b, float* c,
                                                                  int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
                                                                  const TileEpilogue* last) {
-  gemmTile<7, 3>(kc, a, 0, b, 0, c, ldc, mr, nr, accumulate, last);
+  gemmTile<7, 3>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
 }
 
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_14x32(int64_t kc, const float* a, const float* b, float* c,
                                                                   int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
                                                                   const TileEpilogue* last) {
-  gemmTile<14, 2>(kc, a, 0, b, 0, c, ldc, mr, nr, accumulate, last);
+  gemmTile<14, 2>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
 }
 
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_13x32(int64_t kc, const float* a, const float* b, float* c,
                                                                   int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
                                                                   const TileEpilogue* last) {
-  gemmTile<13, 2>(kc, a, 0, b, 0, c, ldc, mr, nr, accumulate, last);
+  gemmTile<13, 2>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
 }
 
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_24x16(int64_t kc, const float* a, const float* b, float* c,
                                                                   int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
                                                                   const TileEpilogue* last) {
-  gemmTile<24, 1>(kc, a, 0, b, 0, c, ldc, mr, nr, accumulate, last);
+  gemmTile<24, 1>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
 }
 
 __attribute__((target("avx512f,fma"))) void f32GemmAvx512_8x48_inplace(int64_t kc, const float* a, const float* b, int64_t ldb,
                                                                          float* c, int64_t ldc, int64_t mr, bool accumulate,
                                                                          const TileEpilogue* last) {
-  gemmTile<8, 3>(kc, a, 0, b, ldb, c, ldc, mr, 48, accumulate, last);
+  gemmTile<8, 3>(kc, a, nullptr, b, ldb, c, ldc, mr, 48, accumulate, last);
 }
 
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_7x48_ain(int64_t kc, const float* a, int64_t lda, const float* b, float* c,
+__attribute__((target("avx512f,fma"))) void f32GemmAvx512_7x48_ain(int64_t kc, const float* a, const int64_t* aoff, const float* b, float* c,
                                                                   int64_t ldc, int64_t nr, bool accumulate, const TileEpilogue* last) {
-  gemmTile<7, 3>(kc, a, lda, b, 0, c, ldc, 7, nr, accumulate, last);
+  gemmTile<7, 3>(kc, a, aoff, b, 0, c, ldc, 7, nr, accumulate, last);
 }
 
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_14x32_ain(int64_t kc, const float* a, int64_t lda, const float* b, float* c,
+__attribute__((target("avx512f,fma"))) void f32GemmAvx512_14x32_ain(int64_t kc, const float* a, const int64_t* aoff, const float* b, float* c,
                                                                   int64_t ldc, int64_t nr, bool accumulate, const TileEpilogue* last) {
-  gemmTile<14, 2>(kc, a, lda, b, 0, c, ldc, 14, nr, accumulate, last);
+  gemmTile<14, 2>(kc, a, aoff, b, 0, c, ldc, 14, nr, accumulate, last);
 }
 
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_13x32_ain(int64_t kc, const float* a, int64_t lda, const float* b, float* c,
+__attribute__((target("avx512f,fma"))) void f32GemmAvx512_13x32_ain(int64_t kc, const float* a, const int64_t* aoff, const float* b, float* c,
                                                                   int64_t ldc, int64_t nr, bool accumulate, const TileEpilogue* last) {
-  gemmTile<13, 2>(kc, a, lda, b, 0, c, ldc, 13, nr, accumulate, last);
+  gemmTile<13, 2>(kc, a, aoff, b, 0, c, ldc, 13, nr, accumulate, last);
 }
 
 }  // namespace x86

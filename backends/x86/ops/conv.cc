@@ -288,20 +288,34 @@ class ConvOp : public X86Op {
     for (int64_t n = 0; n < N; ++n) {
       const float* image = xp + n * C * H * W;
       if (!pointwise) padImage(img, image, C);
-      // Panels of mr pixels, packed in parallel (their layout is [panel][K][mr]). A 1x1 convolution's
-      // full panels are read in place from 13x13 images on, its channel planes P floats apart: the
-      // packing took 13% of MobileNetV2's 576 -> 96 projection on 14x14 (0.234 -> 0.207 ms in place),
-      // SqueezeNet's 512 -> 64 on 13x13 0.092 -> 0.078. On 7x7 reading in place is slower
-      // (MobileNetV2's 960 -> 160: 0.168 -> 0.191 ms): every column panel re-reads A's strided columns.
-      const int64_t mr = kernel->mr, panels = (P + mr - 1) / mr, first_packed = pointwise && kernel->run_a_in_place && P >= kInPlaceAMinPixels ? P / mr : 0;
-      ctx_.parallel(static_cast<size_t>(panels - first_packed), [&](size_t begin, size_t end) {
-        const int64_t p0 = (first_packed + static_cast<int64_t>(begin)) * mr, p1 = std::min(P, (first_packed + static_cast<int64_t>(end)) * mr);
-        packAColumns(kernel, pointwise ? image : ws.image.data(), offsets_.data(), pixel_.data() + p0, p1 - p0, K, ws.packed.data() + p0 * K);
+      // Panels of mr pixels: read in place where their pixels are one run of
+      // the input (1x1) or of its padded planes, from 13x13 images on; the
+      // others packed, in parallel ([panel][K][mr]). The packing took 13% of
+      // MobileNetV2's 576 -> 96 projection on 14x14 (0.234 -> 0.207 ms in
+      // place), SqueezeNet's 512 -> 64 on 13x13 0.092 -> 0.078. On 7x7 reading
+      // in place is slower (MobileNetV2's 960 -> 160: 0.168 -> 0.191 ms): every
+      // column panel re-reads A's columns, 7 floats in a cache line or two.
+      const int64_t mr = kernel->mr, panels = (P + mr - 1) / mr;
+      const bool in_place = kernel->run_a_in_place && P >= kInPlaceAMinPixels;
+      panel_base_.assign(static_cast<size_t>(panels), -1);
+      for (int64_t p = 0; in_place && p < panels; ++p) {
+        const int64_t first = p * mr, last = first + mr - 1;  // pixel_ increases, so equal ends mean one run
+        if (last < P && pixel_[static_cast<size_t>(last)] - pixel_[static_cast<size_t>(first)] == mr - 1)
+          panel_base_[static_cast<size_t>(p)] = pixel_[static_cast<size_t>(first)];
+      }
+      const float* base = pointwise ? image : ws.image.data();
+      ctx_.parallel(static_cast<size_t>(panels), [&](size_t begin, size_t end) {
+        for (size_t p = begin; p < end; ++p) {
+          if (panel_base_[p] >= 0) continue;
+          const int64_t p0 = static_cast<int64_t>(p) * mr;
+          packAColumns(kernel, base, offsets_.data(), pixel_.data() + p0, std::min(mr, P - p0), K, ws.packed.data() + p0 * K);
+        }
       });
       PackedA a = PackedA::borrowed(kernel, P, K, ws.packed.data());
-      if (first_packed) {
-        a.by_columns = image;
-        a.lda = P;
+      if (in_place) {
+        a.by_columns = base;
+        a.row_offsets = offsets_.data();
+        a.panel_base = panel_base_.data();
       }
       gemm(a, *pixel_major_, M, ws.output.data(), M, nullptr, FusedActivation{}, ctx_.parallel);
       // [pixel][channel] -> [channel][pixel], with bias, residual and activation.
@@ -435,6 +449,7 @@ class ConvOp : public X86Op {
   std::vector<float> bias_;
   std::vector<int64_t> offsets_;  // per im2col row: where it starts in the padded image
   std::vector<int64_t> pixel_;    // pixel-major: each output pixel's position in an im2col row
+  std::vector<int64_t> panel_base_;  // ... each pixel panel's first position where read in place, else -1
 };
 
 std::unique_ptr<X86Op> prepareConv(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<ConvOp>(ctx, op); }
