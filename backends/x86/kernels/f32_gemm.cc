@@ -89,6 +89,10 @@ const GemmKernel* bestGemmKernel() {
 const GemmKernel* selectGemmKernel(int64_t m, int64_t n) {
   const GemmKernel* best = bestGemmKernel();
   if (best == &kAvx512 && m <= 128 && n >= 512) return &kAvx512Wide;
+  // Rows that 8 divides and 12 does not (256, 512): 12-row panels would end
+  // in a partial one, computed whole and stored through a buffer. ResNet-50's
+  // 64 -> 256 layers on 56x56 3-6% faster, the model 1%.
+  if (best == &kAvx512 && m % 12 != 0 && m % 8 == 0 && n >= 512) return &kAvx512Wide;
   if (best == &kAvx512 && n <= 16) return &kAvx512Narrow;  // a 32-wide tile would compute twice the columns
   return best;
 }

@@ -54,7 +54,8 @@ struct GemmKernel {
 // The best microkernel this CPU runs (nullptr without AVX2+FMA).
 const GemmKernel* bestGemmKernel();
 // The microkernel for an M x N output: with AVX-512, 8x48 for few rows and
-// many columns (measured faster there: zy-kernel-bench), else the best one.
+// many columns (measured faster there: zy-kernel-bench) and for rows that 8
+// divides and 12 does not, 24x16 for N of 16 or less, else the best one.
 const GemmKernel* selectGemmKernel(int64_t m, int64_t n);
 // The pixel-major microkernel for `pixels` rows and `channels` columns:
 // f32-gemm/avx512-7x48 (7 rows fit 7x7 images exactly) or avx512-14x32
