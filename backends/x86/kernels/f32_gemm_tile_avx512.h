@@ -35,21 +35,29 @@ __attribute__((target("avx512f"), always_inline)) inline void storeTileAs(__m512
         _mm512_storeu_ps(c + i * ldc + 16 * v, x);
       }
   } else {
-    // Partial tile: through a buffer, then only the valid part.
-    alignas(64) float tile[MR][NR];
+    // Partial tile: the rows it has, whole vectors but for the last, masked
+    // (in registers: the buffer and scalar loop it replaced cost a 28x28
+    // layer's partial column tiles as much as their FMAs).
 #pragma GCC unroll 32
-    for (int i = 0; i < MR; ++i)
+    for (int i = 0; i < MR; ++i) {
+      if (i >= mr) break;
 #pragma GCC unroll 4
-      for (int v = 0; v < V; ++v) _mm512_store_ps(tile[i] + 16 * v, acc[i][v]);
-    for (int64_t i = 0; i < mr; ++i) {
-      float* ci = c + i * ldc;
-      for (int64_t j = 0; j < nr; ++j) {
-        float x = tile[i][j] + (accumulate ? ci[j] : 0.f);
-        if (bias) x += bias[i];
-        if (res) x += res[i * last->ldr + j];
-        ci[j] = x;
+      for (int v = 0; v < V; ++v) {
+        const int64_t cols = nr - 16 * v;
+        if (cols <= 0) break;
+        const __mmask16 m = static_cast<__mmask16>(cols >= 16 ? 0xFFFFu : (1u << cols) - 1u);
+        float* cv = c + i * ldc + 16 * v;
+        __m512 x = acc[i][v];
+        if (accumulate) x = _mm512_add_ps(x, cols >= 16 ? _mm512_loadu_ps(cv) : _mm512_maskz_loadu_ps(m, cv));
+        if (bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[i]));
+        if (res) {
+          const float* rv = res + i * last->ldr + 16 * v;
+          x = _mm512_add_ps(x, cols >= 16 ? _mm512_loadu_ps(rv) : _mm512_maskz_loadu_ps(m, rv));
+        }
+        if (apply_act) x = activateKind512<ACT>(x, *act);
+        if (cols >= 16) _mm512_storeu_ps(cv, x);
+        else _mm512_mask_storeu_ps(cv, m, x);
       }
-      if (apply_act) applyActivation(ci, nr, *act);
     }
   }
 }
