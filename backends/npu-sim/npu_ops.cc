@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "axis_split.h"
 #include "core/backend_helpers.h"
 #include "ops/op_helpers.h"
 #include "ops/requantize.h"
@@ -190,10 +191,8 @@ class QConcatKernel : public NpuKernel {
     const zy_tensor_view_t& y = op->outputs[0];
     const int64_t axis = axis_ < 0 ? axis_ + y.rank : axis_;
     if (axis < 0 || axis >= y.rank) { *err = "axis is out of range"; return ZY_INVALID_ARGUMENT; }
-    int64_t outer = 1, inner = 1;
-    for (int64_t d = 0; d < axis; ++d) outer *= y.dims[d];
-    for (int64_t d = axis + 1; d < y.rank; ++d) inner *= y.dims[d];
-    const int64_t y_row = y.dims[axis] * inner;
+    const AxisSplit split = splitAtAxis(y, axis);
+    const int64_t outer = split.outer, inner = split.inner, y_row = split.along * inner;
     const QuantRange range = dtypeRange(y.dtype == ZY_DTYPE_U8 ? DType::U8 : DType::I8);
     const bool u8 = y.dtype == ZY_DTYPE_U8;
     uint8_t* yp = static_cast<uint8_t*>(y.data);

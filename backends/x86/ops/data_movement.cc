@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/backend_helpers.h"
+#include "axis_split.h"
 #include "core/dtype.h"
 #include "ops/op_helpers.h"
 #include "resize_nearest_ops.h"
@@ -89,14 +90,12 @@ class ConcatOp : public X86Op {
     if (!concatAxis(op, &axis, err)) return ZY_INVALID_ARGUMENT;
     const zy_tensor_view_t& y = op->outputs[0];
     const size_t elem = elementBytes(y.dtype);
-    int64_t outer = 1, inner = 1;
-    for (int64_t d = 0; d < axis; ++d) outer *= y.dims[d];
-    for (int64_t d = axis + 1; d < y.rank; ++d) inner *= y.dims[d];
+    const AxisSplit split = splitAtAxis(y, axis);
+    const int64_t outer = split.outer, inner = split.inner, along = split.along;
     // Pieces: (input, outer index); piece sizes differ, which the dynamic chunks absorb.
     std::vector<int64_t> first(op->num_inputs + 1, 0);  // each input's offset along the axis
     for (size_t i = 0; i < op->num_inputs; ++i) first[i + 1] = first[i] + op->inputs[i].dims[axis];
-    if (first.back() != y.dims[axis]) { *err = "Concat inputs do not add up to the output"; return ZY_INVALID_ARGUMENT; }
-    const int64_t along = y.dims[axis];
+    if (first.back() != along) { *err = "Concat inputs do not add up to the output"; return ZY_INVALID_ARGUMENT; }
     uint8_t* dst = static_cast<uint8_t*>(y.data);
     const int64_t pieces = outer * static_cast<int64_t>(op->num_inputs);
     ctx_.parallel(static_cast<size_t>(pieces), [&](size_t b, size_t e) {

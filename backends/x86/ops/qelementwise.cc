@@ -15,6 +15,7 @@
 #include <cstring>
 #include <vector>
 
+#include "axis_split.h"
 #include "core/backend_helpers.h"
 #include "cpu_features.h"
 #include "kernels/lane_mask.h"
@@ -371,10 +372,9 @@ class ConcatOp : public X86Op {
     if (!status_.ok()) { *err = status_.message(); return ZY_INVALID_ARGUMENT; }
     const zy_tensor_view_t& y = op->outputs[0];
     const int64_t axis = axis_ < 0 ? axis_ + y.rank : axis_;
-    int64_t outer = 1, inner = 1;
-    for (int64_t d = 0; d < axis; ++d) outer *= y.dims[d];
-    for (int64_t d = axis + 1; d < y.rank; ++d) inner *= y.dims[d];
-    const int64_t y_row = y.dims[axis] * inner;
+    if (axis < 0 || axis >= y.rank) { *err = "axis is out of range"; return ZY_INVALID_ARGUMENT; }
+    const AxisSplit split = splitAtAxis(y, axis);
+    const int64_t outer = split.outer, inner = split.inner, y_row = split.along * inner;
     const QuantRange range = dtypeRange(y.dtype == ZY_DTYPE_U8 ? DType::U8 : DType::I8);
     const bool u8 = y.dtype == ZY_DTYPE_U8;
     int64_t base = 0;
