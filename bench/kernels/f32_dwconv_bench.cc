@@ -1,11 +1,12 @@
 // Google Benchmark: depthwise convolutions of MobileNetV2 and EfficientNet
-// through the x86 kernels (channel-blocked, per-plane, direct 3x3), one thread. Reports the time against the memory
+// through the x86 kernels (channel-blocked, per-plane, direct 3x3, flat 3x3), one thread. Reports the time against the memory
 // bound, (input + output bytes) / this machine's streaming bandwidth: the
 // issue's target is a bound_ratio of 2 or less.
 #include <benchmark/benchmark.h>
 
 #include <vector>
 
+#include "kernels/f32_dwconv2d_flat.h"
 #include "kernels/f32_window2d_cblock.h"
 #include "kernels/f32_window2d.h"
 #include "kernels/f32_window3x3_chw.h"
@@ -29,7 +30,8 @@ zy::WindowGeometry geometry(int64_t h, int64_t w, int64_t k, int64_t s) {
 }
 
 // args: channels, height (= width), kernel, stride, kernel kind: per-plane
-// window (0), channel-blocked (1), direct 3x3 (2, f32-dwconv2d-chw)
+// window (0), channel-blocked (1), direct 3x3 (2, f32-dwconv2d-chw), flat 3x3
+// (3, f32-dwconv2d-flat)
 void BM_Dwconv(benchmark::State& state) {
   const int64_t c = state.range(0), h = state.range(1), k = state.range(2), s = state.range(3), kind = state.range(4);
   const bool blocked = kind == 1;
@@ -44,8 +46,15 @@ void BM_Dwconv(benchmark::State& state) {
     state.SkipWithError("the direct kernel needs AVX-512 and a 3x3 window");
     return;
   }
+  if (kind == 3 && !zy::x86::DwconvFlat::supported(g, h, h)) {
+    state.SkipWithError("the flat kernel needs AVX-512, a 3x3 window and stride 1");
+    return;
+  }
+  const zy::x86::DwconvFlat flat(g, h, h);
   for (auto _ : state) {
-    if (kind == 2) {
+    if (kind == 3) {
+      for (int64_t i = 0; i < c; ++i) flat.run(x.data() + i * h * h, w.data() + i * k * k, 0.f, relu, y.data() + i * p);
+    } else if (kind == 2) {
       for (int64_t i = 0; i < c; ++i) zy::x86::dwconv3x3Chw(x.data() + i * h * h, h, h, g, w.data() + i * k * k, 0.f, relu, y.data() + i * p);
     } else if (blocked) {
       float* scratch = zy::x86::threadScratch(cb.scratchFloats(g));
@@ -65,10 +74,11 @@ void BM_Dwconv(benchmark::State& state) {
 
 BENCHMARK(BM_Dwconv)
     ->ArgNames({"c", "hw", "k", "s", "kind"})
-    ->Args({32, 112, 3, 1, 1})->Args({32, 112, 3, 1, 0})->Args({32, 112, 3, 1, 2})
+    ->Args({32, 112, 3, 1, 1})->Args({32, 112, 3, 1, 0})->Args({32, 112, 3, 1, 2})->Args({32, 112, 3, 1, 3})
     ->Args({96, 112, 3, 2, 1})->Args({96, 112, 3, 2, 0})->Args({96, 112, 3, 2, 2})
-    ->Args({144, 56, 3, 1, 1})->Args({144, 56, 3, 1, 2})->Args({192, 28, 3, 1, 1})->Args({192, 28, 3, 1, 2})
-    ->Args({384, 14, 3, 1, 1})->Args({960, 7, 3, 1, 1})->Args({672, 14, 5, 1, 1})->Args({1152, 7, 5, 1, 1})
+    ->Args({144, 56, 3, 1, 1})->Args({144, 56, 3, 1, 2})->Args({144, 56, 3, 1, 3})
+    ->Args({192, 28, 3, 1, 1})->Args({192, 28, 3, 1, 2})->Args({192, 28, 3, 1, 3})
+    ->Args({384, 14, 3, 1, 1})->Args({384, 14, 3, 1, 3})->Args({960, 7, 3, 1, 1})->Args({960, 7, 3, 1, 3})->Args({672, 14, 5, 1, 1})->Args({1152, 7, 5, 1, 1})
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -40,7 +40,9 @@ const std::vector<std::vector<int64_t>> kShapes = {
     {1000, 169, 512}, {64, 3136, 256}, {256, 3136, 64}, {512, 784, 128}, {128, 784, 512}, {256, 196, 1024}, {1024, 196, 256},
     {512, 49, 2048}, {2048, 49, 512}, {1024, 196, 512},
     // The same layers pixel-major (M = pixels, N = output channels) on 7x7 and 14x14 images.
-    {49, 2048, 512}, {49, 512, 2048}, {196, 1024, 256}, {196, 256, 1024}};
+    {49, 2048, 512}, {49, 512, 2048}, {196, 1024, 256}, {196, 256, 1024},
+    // One Winograd point's GEMM on 16 tiles (ResNet's 14x14 and 7x7 3x3 layers).
+    {256, 16, 256}, {512, 16, 512}};
 
 int registerAll() {
   for (const zy::x86::GemmKernel* k : zy::x86::availableGemmKernels())
