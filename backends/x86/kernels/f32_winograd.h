@@ -15,19 +15,13 @@ using simd::kWinogradTileLanes;
 using simd::winograd23Weights;
 using simd::winogradWeights;
 
-// See simd::winogradInputTiles.
-void winogradInput(const float* plane, int64_t wp, int64_t tiles_w, int64_t tiles, int64_t tiles_padded, float* v,
+// simd::winogradInputTilesOf / winogradOutputTilesOf for the output tile
+// size `tile`: 4 (F(4x4, 3x3)) or 2 (F(2x2, 3x3)); the output also applies
+// the activations left for after the store.
+void winogradInput(int tile, const float* plane, int64_t wp, int64_t tiles_w, int64_t tiles, int64_t tiles_padded, float* v,
                    int64_t xi_stride);
-
-// See simd::winogradOutputTiles; also applies the activations left for after the store.
-void winogradOutput(const float* mx, int64_t xi_stride, int64_t tiles_w, int64_t tiles, float bias, const float* residual,
+void winogradOutput(int tile, const float* mx, int64_t xi_stride, int64_t tiles_w, int64_t tiles, float bias, const float* residual,
                     const FusedActivation& act, float* y, int64_t OH, int64_t OW);
-
-// The same for F(2x2, 3x3) (simd::winograd23InputTiles / winograd23OutputTiles).
-void winograd23Input(const float* plane, int64_t wp, int64_t tiles_w, int64_t tiles, int64_t tiles_padded, float* v,
-                     int64_t xi_stride);
-void winograd23Output(const float* mx, int64_t xi_stride, int64_t tiles_w, int64_t tiles, float bias, const float* residual,
-                      const FusedActivation& act, float* y, int64_t OH, int64_t OW);
 
 }  // namespace x86
 }  // namespace zy

@@ -411,8 +411,7 @@ class ConvOp : public X86Op {
             std::memcpy(row + lo, x + (static_cast<int64_t>(c) * H + ih) * W + lo - PL, static_cast<size_t>(hi - lo) * sizeof(float));
             std::memset(row + hi, 0, static_cast<size_t>(Wp - hi) * sizeof(float));
           }
-          if (m4 == 4) winogradInput(plane, Wp, TW, T, Tp, v + static_cast<int64_t>(c) * Tp, C * Tp);
-          else winograd23Input(plane, Wp, TW, T, Tp, v + static_cast<int64_t>(c) * Tp, C * Tp);
+          winogradInput(static_cast<int>(m4), plane, Wp, TW, T, Tp, v + static_cast<int64_t>(c) * Tp, C * Tp);
         }
       });
       ctx_.parallel(static_cast<size_t>(points), [&](size_t begin, size_t end) {
@@ -424,8 +423,8 @@ class ConvOp : public X86Op {
       ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
         for (size_t m = begin; m < end; ++m) {
           const float* r = residual ? residual + (n * M + static_cast<int64_t>(m)) * OH * OW : nullptr;
-          if (m4 == 4) winogradOutput(mx + static_cast<int64_t>(m) * Tp, M * Tp, TW, T, bias ? bias[m] : 0.f, r, act_, y + static_cast<int64_t>(m) * OH * OW, OH, OW);
-          else winograd23Output(mx + static_cast<int64_t>(m) * Tp, M * Tp, TW, T, bias ? bias[m] : 0.f, r, act_, y + static_cast<int64_t>(m) * OH * OW, OH, OW);
+          winogradOutput(static_cast<int>(m4), mx + static_cast<int64_t>(m) * Tp, M * Tp, TW, T, bias ? bias[m] : 0.f, r, act_,
+                         y + static_cast<int64_t>(m) * OH * OW, OH, OW);
         }
       });
     }
