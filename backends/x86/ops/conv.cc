@@ -333,8 +333,9 @@ class ConvOp : public X86Op {
   // 3x3 at stride 1 onto 14x14 and larger, the size of the input: the flat
   // per-plane kernel (f32-dwconv2d-flat), measured inside MobileNetV2 against
   // the kernels below: 56x56 0.193 -> 0.135 ms, 28x28 0.071 -> 0.052, 14x14
-  // 0.042 -> 0.034, 112x112 0.159 -> 0.146; on 7x7 (4 vectors for 49
-  // pixels) 6% slower than the channel-blocked kernel.
+  // 0.042 -> 0.034, 112x112 0.159 -> 0.146. On 7x7 (4 vectors for 49
+  // pixels) it loses inside the models (EfficientNet's 7x7 layer with SiLU
+  // 0.053 -> 0.065 ms), though it wins in zy-kernel-bench.
   static constexpr int64_t kFlatDepthwiseMinPixels = 14 * 14;
   static bool useFlatDepthwise(const WindowGeometry& g, int64_t H, int64_t W) {
     return DwconvFlat::supported(g, H, W) && H * W >= kFlatDepthwiseMinPixels;
@@ -387,10 +388,10 @@ class ConvOp : public X86Op {
 
   zy_status_code_t runWinograd(const float* xp, int64_t N, int64_t C, int64_t H, int64_t W, int64_t M, const WindowGeometry& g,
                                const float* bias, const float* residual, float* yp) {
-    const int64_t m4 = wino_tile_, points = winogradPoints();
-    const int64_t OH = g.out[0], OW = g.out[1], TW = (OW + m4 - 1) / m4, TH = (OH + m4 - 1) / m4, T = TH * TW;
+    const int64_t tile = wino_tile_, points = winogradPoints();
+    const int64_t OH = g.out[0], OW = g.out[1], TW = (OW + tile - 1) / tile, TH = (OH + tile - 1) / tile, T = TH * TW;
     const int64_t Tp = (T + kWinogradTileLanes - 1) / kWinogradTileLanes * kWinogradTileLanes;
-    const int64_t Hp = TH * m4 + 2, Wp = TW * m4 + 2, PT = g.pad_begin[0], PL = g.pad_begin[1];
+    const int64_t Hp = TH * tile + 2, Wp = TW * tile + 2, PT = g.pad_begin[0], PL = g.pad_begin[1];
     Workspace& ws = *ctx_.workspace;
     ws.image.resize(static_cast<size_t>(points * C * Tp));
     ws.output.resize(static_cast<size_t>(points * M * Tp));
@@ -411,7 +412,7 @@ class ConvOp : public X86Op {
             std::memcpy(row + lo, x + (static_cast<int64_t>(c) * H + ih) * W + lo - PL, static_cast<size_t>(hi - lo) * sizeof(float));
             std::memset(row + hi, 0, static_cast<size_t>(Wp - hi) * sizeof(float));
           }
-          winogradInput(static_cast<int>(m4), plane, Wp, TW, T, Tp, v + static_cast<int64_t>(c) * Tp, C * Tp);
+          winogradInput(static_cast<int>(tile), plane, Wp, TW, T, Tp, v + static_cast<int64_t>(c) * Tp, C * Tp);
         }
       });
       ctx_.parallel(static_cast<size_t>(points), [&](size_t begin, size_t end) {
@@ -423,7 +424,7 @@ class ConvOp : public X86Op {
       ctx_.parallel(static_cast<size_t>(M), [&](size_t begin, size_t end) {
         for (size_t m = begin; m < end; ++m) {
           const float* r = residual ? residual + (n * M + static_cast<int64_t>(m)) * OH * OW : nullptr;
-          winogradOutput(static_cast<int>(m4), mx + static_cast<int64_t>(m) * Tp, M * Tp, TW, T, bias ? bias[m] : 0.f, r, act_,
+          winogradOutput(static_cast<int>(tile), mx + static_cast<int64_t>(m) * Tp, M * Tp, TW, T, bias ? bias[m] : 0.f, r, act_,
                          y + static_cast<int64_t>(m) * OH * OW, OH, OW);
         }
       });
