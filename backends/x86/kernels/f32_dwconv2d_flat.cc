@@ -32,8 +32,8 @@ __attribute__((target("avx512f"), always_inline)) inline __m512 shifted(__m512 p
 }
 
 // U vectors of one plane, from vector v on. For each kernel row, U + 2
-// loads give every tap column by lane shifts (9 unaligned loads per vector,
-// most of them split across cache lines, bounded a first version on the
+// loads give every tap column by lane shifts (a first version's 9 unaligned
+// loads per vector, most of them split across cache lines, were bound by the
 // load ports). U accumulators hide the FMA latency of the taps chained on each.
 template <int PL, int ACT, int U>
 __attribute__((target("avx512f"), always_inline)) inline void vectors(const float* x, int64_t W, int64_t P, int64_t pt,

@@ -2,8 +2,8 @@
 // whose output is the size of its input ("same" padding), on one NCHW plane
 // read as a flat array: a vector holds 16 consecutive output pixels, across
 // row ends, so a 14x14 plane is 13 vectors and a 7x7 one 4. Tap (i, j) of
-// every lane is then one unaligned load at a fixed offset from the output
-// position (one load per kernel row, lane shifts for its columns); lanes
+// every lane then lies at a fixed offset from the output position: one load
+// per kernel row (with its neighbours), lane shifts for its columns; lanes
 // whose tap column falls off the row (and so reads the neighbouring row) are
 // masked out of that tap's FMA, and rows above and below the plane load as
 // zeros. No padded copy and no transpose: the channel-blocked kernel spent
