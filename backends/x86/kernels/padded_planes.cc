@@ -34,8 +34,11 @@ __attribute__((target("avx512f"))) void deinterleaveAvx512(const float* x, int64
 __attribute__((target("avx512f"))) void evensAvx512(const float* x, int64_t n, float* y) {
   const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   int64_t k = 0;
-  for (; k + 16 <= n; k += 16)
-    _mm512_storeu_ps(y + k, _mm512_permutex2var_ps(_mm512_loadu_ps(x + 2 * k), ie, _mm512_maskz_loadu_ps(0x7FFF, x + 2 * k + 16)));
+  // A whole second load while it stays within x[0 .. 2n - 2]; masked for the last one.
+  for (; k + 16 <= n; k += 16) {
+    const __m512 hi = 2 * k + 32 <= 2 * n - 1 ? _mm512_loadu_ps(x + 2 * k + 16) : _mm512_maskz_loadu_ps(0x7FFF, x + 2 * k + 16);
+    _mm512_storeu_ps(y + k, _mm512_permutex2var_ps(_mm512_loadu_ps(x + 2 * k), ie, hi));
+  }
   for (; k < n; ++k) y[k] = x[2 * k];
 }
 

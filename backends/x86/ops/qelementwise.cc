@@ -98,7 +98,8 @@ class QuantizeOp : public X86Op {
     const __m512i z = _mm512_set1_epi32(zp_);
     for (int64_t i = b; i < e; i += 16) {
       const __mmask16 m = tailMask(e - i);
-      const __m512 q = _mm512_roundscale_ps(_mm512_div_ps(_mm512_maskz_loadu_ps(m, x + i), s), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      const __m512 xv = m == 0xFFFF ? _mm512_loadu_ps(x + i) : _mm512_maskz_loadu_ps(m, x + i);
+      const __m512 q = _mm512_roundscale_ps(_mm512_div_ps(xv, s), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
       // Saturate in float first: outside int32 the conversion would wrap.
       // (min first: a NaN becomes the top, as ref's saturation makes it.)
       const __m512 c = _mm512_max_ps(_mm512_min_ps(q, _mm512_set1_ps(1024.f)), _mm512_set1_ps(-1024.f));
@@ -142,7 +143,8 @@ class DequantizeOp : public X86Op {
     for (int64_t i = b; i < e; i += 16) {
       const __mmask16 m = tailMask(e - i);
       const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(loadBytes(x + i, u8, m), z));
-      _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(v, s));
+      if (m == 0xFFFF) _mm512_storeu_ps(y + i, _mm512_mul_ps(v, s));
+      else _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(v, s));
     }
   }
 
