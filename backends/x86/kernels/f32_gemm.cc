@@ -13,31 +13,26 @@
 namespace zy {
 namespace x86 {
 
-void f32GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_8x48(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+template <int MR, int V>
+void f32GemmAvx512(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+template <int MR, int V>
+void f32GemmAvx512BInPlace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
+template <int MR, int V>
+void f32GemmAvx512AInPlace(int64_t, const float*, const int64_t*, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx2_6x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_7x48(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_14x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_13x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_24x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_12x32_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_8x48_inplace(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_7x48_ain(int64_t, const float*, const int64_t*, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_14x32_ain(int64_t, const float*, const int64_t*, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
-void f32GemmAvx512_13x32_ain(int64_t, const float*, const int64_t*, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void bf16GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void bf16PairPanel(const float* src, int64_t kc, int64_t nr, float* dst);
 uint16_t bf16FromF32(float x);
 
 namespace {
 
-const GemmKernel kAvx512 = {"f32-gemm/avx512-12x32", 12, 32, f32GemmAvx512_12x32, false, f32GemmAvx512_12x32_inplace};
-const GemmKernel kAvx512Wide = {"f32-gemm/avx512-8x48", 8, 48, f32GemmAvx512_8x48, false, f32GemmAvx512_8x48_inplace};
+const GemmKernel kAvx512 = {"f32-gemm/avx512-12x32", 12, 32, f32GemmAvx512<12, 2>, false, f32GemmAvx512BInPlace<12, 2>};
+const GemmKernel kAvx512Wide = {"f32-gemm/avx512-8x48", 8, 48, f32GemmAvx512<8, 3>, false, f32GemmAvx512BInPlace<8, 3>};
 const GemmKernel kAvx2 = {"f32-gemm/avx2-6x16", 6, 16, f32GemmAvx2_6x16};
-const GemmKernel kAvx512Pixels = {"f32-gemm/avx512-7x48", 7, 48, f32GemmAvx512_7x48, false, nullptr, f32GemmAvx512_7x48_ain};
-const GemmKernel kAvx512Pixels14 = {"f32-gemm/avx512-14x32", 14, 32, f32GemmAvx512_14x32, false, nullptr, f32GemmAvx512_14x32_ain};
-const GemmKernel kAvx512Pixels13 = {"f32-gemm/avx512-13x32", 13, 32, f32GemmAvx512_13x32, false, nullptr, f32GemmAvx512_13x32_ain};
-const GemmKernel kAvx512Narrow = {"f32-gemm/avx512-24x16", 24, 16, f32GemmAvx512_24x16};
+const GemmKernel kAvx512Pixels = {"f32-gemm/avx512-7x48", 7, 48, f32GemmAvx512<7, 3>, false, nullptr, f32GemmAvx512AInPlace<7, 3>};
+const GemmKernel kAvx512Pixels14 = {"f32-gemm/avx512-14x32", 14, 32, f32GemmAvx512<14, 2>, false, nullptr, f32GemmAvx512AInPlace<14, 2>};
+const GemmKernel kAvx512Pixels13 = {"f32-gemm/avx512-13x32", 13, 32, f32GemmAvx512<13, 2>, false, nullptr, f32GemmAvx512AInPlace<13, 2>};
+const GemmKernel kAvx512Narrow = {"f32-gemm/avx512-24x16", 24, 16, f32GemmAvx512<24, 1>};
 const GemmKernel kBf16 = {"bf16-gemm/avx512bf16-12x32", 12, 32, bf16GemmAvx512_12x32, true};
 
 // K is split into blocks of KC so that a packed B block (KC x 8 NR floats,

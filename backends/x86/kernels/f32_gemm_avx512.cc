@@ -68,68 +68,42 @@ __attribute__((target("avx512f,fma"), always_inline)) inline void gemmTile(int64
 
 }  // namespace
 
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_12x32(int64_t kc, const float* a, const float* b, float* c,
-                                                                  int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
-                                                                  const TileEpilogue* last) {
-  gemmTile<12, 2>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
+// The entry points GemmKernel holds, one per tile shape (f32_gemm.h):
+// packed A and B, B read in place (full-width tiles), A read in place
+// (full-height tiles).
+template <int MR, int V>
+__attribute__((target("avx512f,fma"))) void f32GemmAvx512(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t mr,
+                                                            int64_t nr, bool accumulate, const TileEpilogue* last) {
+  gemmTile<MR, V>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
 }
 
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_12x32_inplace(int64_t kc, const float* a, const float* b, int64_t ldb,
-                                                                          float* c, int64_t ldc, int64_t mr, bool accumulate,
-                                                                          const TileEpilogue* last) {
-  gemmTile<12, 2>(kc, a, nullptr, b, ldb, c, ldc, mr, 32, accumulate, last);
+template <int MR, int V>
+__attribute__((target("avx512f,fma"))) void f32GemmAvx512BInPlace(int64_t kc, const float* a, const float* b, int64_t ldb, float* c,
+                                                                    int64_t ldc, int64_t mr, bool accumulate, const TileEpilogue* last) {
+  gemmTile<MR, V>(kc, a, nullptr, b, ldb, c, ldc, mr, 16 * V, accumulate, last);
 }
 
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_8x48(int64_t kc, const float* a, const float* b, float* c,
-                                                                 int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
-                                                                 const TileEpilogue* last) {
-  gemmTile<8, 3>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
+template <int MR, int V>
+__attribute__((target("avx512f,fma"))) void f32GemmAvx512AInPlace(int64_t kc, const float* a, const int64_t* aoff, const float* b,
+                                                                    float* c, int64_t ldc, int64_t nr, bool accumulate,
+                                                                    const TileEpilogue* last) {
+  gemmTile<MR, V>(kc, a, aoff, b, 0, c, ldc, MR, nr, accumulate, last);
 }
 
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_7x48(int64_t kc, const float* a, const float* b, float* c,
-                                                                 int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
-                                                                 const TileEpilogue* last) {
-  gemmTile<7, 3>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
-}
-
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_14x32(int64_t kc, const float* a, const float* b, float* c,
-                                                                  int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
-                                                                  const TileEpilogue* last) {
-  gemmTile<14, 2>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
-}
-
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_13x32(int64_t kc, const float* a, const float* b, float* c,
-                                                                  int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
-                                                                  const TileEpilogue* last) {
-  gemmTile<13, 2>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
-}
-
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_24x16(int64_t kc, const float* a, const float* b, float* c,
-                                                                  int64_t ldc, int64_t mr, int64_t nr, bool accumulate,
-                                                                  const TileEpilogue* last) {
-  gemmTile<24, 1>(kc, a, nullptr, b, 0, c, ldc, mr, nr, accumulate, last);
-}
-
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_8x48_inplace(int64_t kc, const float* a, const float* b, int64_t ldb,
-                                                                         float* c, int64_t ldc, int64_t mr, bool accumulate,
-                                                                         const TileEpilogue* last) {
-  gemmTile<8, 3>(kc, a, nullptr, b, ldb, c, ldc, mr, 48, accumulate, last);
-}
-
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_7x48_ain(int64_t kc, const float* a, const int64_t* aoff, const float* b, float* c,
-                                                                  int64_t ldc, int64_t nr, bool accumulate, const TileEpilogue* last) {
-  gemmTile<7, 3>(kc, a, aoff, b, 0, c, ldc, 7, nr, accumulate, last);
-}
-
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_14x32_ain(int64_t kc, const float* a, const int64_t* aoff, const float* b, float* c,
-                                                                  int64_t ldc, int64_t nr, bool accumulate, const TileEpilogue* last) {
-  gemmTile<14, 2>(kc, a, aoff, b, 0, c, ldc, 14, nr, accumulate, last);
-}
-
-__attribute__((target("avx512f,fma"))) void f32GemmAvx512_13x32_ain(int64_t kc, const float* a, const int64_t* aoff, const float* b, float* c,
-                                                                  int64_t ldc, int64_t nr, bool accumulate, const TileEpilogue* last) {
-  gemmTile<13, 2>(kc, a, aoff, b, 0, c, ldc, 13, nr, accumulate, last);
-}
+template void f32GemmAvx512<12, 2>(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+template void f32GemmAvx512<8, 3>(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+template void f32GemmAvx512<7, 3>(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+template void f32GemmAvx512<14, 2>(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+template void f32GemmAvx512<13, 2>(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+template void f32GemmAvx512<24, 1>(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+template void f32GemmAvx512BInPlace<12, 2>(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
+template void f32GemmAvx512BInPlace<8, 3>(int64_t, const float*, const float*, int64_t, float*, int64_t, int64_t, bool, const TileEpilogue*);
+template void f32GemmAvx512AInPlace<7, 3>(int64_t, const float*, const int64_t*, const float*, float*, int64_t, int64_t, bool,
+                                          const TileEpilogue*);
+template void f32GemmAvx512AInPlace<14, 2>(int64_t, const float*, const int64_t*, const float*, float*, int64_t, int64_t, bool,
+                                           const TileEpilogue*);
+template void f32GemmAvx512AInPlace<13, 2>(int64_t, const float*, const int64_t*, const float*, float*, int64_t, int64_t, bool,
+                                           const TileEpilogue*);
 
 }  // namespace x86
 }  // namespace zy
