@@ -172,17 +172,16 @@ class ConvOp : public X86Op {
     if (isSubsampledPointwise(w.dims[2], w.dims[3], g)) {
       // A 1x1 convolution without pads is a GEMM on the input as it is, or
       // strided (ResNet's downsample) on the pixels it reads.
-      std::vector<float>& sub = ctx_.workspace->image;
-      if (!pointwise) sub.resize(static_cast<size_t>(C * P));
+      float* sub = pointwise ? nullptr : ctx_.workspace->image.reserve(static_cast<size_t>(C * P));
       for (int64_t n = 0; n < N; ++n) {
         const float* b = xp + n * C * H * W;
         if (!pointwise) {
           ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
             for (size_t c = begin; c < end; ++c)
               subsamplePlane(b + static_cast<int64_t>(c) * H * W, W, g.strides[0], g.strides[1], g.out[0], g.out[1],
-                             sub.data() + static_cast<int64_t>(c) * P);
+                             sub + static_cast<int64_t>(c) * P);
           });
-          b = sub.data();
+          b = sub;
         }
         gemm(weights_, b, P, P, yp + n * M * P, P, bias, act_, ctx_.parallel, residual ? residual + n * M * P : nullptr);
       }
@@ -191,8 +190,8 @@ class ConvOp : public X86Op {
     const PaddedPlanes img(g, H, W, 0);
     setImageOffsets(img, C, w.dims[2], w.dims[3]);
     for (int64_t n = 0; n < N; ++n) {
-      padImage(img, xp + n * C * H * W, C);
-      gemm(weights_, PaddedImagePacker(ctx_.workspace->image.data(), offsets_, g.out[1], img.Wq), P, yp + n * M * P, P, bias, act_,
+      const float* padded = padImage(img, xp + n * C * H * W, C);
+      gemm(weights_, PaddedImagePacker(padded, offsets_, g.out[1], img.Wq), P, yp + n * M * P, P, bias, act_,
            ctx_.parallel, residual ? residual + n * M * P : nullptr);
     }
     return ZY_OK;
@@ -208,13 +207,13 @@ class ConvOp : public X86Op {
   }
 
   // One image's C channels into the workspace's padded planes, in parallel.
-  void padImage(const PaddedPlanes& img, const float* image, int64_t C) {
-    std::vector<float>& dst = ctx_.workspace->image;
-    dst.resize(static_cast<size_t>(C * img.floats()));
+  const float* padImage(const PaddedPlanes& img, const float* image, int64_t C) {
+    float* dst = ctx_.workspace->image.reserve(static_cast<size_t>(C * img.floats()));
     ctx_.parallel(static_cast<size_t>(C), [&](size_t begin, size_t end) {
       for (size_t c = begin; c < end; ++c)
-        img.fill(image + static_cast<int64_t>(c) * img.H * img.W, 0.f, dst.data() + static_cast<int64_t>(c) * img.floats());
+        img.fill(image + static_cast<int64_t>(c) * img.H * img.W, 0.f, dst + static_cast<int64_t>(c) * img.floats());
     });
+    return dst;
   }
 
   // A 1x1 window without padding at any stride reads one pixel per output.
@@ -283,11 +282,11 @@ class ConvOp : public X86Op {
       setImageOffsets(img, C, KH, KW);
     }
     Workspace& ws = *ctx_.workspace;
-    ws.packed.resize(packedAFloats(kernel, P, K));
-    ws.output.resize(static_cast<size_t>(P * M));
+    float* packed = ws.packed.reserve(packedAFloats(kernel, P, K));
+    float* output = ws.output.reserve(static_cast<size_t>(P * M));
     for (int64_t n = 0; n < N; ++n) {
       const float* image = xp + n * C * H * W;
-      if (!pointwise) padImage(img, image, C);
+      const float* padded = pointwise ? nullptr : padImage(img, image, C);
       // Panels of mr pixels: read in place where their pixels are one run of
       // the input (1x1) or of its padded planes, from 13x13 images on; the
       // others packed, in parallel ([panel][K][mr]). The packing took 13% of
@@ -303,27 +302,27 @@ class ConvOp : public X86Op {
         if (last < P && pixel_[static_cast<size_t>(last)] - pixel_[static_cast<size_t>(first)] == mr - 1)
           panel_base_[static_cast<size_t>(p)] = pixel_[static_cast<size_t>(first)];
       }
-      const float* base = pointwise ? image : ws.image.data();
+      const float* base = pointwise ? image : padded;
       ctx_.parallel(static_cast<size_t>(panels), [&](size_t begin, size_t end) {
         for (size_t p = begin; p < end; ++p) {
           if (panel_base_[p] >= 0) continue;
           const int64_t p0 = static_cast<int64_t>(p) * mr;
-          packAColumns(kernel, base, offsets_.data(), pixel_.data() + p0, std::min(mr, P - p0), K, ws.packed.data() + p0 * K);
+          packAColumns(kernel, base, offsets_.data(), pixel_.data() + p0, std::min(mr, P - p0), K, packed + p0 * K);
         }
       });
-      PackedA a = PackedA::borrowed(kernel, P, K, ws.packed.data());
+      PackedA a = PackedA::borrowed(kernel, P, K, packed);
       if (in_place) {
         a.by_columns = base;
         a.row_offsets = offsets_.data();
         a.panel_base = panel_base_.data();
       }
-      gemm(a, *pixel_major_, M, ws.output.data(), M, nullptr, FusedActivation{}, ctx_.parallel);
+      gemm(a, *pixel_major_, M, output, M, nullptr, FusedActivation{}, ctx_.parallel);
       // [pixel][channel] -> [channel][pixel], with bias, residual and activation.
       float* yn = yp + n * M * P;
       const float* rn = residual ? residual + n * M * P : nullptr;
       constexpr int64_t kBlock = 16;  // channels per task: one transposed block wide
       ctx_.parallel(static_cast<size_t>((M + kBlock - 1) / kBlock), [&](size_t begin, size_t end) {
-        pixelsToChannels(ws.output.data(), M, P, static_cast<int64_t>(begin) * kBlock, std::min(M, static_cast<int64_t>(end) * kBlock), bias,
+        pixelsToChannels(output, M, P, static_cast<int64_t>(begin) * kBlock, std::min(M, static_cast<int64_t>(end) * kBlock), bias,
                          rn, act_, yn);
       });
     }
@@ -392,11 +391,8 @@ class ConvOp : public X86Op {
     const int64_t OH = g.out[0], OW = g.out[1], TW = (OW + tile - 1) / tile, TH = (OH + tile - 1) / tile, T = TH * TW;
     const int64_t Tp = (T + kWinogradTileLanes - 1) / kWinogradTileLanes * kWinogradTileLanes;
     const int64_t Hp = TH * tile + 2, Wp = TW * tile + 2, PT = g.pad_begin[0], PL = g.pad_begin[1];
-    Workspace& ws = *ctx_.workspace;
-    ws.image.resize(static_cast<size_t>(points * C * Tp));
-    ws.output.resize(static_cast<size_t>(points * M * Tp));
-    float* v = ws.image.data();
-    float* mx = ws.output.data();
+    float* v = ctx_.workspace->image.reserve(static_cast<size_t>(points * C * Tp));
+    float* mx = ctx_.workspace->output.reserve(static_cast<size_t>(points * M * Tp));
     const ParallelFor serial = [](size_t n, const std::function<void(size_t, size_t)>& fn) { if (n) fn(0, n); };
     for (int64_t n = 0; n < N; ++n) {
       const float* x = xp + n * C * H * W;

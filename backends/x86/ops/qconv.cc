@@ -232,13 +232,12 @@ class QGemmOp : public X86Op {
     if (!quant_.status.ok()) { *err = quant_.status.message(); return ZY_INVALID_ARGUMENT; }
     const zy_tensor_view_t &A = op->inputs[0], &y = op->outputs[0];
     const int64_t K = weights_.k, rows = elementCount(A) / std::max<int64_t>(1, K), N = weights_.m;
-    std::vector<uint8_t>& t = ctx_.workspace->bytes;
-    t.resize(static_cast<size_t>(K * rows + (rows > 1 ? N * rows : 0)));
+    uint8_t* t = ctx_.workspace->bytes.reserve(static_cast<size_t>(K * rows + (rows > 1 ? N * rows : 0)));
     const uint8_t* a = static_cast<const uint8_t*>(A.data);
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t k = 0; k < K; ++k) t[k * rows + r] = a[r * K + k];
-    uint8_t* out = rows > 1 ? t.data() + K * rows : static_cast<uint8_t*>(y.data);
-    runPanels(ctx_, weights_, quant_, t.data(), K, rows, out);
+    uint8_t* out = rows > 1 ? t + K * rows : static_cast<uint8_t*>(y.data);
+    runPanels(ctx_, weights_, quant_, t, K, rows, out);
     if (rows > 1)
       for (int64_t r = 0; r < rows; ++r)
         for (int64_t n = 0; n < N; ++n) static_cast<uint8_t*>(y.data)[r * N + n] = out[n * rows + r];

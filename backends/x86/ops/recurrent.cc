@@ -100,9 +100,7 @@ class LstmOp : public X86Op {
     auto xRow = [&](int64_t t, int64_t b) { return batch_first ? b * seq + t : t * batch + b; };
     auto stateAt = [&](int64_t d, int64_t b) { return (batch_first ? b * dirs_ + d : d * batch + b) * H_; };
     auto yAt = [&](int64_t t, int64_t d, int64_t b) { return (batch_first ? (b * seq + t) * dirs_ + d : (t * dirs_ + d) * batch + b) * H_; };
-    std::vector<float>& work = ctx_.workspace->output;
-    work.resize(static_cast<size_t>(seq * batch * G + packedAFloats(kernel_, seq * batch, in_) + 16 + 2 * H_ + G));
-    float* gates = work.data();
+    float* gates = ctx_.workspace->output.reserve(static_cast<size_t>(seq * batch * G + packedAFloats(kernel_, seq * batch, in_) + 16 + 2 * H_ + G));
     float* packed = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(gates + seq * batch * G) + 63) & ~uintptr_t(63));
     float* h = packed + packedAFloats(kernel_, seq * batch, in_);
     float* c = h + H_;
