@@ -1,6 +1,7 @@
 #include "qs8_params.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/backend_helpers.h"
 #include "ops/requantize.h"
@@ -91,6 +92,7 @@ Qs8ConvParams::Qs8ConvParams(const zy_op_view_t* op, const Attributes& a, const 
   rq.bias.resize(M);
   rq.multiplier.resize(M);
   rq.shift.resize(M);
+  rq.scale.resize(M);
   for (size_t m = 0; m < M && status.ok(); ++m) {
     Requantizer r;
     status = Requantizer::fromReal(productScale(xs, wsp[elementCountOf(ws) > 1 ? m : 0], ys), &r);
@@ -98,6 +100,7 @@ Qs8ConvParams::Qs8ConvParams(const zy_op_view_t* op, const Attributes& a, const 
     rq.bias[m] = static_cast<int32_t>(b - xzp_gemm * static_cast<uint32_t>(row_sums[m]));
     rq.multiplier[m] = r.multiplier;
     rq.shift[m] = r.shift;
+    rq.scale[m] = static_cast<float>(std::ldexp(static_cast<double>(r.multiplier), -r.shift));
   }
 }
 

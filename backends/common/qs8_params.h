@@ -33,6 +33,7 @@ struct Qs8Requant {
   std::vector<int32_t> bias;        // bias - x_zero_point (in the GEMM's encoding) * row_sum
   std::vector<int32_t> multiplier;  // Q31, per channel
   std::vector<int32_t> shift;       // right shift, per channel
+  std::vector<float> scale;         // multiplier * 2^-shift, rounded to f32 (x86's certified float store)
   int32_t zero_point = 0, lo = -128, hi = 127;
 };
 

@@ -5,6 +5,7 @@
 // machine's VNNI peak, measured at start-up.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <vector>
 
 #include "kernels/qs8_gemm.h"
@@ -23,13 +24,21 @@ void BM_Qs8Gemm(benchmark::State& state) {
     return;
   }
   const int64_t m = state.range(0), n = state.range(1), k = state.range(2), panel = 48;
-  std::vector<int8_t> w(m * k, 3);
-  std::vector<uint8_t> x(k * n, 7), packed(((k + 3) / 4) * panel * 4), y(m * n);
+  // Varied bytes and a scale that spreads the outputs over the byte range,
+  // so that the requantizing store sees what a network gives it.
+  std::vector<int8_t> w(m * k);
+  std::vector<uint8_t> x(k * n), packed(((k + 3) / 4) * panel * 4), y(m * n);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<int8_t>((i * 37 + 11) % 255 - 127);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<uint8_t>((i * 53 + 7) % 256);
   const zy::Qs8PackedWeights pw = zy::packQs8Weights(w.data(), m, k);
   zy::Qs8Requant rq;
   rq.bias.assign(m, 0);
-  rq.multiplier.assign(m, 1 << 30);
+  rq.multiplier.assign(m, 1518500250);  // 2^30.5
   rq.shift.assign(m, 40);
+  rq.scale.assign(m, std::ldexp(1518500250.f, -40));
+  rq.zero_point = 128;
+  rq.lo = 0;
+  rq.hi = 255;
   for (auto _ : state) {
     for (int64_t p0 = 0; p0 < n; p0 += panel) {
       const int64_t np = std::min(panel, n - p0);

@@ -14,6 +14,8 @@
 #include "exec/session.h"
 #include "test_util.h"
 #include "cpu_features.h"
+#include "kernels/qs8_requantize_avx512.h"
+#include "ops/requantize.h"
 
 namespace zy {
 namespace test {
@@ -139,6 +141,68 @@ TEST(X86Int8, ConvMatchesReferenceBitForBit) {
                            dtypeName(xt) + " " + act,
                        cc.depthwise ? Needs::Avx512 : Needs::Avx2);  // depthwise: qs8-dwconv2d needs VNNI and VBMI
       }
+}
+
+// One vector through qs8-requantize/avx512's store (its certified float path
+// and its exact fallback), n lanes live.
+ZY_QS8_AVX512 void requantizeVector(const int32_t* acc, const Qs8Requant& rq, int64_t m, int n, uint8_t* y) {
+  x86::Qs8ChannelRequant(rq, x86::Qs8OutputRange(rq), m).store(_mm512_loadu_si512(acc), y, n);
+}
+
+// The store against the spec's arithmetic (ops/requantize.h), lane by lane:
+// random sums, sums at and within a few units of ties (.5 after scaling),
+// sums that saturate or wrap with the bias, Q31 factors with shifts 1..62,
+// powers of two, a zero factor, and u8, i8 and narrowed (fused Relu) ranges.
+TEST(X86Int8, RequantizingStoreMatchesTheSpec) {
+  if (!haveVnni()) GTEST_SKIP() << "qs8-requantize/avx512 needs AVX-512 VNNI";
+  std::mt19937 rng(31);
+  std::uniform_int_distribution<int32_t> any(INT32_MIN, INT32_MAX);
+  struct Range { int32_t zp, lo, hi; };
+  const Range ranges[] = {{128, 0, 255}, {-3, -128, 127}, {17, 17, 255}, {0, 0, 6}};
+  size_t checked = 0, wrong = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    Requantizer r;
+    if (trial % 7 == 0) r = {1 << 30, 30 + trial % 12};  // 2^-k: exact ties are common
+    else if (trial % 31 == 5) r = {0, 1};                  // a zero factor
+    else ASSERT_TRUE(Requantizer::fromReal(std::ldexp(std::uniform_real_distribution<double>(0.5, 1)(rng), -(trial % 40)), &r).ok());
+    const Range range = ranges[trial % 4];
+    Qs8Requant rq;
+    rq.bias = {std::uniform_int_distribution<int32_t>(-5000, 5000)(rng), any(rng)};
+    rq.multiplier = {r.multiplier, r.multiplier};
+    rq.shift = {r.shift, r.shift};
+    rq.scale = {static_cast<float>(std::ldexp(static_cast<double>(r.multiplier), -r.shift)), 0.f};
+    rq.scale[1] = rq.scale[0];
+    rq.zero_point = range.zp, rq.lo = range.lo, rq.hi = range.hi;
+    const double factor = std::ldexp(static_cast<double>(r.multiplier), -r.shift);
+    for (int64_t m = 0; m < 2; ++m)
+      for (int vec = 0; vec < 16; ++vec) {
+        alignas(64) int32_t acc[16];
+        for (int i = 0; i < 16; ++i) {
+          const int kind = (vec + i) % 4;
+          if (kind == 0 || factor == 0) { acc[i] = any(rng) / (1 << (trial % 20)); continue; }
+          // Near the tie k + 0.5 of the output before the zero point, a few units off.
+          const double tie = std::uniform_int_distribution<int>(-300, 300)(rng) + 0.5;
+          const double exact = tie / factor - static_cast<double>(rq.bias[m]);
+          if (std::fabs(exact) > 2e9) { acc[i] = any(rng); continue; }
+          acc[i] = static_cast<int32_t>(std::llround(exact)) + (kind == 1 ? 0 : std::uniform_int_distribution<int>(-3, 3)(rng));
+        }
+        const int n = vec == 15 ? 1 + trial % 16 : 16;
+        uint8_t got[16] = {};
+        requantizeVector(acc, rq, m, n, got);
+        for (int i = 0; i < n; ++i) {
+          const int32_t a = static_cast<int32_t>(static_cast<uint32_t>(acc[i]) + static_cast<uint32_t>(rq.bias[m]));  // wraps
+          const int64_t q = std::clamp<int64_t>(range.zp + r.apply(a), range.lo, range.hi);
+          const uint8_t want = static_cast<uint8_t>(q);
+          ++checked;
+          if (got[i] != want) {
+            ++wrong;
+            if (wrong < 10) ADD_FAILURE() << "sum " << acc[i] << " + bias " << rq.bias[m] << " x " << r.multiplier << " >> " << r.shift
+                                          << ": got " << int(got[i]) << ", the spec gives " << int(want);
+          }
+        }
+      }
+  }
+  EXPECT_EQ(wrong, 0u) << "of " << checked;
 }
 
 TEST(X86Int8, QuantizeAndDequantizeMatchReference) {

@@ -57,7 +57,7 @@ ZY_DW_AVX512 void dwPlane(Qs8Plane x, const int32_t* packed_w, int kh, int strid
   __m512i w[kMaxRows][G];
   for (int i = 0; i < rows; ++i)
     for (int g = 0; g < G; ++g) w[i][g] = _mm512_set1_epi32(packed_w[i * G + g]);
-  const Qs8ChannelRequant requant(rq, m);
+  const Qs8ChannelRequant requant(rq, Qs8OutputRange(rq), m);
   const int64_t total = oh_count * ((ow_count + 15) / 16);
   constexpr int U = 4;
   int64_t oh = 0, ow = 0;  // the next vector's row and first column

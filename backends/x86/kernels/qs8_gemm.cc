@@ -57,6 +57,7 @@ ZY_VNNI inline void panelTiles(const Qs8PackedWeights& w, const uint8_t* b, int6
                                int64_t ldy, int64_t m_begin, int64_t m_end) {
   constexpr int64_t NP = kQs8Lanes * V;
   const int64_t kg = w.kgroups;
+  const Qs8OutputRange range(rq);
   for (int64_t m0 = m_begin; m0 < m_end; m0 += kQs8Mr) {
     const int32_t* a = reinterpret_cast<const int32_t*>(w.data.data() + (m0 / kQs8Mr) * kg * kQs8Mr * 4);
     __m512i acc[kQs8Mr][V];
@@ -84,7 +85,7 @@ ZY_VNNI inline void panelTiles(const Qs8PackedWeights& w, const uint8_t* b, int6
 #pragma GCC unroll 3
       for (int v = 0; v < V; ++v) {
         const int64_t p = kQs8Lanes * v;
-        if (p < np) qs8StoreRow(acc[i][v], rq, m, y + m * ldy + p, static_cast<int>(np - p));
+        if (p < np) qs8StoreRow(acc[i][v], rq, range, m, y + m * ldy + p, static_cast<int>(np - p));
       }
     }
   }
