@@ -43,36 +43,60 @@ ZY_DW_AVX512 inline __m512i windowIndex(int stride, int q) { return _mm512_load_
 
 }  // namespace
 
-// The plane's output vectors (16 pixels of a row) four at a time, with
-// independent accumulators: a 7x7 plane is 7 vectors, and one at a time each
-// waited for its own chain of dot products and requantization. KH: the
-// window's height when fixed at compile time (the common 3x3, 5x5, 7x7),
-// else 0 and kh rows (up to 7); G: groups of 4 taps per window row.
+Qs8DwNarrow qs8DwNarrowLayout(int kw, int stride, int64_t ow_count, int64_t left, int64_t W) {
+  Qs8DwNarrow n;
+  const int64_t row_bytes = (ow_count - 1) * stride + kw;  // what one output row's windows read
+  if (kw > 4 || ow_count < 1 || ow_count > 8 || row_bytes > kQs8NarrowPitch || left + W > kQs8NarrowPitch) return n;
+  int64_t r = 16 / ow_count;
+  while (r > 1 && (r - 1) * stride * kQs8NarrowPitch + row_bytes > 64) --r;  // every lane's taps inside one load
+  if (r < 2) return n;
+  n.rows_per_vector = static_cast<int>(r);
+  for (int64_t l = 0; l < r * ow_count; ++l)
+    for (int t = 0; t < 4; ++t)
+      n.index[4 * l + t] = static_cast<uint8_t>((l / ow_count) * stride * kQs8NarrowPitch + (l % ow_count) * stride + t);
+  return n;
+}
+
+// The plane's output vectors four at a time, with independent
+// accumulators (one at a time, each waited for its own chain of dot
+// products and requantization). A vector is 16 pixels of a row, or with a
+// narrow layout rows_per_vector whole rows. KH: the window's height when
+// fixed at compile time (the common 3x3, 5x5, 7x7), else 0 and kh rows (up
+// to 7); G: groups of 4 taps per window row.
 template <int KH, int G>
 ZY_DW_AVX512 void dwPlane(Qs8Plane x, const int32_t* packed_w, int kh, int stride, int64_t oh_count, int64_t ow_count,
-                          const Qs8Requant& rq, int64_t m, uint8_t* y) {
+                          const Qs8Requant& rq, int64_t m, uint8_t* y, const Qs8DwNarrow* narrow) {
   constexpr int kMaxRows = 7;
   const int rows = KH ? KH : kh;
-  const __m512i idx0 = windowIndex(stride, 0), idx1 = windowIndex(stride, 1);
+  const int64_t per_vector = narrow ? narrow->rows_per_vector : 0;
+  const __m512i idx0 = narrow ? _mm512_load_si512(narrow->index) : windowIndex(stride, 0), idx1 = windowIndex(stride, 1);
   __m512i w[kMaxRows][G];
   for (int i = 0; i < rows; ++i)
     for (int g = 0; g < G; ++g) w[i][g] = _mm512_set1_epi32(packed_w[i * G + g]);
   const Qs8ChannelRequant requant(rq, Qs8OutputRange(rq), m);
-  const int64_t total = oh_count * ((ow_count + 15) / 16);
+  const int64_t total = narrow ? (oh_count + per_vector - 1) / per_vector : oh_count * ((ow_count + 15) / 16);
   constexpr int U = 4;
   int64_t oh = 0, ow = 0;  // the next vector's row and first column
   for (int64_t v0 = 0; v0 < total; v0 += U) {
     const int n = static_cast<int>(std::min<int64_t>(U, total - v0));
     const uint8_t* in[U];
     int64_t out[U];
+    int lanes[U];
     __m512i acc[U];
-    for (int u = 0; u < U; ++u) {
+    for (int u = 0; u < U; ++u) {  // past the last vector: repeat it, unstored
       in[u] = x.data + oh * stride * x.pitch + ow * stride;
       out[u] = oh * ow_count + ow;
       acc[u] = _mm512_setzero_si512();
-      if (u + 1 < n && (ow += 16) >= ow_count) ow = 0, ++oh;  // past the last vector: repeat it, unstored
+      if (narrow) {
+        lanes[u] = static_cast<int>(std::min(per_vector, oh_count - oh) * ow_count);
+        if (u + 1 < n) oh += per_vector;
+      } else {
+        lanes[u] = static_cast<int>(ow_count - ow);
+        if (u + 1 < n && (ow += 16) >= ow_count) ow = 0, ++oh;
+      }
     }
-    if ((ow += 16) >= ow_count) ow = 0, ++oh;
+    if (narrow) oh += per_vector;
+    else if ((ow += 16) >= ow_count) ow = 0, ++oh;
 #pragma GCC unroll 7
     for (int i = 0; i < rows; ++i)
 #pragma GCC unroll 4
@@ -81,19 +105,20 @@ ZY_DW_AVX512 void dwPlane(Qs8Plane x, const int32_t* packed_w, int kh, int strid
         acc[u] = _mm512_dpbusd_epi32(acc[u], _mm512_permutexvar_epi8(idx0, bytes), w[i][0]);
         if (G > 1) acc[u] = _mm512_dpbusd_epi32(acc[u], _mm512_permutexvar_epi8(idx1, bytes), w[i][G - 1]);
       }
-    for (int u = 0; u < n; ++u) requant.store(acc[u], y + out[u], static_cast<int>(ow_count - out[u] % ow_count));
+    for (int u = 0; u < n; ++u) requant.store(acc[u], y + out[u], lanes[u]);
   }
 }
 
 ZY_DW_AVX512 void qs8DwConvPlane(Qs8Plane x, const int32_t* packed_w, int kh, int kw, int stride, int64_t oh_count,
-                                 int64_t ow_count, const Qs8Requant& rq, int64_t m, uint8_t* y) {
+                                 int64_t ow_count, const Qs8Requant& rq, int64_t m, uint8_t* y, const Qs8DwNarrow* narrow) {
+  if (narrow && narrow->rows_per_vector < 2) narrow = nullptr;
   const bool two = kw > 4;  // groups of 4 taps per window row: windows up to 8 wide
   switch (kh * 2 + two) {
-    case 3 * 2: return dwPlane<3, 1>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y);
-    case 5 * 2 + 1: return dwPlane<5, 2>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y);
-    case 7 * 2 + 1: return dwPlane<7, 2>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y);
-    default: return two ? dwPlane<0, 2>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y)
-                        : dwPlane<0, 1>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y);
+    case 3 * 2: return dwPlane<3, 1>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y, narrow);
+    case 5 * 2 + 1: return dwPlane<5, 2>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y, narrow);
+    case 7 * 2 + 1: return dwPlane<7, 2>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y, narrow);
+    default: return two ? dwPlane<0, 2>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y, narrow)
+                        : dwPlane<0, 1>(x, packed_w, kh, stride, oh_count, ow_count, rq, m, y, narrow);
   }
 }
 

@@ -24,9 +24,25 @@ struct Qs8Plane {
 // 4 taps as one int32 (zeros past the window's width).
 std::vector<int32_t> packQs8DwWeights(const int8_t* w, int kh, int kw);
 
+// Narrow planes (output rows of at most 8 pixels: MobileNet's 7x7): a vector
+// holds rows_per_vector whole output rows, its lanes' taps gathered from one
+// 64-byte load of a plane padded with a pitch of kQs8NarrowPitch bytes. A 7x7
+// plane is 4 vectors instead of 7 (7 of 16 lanes used).
+constexpr int64_t kQs8NarrowPitch = 16;
+struct Qs8DwNarrow {
+  int rows_per_vector = 0;            // 0: not narrow
+  alignas(64) uint8_t index[64] = {};  // lane l's 4 taps: bytes index[4l .. 4l+3] of the load
+};
+// The layout for a plane of output width ow_count whose input rows lie at
+// columns [left, left + W) of the padded row; rows_per_vector 0 where the
+// window is wider than 4, the padded row wider than the pitch, or fewer than
+// two rows fit a vector.
+Qs8DwNarrow qs8DwNarrowLayout(int kw, int stride, int64_t ow_count, int64_t left, int64_t W);
+
 // y[oh, ow] for channel m = requantized sum over the window of plane[oh*s + i, ow*s + j] * w[i, j].
+// With a narrow layout the plane's pitch must be kQs8NarrowPitch.
 void qs8DwConvPlane(Qs8Plane x, const int32_t* packed_w, int kh, int kw, int stride, int64_t oh_count, int64_t ow_count,
-                    const Qs8Requant& rq, int64_t m, uint8_t* y);
+                    const Qs8Requant& rq, int64_t m, uint8_t* y, const Qs8DwNarrow* narrow = nullptr);
 
 // A channel's H x W plane padded for qs8-dwconv2d: the first 64 * blocks
 // bytes of row r (of `rows`, `pitch` apart) hold input row r - top from

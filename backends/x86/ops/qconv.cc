@@ -5,6 +5,7 @@
 // zero points other than 0, and CPUs without AVX-512 VNNI go to the next backend.
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 #include <vector>
 
 #include "core/backend_helpers.h"
@@ -168,12 +169,19 @@ class QDwConvOp : public X86Op {
     Status s = computeWindow(attrs_, {H, W}, {kh_, kw_}, false, &g);
     if (!s.ok()) { *err = s.message(); return ZY_INVALID_ARGUMENT; }
     const int64_t OH = g.out[0], OW = g.out[1], stride = g.strides[0];
+    // Narrow planes (7x7): several output rows per vector, from rows kQs8NarrowPitch bytes apart.
+    // MobileNetV2's 960-channel 7x7 layers: 0.049 -> 0.031 ms.
+    if (narrow_key_ != std::make_tuple(OW, stride, g.pad_begin[1], W)) {
+      narrow_ = qs8DwNarrowLayout(static_cast<int>(kw_), static_cast<int>(stride), OW, g.pad_begin[1], W);
+      narrow_key_ = std::make_tuple(OW, stride, g.pad_begin[1], W);
+    }
+    const bool narrow = narrow_.rows_per_vector > 1;
     // Rows the windows touch, and a pitch wide enough for whole 16-pixel vectors.
-    const int64_t rows = (OH - 1) * stride + kh_, pitch = ((OW + 15) / 16 * 16) * stride + kw_ + 64;
+    const int64_t rows = (OH - 1) * stride + kh_, pitch = narrow ? kQs8NarrowPitch : ((OW + 15) / 16 * 16) * stride + kw_ + 64;
     const uint8_t fill = static_cast<uint8_t>(quant_.pad ^ quant_.flip);
     // The kernel reads 64 bytes from each output vector's first window column: the first `blocks` 64-byte
     // blocks of a padded row, written whole (a memset and a copy call per row took as long as the kernel on 14x14).
-    const int64_t blocks = (((OW + 15) / 16 - 1) * 16 * stride + 64 + 63) / 64;
+    const int64_t blocks = narrow ? 1 : (((OW + 15) / 16 - 1) * 16 * stride + 64 + 63) / 64;
     ctx_.parallel(static_cast<size_t>(N * C), [&](size_t b, size_t e) {
       uint8_t* plane = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>((rows * pitch + 64 * blocks + 3) / 4)));
       for (size_t t = b; t < e; ++t) {
@@ -181,7 +189,8 @@ class QDwConvOp : public X86Op {
         qs8PadPlane(static_cast<const uint8_t*>(x.data), N * C * H * W, static_cast<int64_t>(t) * H * W, H, W, g.pad_begin[0],
                     g.pad_begin[1], fill, quant_.flip, rows, pitch, blocks, plane);
         qs8DwConvPlane({plane, pitch}, weights_.data() + c * kh_ * ((kw_ + 3) / 4), static_cast<int>(kh_), static_cast<int>(kw_),
-                       static_cast<int>(stride), OH, OW, quant_.rq, c, static_cast<uint8_t*>(y.data) + static_cast<int64_t>(t) * OH * OW);
+                       static_cast<int>(stride), OH, OW, quant_.rq, c, static_cast<uint8_t*>(y.data) + static_cast<int64_t>(t) * OH * OW,
+                       narrow ? &narrow_ : nullptr);
       }
     });
     return ZY_OK;
@@ -202,6 +211,8 @@ class QDwConvOp : public X86Op {
   int64_t kh_, kw_;
   QConvQuant quant_;
   std::vector<int32_t> weights_;
+  Qs8DwNarrow narrow_;                                     // the narrow layout for the last shape run
+  std::tuple<int64_t, int64_t, int64_t, int64_t> narrow_key_{-1, -1, -1, -1};  // (OW, stride, left pad, W) it was built for
 };
 
 // ---- QGemm: Y = A * op(B) + C, as a 1x1 convolution of A's rows ----
