@@ -19,6 +19,17 @@ namespace x86 {
 
 constexpr int kQs8Lanes = 16;  // pixels per accumulator (one zmm of int32)
 
+// The requantizing stores are certified in float: v = a * scale + zero_point
+// in one f32 FMA (scale = multiplier * 2^-shift, Qs8Requant::scale), clamped
+// to [lo, hi], rounded to nearest. Where the clamp does not saturate, |a *
+// scale| <= |v| + |zero_point| <= 510, and the three f32 roundings (a,
+// scale, the FMA; 2^-24 relative each) leave v within 1.1e-4 < 2^-13 of the
+// exact value. So v's nearest integer is the spec's result unless |v -
+// round(v)| exceeds this bound, within 2^-12 of a tie; such vectors (under 1%
+// of them) take the exact int64 path. Where the clamp saturates, both give lo
+// or hi. Half the instructions of the int64 path.
+constexpr float kQs8TieBound = 0.5f - 1.f / 4096;
+
 // Activations [k][p] (rows `ld` apart) packed for pixels [p0, p0 + np): as
 // [K/4][NP][4] bytes, NP = np rounded up to 16 (the extra pixels hold `pad`).
 // Every byte is XORed with `flip`: 0x80 turns int8 into the u8 the GEMM takes.

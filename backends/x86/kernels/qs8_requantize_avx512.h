@@ -49,20 +49,11 @@ struct Qs8OutputRange {
 };
 
 // One output channel's requantization as vectors, set up once for all of
-// the channel's outputs (a depthwise plane, a GEMM tile's row).
-//
-// Certified in float: v = a * scale + zero_point in one FMA (scale =
-// multiplier * 2^-shift in f32), clamped to [lo, hi], rounded to nearest.
-// Where the clamp does not saturate, |a * scale| <= |v| + |zero_point| <=
-// 510, and the three f32 roundings (a, scale, the FMA; 2^-24 relative each)
-// leave v within 1.1e-4 < 2^-13 of the exact value. So v's nearest integer
-// is the spec's result unless v lies within 2^-12 of a half-integer; such
-// vectors (under 1% of them) take the exact int64 path. Where the clamp
-// saturates, both give lo or hi. About half the instructions of the int64
-// path, which had been half of an int8 GEMM's time on layers with few input
-// channels (MobileNetV2's expansions).
+// the channel's outputs (a depthwise plane, a GEMM tile's row): certified in
+// float (kQs8TieBound), the exact int64 path for vectors near a tie. The
+// int64 path alone had been half of an int8 GEMM's time on layers with few
+// input channels (MobileNetV2's expansions).
 struct Qs8ChannelRequant {
-  static constexpr float kTieBound = 0.5f - 1.f / 4096;  // |v - round(v)| above this: too close to a tie to tell
   __m512i bias;
   __m512 scale, zero_point, lo, hi;
   const Qs8Requant* rq;
@@ -86,7 +77,7 @@ struct Qs8ChannelRequant {
     const __mmask16 live = static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1);
     // |v - round(v)|, measured as v minus its converted value: vreduceps was slower here.
     const __mmask16 near_tie =
-        _mm512_cmp_ps_mask(_mm512_abs_ps(_mm512_sub_ps(v, _mm512_cvtepi32_ps(r))), _mm512_set1_ps(kTieBound), _CMP_GT_OQ);
+        _mm512_cmp_ps_mask(_mm512_abs_ps(_mm512_sub_ps(v, _mm512_cvtepi32_ps(r))), _mm512_set1_ps(kQs8TieBound), _CMP_GT_OQ);
     if (__builtin_expect((near_tie & live) != 0, 0)) {
       qs8StoreExact(a, *rq, m, y, live);
       return;
