@@ -102,20 +102,33 @@ ZY_VNNI inline __m256i roundingShift4(__m256i p, __m256i shift, __m256i one) {
   return _mm256_srav_epi64(_mm256_add_epi64(_mm256_add_epi64(p, half), _mm256_srai_epi64(p, 63)), shift);
 }
 
-// Requantizes the sums of channels [m0, m0 + rows) of one pixel and stores them at y + m * ldy.
-ZY_VNNI inline void qs8StoreChannels(__m256i acc, const Qs8Requant& rq, int64_t m0, int rows, uint8_t* y, int64_t ldy) {
-  const __mmask8 live = static_cast<__mmask8>((1u << rows) - 1u);
-  acc = _mm256_add_epi32(acc, _mm256_maskz_loadu_epi32(live, rq.bias.data() + m0));
+// The exact int64 requantization of sums a (bias included) of channels [m0, m0 + 8), `live` of them.
+ZY_VNNI inline __m256i requantizeChannelsExact(__m256i a, const Qs8Requant& rq, int64_t m0, __mmask8 live) {
   const __m256i mul = _mm256_maskz_loadu_epi32(live, rq.multiplier.data() + m0);
   // Channels 0, 2, 4, 6 in the even 32-bit lanes, 1, 3, 5, 7 in the odd ones, each as int64.
   const __m256i shift = _mm256_mask_loadu_epi32(_mm256_set1_epi32(1), live, rq.shift.data() + m0);
   const __m256i low = _mm256_set1_epi64x(0xFFFFFFFF), one = _mm256_set1_epi64x(1);
   const __m256i sh_even = _mm256_and_si256(shift, low), sh_odd = _mm256_srli_epi64(shift, 32);
-  const __m256i even = roundingShift4(_mm256_mul_epi32(acc, mul), sh_even, one);
-  const __m256i odd = roundingShift4(_mm256_mul_epi32(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(mul, 32)), sh_odd, one);
-  __m256i r = _mm256_mask_blend_epi32(0xAA, even, _mm256_slli_epi64(odd, 32));
-  r = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(r, _mm256_set1_epi32(rq.zero_point)), _mm256_set1_epi32(rq.lo)),
-                       _mm256_set1_epi32(rq.hi));
+  const __m256i even = roundingShift4(_mm256_mul_epi32(a, mul), sh_even, one);
+  const __m256i odd = roundingShift4(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(mul, 32)), sh_odd, one);
+  const __m256i r = _mm256_mask_blend_epi32(0xAA, even, _mm256_slli_epi64(odd, 32));
+  return _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(r, _mm256_set1_epi32(rq.zero_point)), _mm256_set1_epi32(rq.lo)),
+                          _mm256_set1_epi32(rq.hi));
+}
+
+// Requantizes the sums of channels [m0, m0 + rows) of one pixel and stores
+// them at y + m * ldy: certified in float (kQs8TieBound), exact near a tie.
+ZY_VNNI inline void qs8StoreChannels(__m256i acc, const Qs8Requant& rq, int64_t m0, int rows, uint8_t* y, int64_t ldy) {
+  const __mmask8 live = static_cast<__mmask8>((1u << rows) - 1u);
+  const __m256i a = _mm256_add_epi32(acc, _mm256_maskz_loadu_epi32(live, rq.bias.data() + m0));
+  // The AVX512VL form of the FMA: the "fma" target would keep the store from inlining into AVX-512 kernels.
+  __m256 v = _mm256_mask_fmadd_ps(_mm256_cvtepi32_ps(a), 0xFF, _mm256_maskz_loadu_ps(live, rq.scale.data() + m0),
+                                  _mm256_set1_ps(static_cast<float>(rq.zero_point)));
+  v = _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(static_cast<float>(rq.lo))), _mm256_set1_ps(static_cast<float>(rq.hi)));
+  __m256i r = _mm256_cvtps_epi32(v);
+  const __m256 off = _mm256_andnot_ps(_mm256_set1_ps(-0.f), _mm256_sub_ps(v, _mm256_cvtepi32_ps(r)));  // |v - round(v)|
+  if (__builtin_expect((_mm256_cmp_ps_mask(off, _mm256_set1_ps(kQs8TieBound), _CMP_GT_OQ) & live) != 0, 0))
+    r = requantizeChannelsExact(a, rq, m0, live);
   alignas(16) uint8_t bytes[16];
   _mm_store_si128(reinterpret_cast<__m128i*>(bytes), _mm256_maskz_cvtepi32_epi8(0xFF, r));
   for (int i = 0; i < rows; ++i) y[(m0 + i) * ldy] = bytes[i];
