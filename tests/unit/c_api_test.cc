@@ -67,6 +67,88 @@ TEST(CApi, LoadDescribeRunRead) {
   }
 }
 
+// Runs the session and returns its three outputs (the Gemm-Relu model).
+std::vector<float> runGemmRelu(zy_session_t* s) {
+  EXPECT_EQ(zy_session_run(s), nullptr);
+  zy_tensor_info_t info;
+  const void* data = nullptr;
+  size_t bytes = 0;
+  EXPECT_EQ(zy_session_get_output(s, 0, &info, &data, &bytes), nullptr);
+  const float* y = static_cast<const float*>(data);
+  return bytes == 12 ? std::vector<float>(y, y + 3) : std::vector<float>{};
+}
+
+// zy_session_bind_input: later runs read the caller's memory as it is then,
+// until set_input takes over; unaligned memory and aliased inputs are copied
+// instead (dynamic models: DynamicShapes.BoundInputIsReadInPlace). x =
+// [1,2,3,4] -> [5.5,0,7] and x = [2,2,2,2] -> Relu([4,4,4] + b) = [4.5,0,4], by hand.
+TEST(CApi, BindInputReadsTheCallersMemoryInPlace) {
+  const std::vector<float> first = {5.5f, 0.f, 7.f}, second = {4.5f, 0.f, 4.f};
+  {
+    std::vector<uint8_t> bytes = gemmReluModel(true);
+    zy_model_t* m = nullptr;
+    ASSERT_EQ(zy_model_load_memory(bytes.data(), bytes.size(), &m), nullptr);
+    zy_session_t* s = nullptr;
+    ASSERT_EQ(zy_session_create(m, nullptr, &s), nullptr);
+    alignas(64) float buf[32] = {1, 2, 3, 4};
+    const int64_t dims[2] = {1, 4};
+    int in_place = -1;
+    ASSERT_EQ(zy_session_bind_input(s, 0, ZY_DTYPE_F32, dims, 2, buf, 16, &in_place), nullptr);
+    EXPECT_EQ(in_place, 1);
+    EXPECT_EQ(runGemmRelu(s), first);
+    for (int i = 0; i < 4; ++i) buf[i] = 2;  // read in place: the next run sees it
+    EXPECT_EQ(runGemmRelu(s), second);
+    EXPECT_EQ(buf[0], 2.f);
+    EXPECT_EQ(buf[3], 2.f);
+    // set_input copies again: later changes to the bound memory no longer count.
+    const float x0[4] = {1, 2, 3, 4};
+    ASSERT_EQ(zy_session_set_input(s, 0, ZY_DTYPE_F32, dims, 2, x0, sizeof x0), nullptr);
+    for (int i = 0; i < 4; ++i) buf[i] = 9;
+    EXPECT_EQ(runGemmRelu(s), first);
+    // Not 64-byte aligned: copied, as set_input would.
+    float* odd = buf + 1;
+    for (int i = 0; i < 4; ++i) odd[i] = x0[i];
+    ASSERT_EQ(zy_session_bind_input(s, 0, ZY_DTYPE_F32, dims, 2, odd, 16, &in_place), nullptr);
+    EXPECT_EQ(in_place, 0);
+    for (int i = 0; i < 4; ++i) odd[i] = 2;
+    EXPECT_EQ(runGemmRelu(s), first);
+    // The checks of set_input.
+    const int64_t wrong[2] = {1, 5};
+    zy_status_t st = zy_session_bind_input(s, 0, ZY_DTYPE_F32, wrong, 2, buf, 20, nullptr);
+    EXPECT_EQ(zy_status_code(st), ZY_INVALID_ARGUMENT);
+    EXPECT_EQ(take(st), "input 'x' expects shape [1,4], got [1,5]");
+    st = zy_session_bind_input(s, 0, ZY_DTYPE_F32, dims, 2, nullptr, 16, nullptr);
+    EXPECT_EQ(take(st), "input 'x' has no data");
+    zy_session_release(s);
+    zy_model_release(m);
+  }
+  // An input that Flatten aliases (its output shares the input's bytes) is copied.
+  GraphBuilder g;
+  int32_t x = g.input("x", DType::F32, {1, 4});
+  g.output(g.node("Relu", {g.node("Flatten", {x})}));
+  ASSERT_TRUE(applyMemoryPlan(&g.model()).ok());
+  std::vector<uint8_t> bytes = g.bytes();
+  zy_model_t* m = nullptr;
+  ASSERT_EQ(zy_model_load_memory(bytes.data(), bytes.size(), &m), nullptr);
+  zy_session_t* s = nullptr;
+  ASSERT_EQ(zy_session_create(m, nullptr, &s), nullptr);
+  alignas(64) float buf[16] = {-1, 2, -3, 4};
+  const int64_t dims[2] = {1, 4};
+  int in_place = -1;
+  ASSERT_EQ(zy_session_bind_input(s, 0, ZY_DTYPE_F32, dims, 2, buf, 16, &in_place), nullptr);
+  EXPECT_EQ(in_place, 0);
+  ASSERT_EQ(zy_session_run(s), nullptr);
+  zy_tensor_info_t info;
+  const void* data = nullptr;
+  size_t out_bytes = 0;
+  ASSERT_EQ(zy_session_get_output(s, 0, &info, &data, &out_bytes), nullptr);
+  ASSERT_EQ(out_bytes, 16u);
+  EXPECT_EQ(std::vector<float>(static_cast<const float*>(data), static_cast<const float*>(data) + 4), (std::vector<float>{0, 2, 0, 4}));
+  EXPECT_EQ(buf[0], -1.f);  // the caller's memory is never written
+  zy_session_release(s);
+  zy_model_release(m);
+}
+
 TEST(CApi, UnknownPrecisionIsAClearError) {
   std::vector<uint8_t> bytes = gemmReluModel(true);
   zy_model_t* m = nullptr;

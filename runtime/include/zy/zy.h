@@ -107,6 +107,15 @@ ZY_API void zy_session_release(zy_session_t* session);
 ZY_API zy_status_t zy_session_set_input(zy_session_t* session, size_t index, zy_dtype_t dtype,
                                         const int64_t* dims, int32_t rank,
                                         const void* data, size_t byte_size);
+/* Binds an input to the caller's memory without copying it: later runs read
+ * it in place (never writing it) until the input is set or bound again, or the
+ * session is released; the caller keeps it valid and unchanged until then.
+ * Checks as zy_session_set_input does. Memory that is not 64-byte aligned, or
+ * an input that an op aliases (Reshape, Flatten), is copied instead, as
+ * zy_session_set_input would; *out_in_place (may be NULL) says which. */
+ZY_API zy_status_t zy_session_bind_input(zy_session_t* session, size_t index, zy_dtype_t dtype,
+                                         const int64_t* dims, int32_t rank,
+                                         const void* data, size_t byte_size, int* out_in_place);
 /* Looks an input up by name; NOT_FOUND if there is none. */
 ZY_API zy_status_t zy_session_input_index(const zy_session_t* session, const char* name,
                                           size_t* out_index);

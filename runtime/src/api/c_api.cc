@@ -166,6 +166,18 @@ zy_status_t zy_session_set_input(zy_session_t* s, size_t index, zy_dtype_t dtype
   return guarded([&] { return s->session->setInput(index, static_cast<zy::DType>(dtype), dims, rank, data, bytes); });
 }
 
+zy_status_t zy_session_bind_input(zy_session_t* s, size_t index, zy_dtype_t dtype, const int64_t* dims, int32_t rank,
+                                  const void* data, size_t bytes, int* out_in_place) {
+  if (!s) return nullArg("session");
+  if (rank > 0 && !dims) return nullArg("dims");
+  return guarded([&] {
+    bool in_place = false;
+    const zy::Status st = s->session->bindInput(index, static_cast<zy::DType>(dtype), dims, rank, data, bytes, &in_place);
+    if (out_in_place) *out_in_place = st.ok() && in_place;
+    return st;
+  });
+}
+
 zy_status_t zy_session_input_index(const zy_session_t* s, const char* name, size_t* out_index) {
   if (!s) return nullArg("session");
   if (!name) return nullArg("name");

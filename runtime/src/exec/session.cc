@@ -421,23 +421,41 @@ void Session::applyResidency() {
   }
 }
 
-Status Session::setInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes) {
+Status Session::checkInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes, int32_t* t,
+                           Shape* given) const {
   if (index >= model_.graph.inputs.size())
     return invalidArgument(strFormat("input index %zu is out of range (the model has %zu inputs)", index, model_.graph.inputs.size()));
-  const int32_t t = model_.graph.inputs[index];
-  const Tensor& tt = model_.tensors[t];
+  *t = model_.graph.inputs[index];
+  const Tensor& tt = model_.tensors[*t];
   if (dtype != tt.dtype)
     return invalidArgument("input '" + tt.name + "' expects dtype " + dtypeName(tt.dtype) + ", got " + dtypeName(dtype));
-  Shape given(dims, dims + std::max(0, rank));
-  bool fits = rank >= 0 && given.size() == tt.shape.size();
-  for (size_t d = 0; fits && d < given.size(); ++d) fits = given[d] >= 0 && (tt.shape[d] < 0 || tt.shape[d] == given[d]);
+  given->assign(dims, dims + std::max(0, rank));
+  bool fits = rank >= 0 && given->size() == tt.shape.size();
+  for (size_t d = 0; fits && d < given->size(); ++d) fits = (*given)[d] >= 0 && (tt.shape[d] < 0 || tt.shape[d] == (*given)[d]);
   if (!fits)
-    return invalidArgument("input '" + tt.name + "' expects shape " + shapeToString(tt.shape) + ", got " + shapeToString(given));
-  const int64_t want = numElements(given);
+    return invalidArgument("input '" + tt.name + "' expects shape " + shapeToString(tt.shape) + ", got " + shapeToString(*given));
+  const int64_t want = numElements(*given);
   if (want < 0 || static_cast<uint64_t>(want) * dtypeSize(dtype) != bytes)
-    return invalidArgument("input '" + tt.name + strFormat("' of shape %s needs %lld bytes, got %zu", shapeToString(given).c_str(),
+    return invalidArgument("input '" + tt.name + strFormat("' of shape %s needs %lld bytes, got %zu", shapeToString(*given).c_str(),
                                                            (long long)(std::max<int64_t>(want, 0) * static_cast<int64_t>(dtypeSize(dtype))), bytes));
   if (bytes && !data) return invalidArgument("input '" + tt.name + "' has no data");
+  return Status::OK();
+}
+
+void Session::unbindInput(int32_t t) {
+  if (bound_.empty() || !bound_[t]) return;
+  bound_[t] = 0;
+  if (dynamic_) return;  // the next set or bind gives it a buffer
+  data_[t] = arena_.get() + plan_.offsets[t];
+  for (OpInstance& op : ops_)
+    if (std::find(op.node->inputs.begin(), op.node->inputs.end(), t) != op.node->inputs.end()) refreshView(op);
+}
+
+Status Session::setInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes) {
+  int32_t t = -1;
+  Shape given;
+  ZY_RETURN_IF_ERROR(checkInput(index, dtype, dims, rank, data, bytes, &t, &given));
+  unbindInput(t);
   if (dynamic_) {
     owned_[t].assign(static_cast<const uint8_t*>(data), static_cast<const uint8_t*>(data) + bytes);
     if (owned_[t].empty()) owned_[t].resize(1);  // a valid pointer for empty tensors
@@ -446,6 +464,27 @@ Status Session::setInput(size_t index, DType dtype, const int64_t* dims, int32_t
     return Status::OK();
   }
   if (bytes) std::memcpy(data_[t], data, bytes);
+  return Status::OK();
+}
+
+Status Session::bindInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes, bool* in_place) {
+  int32_t t = -1;
+  Shape given;
+  ZY_RETURN_IF_ERROR(checkInput(index, dtype, dims, rank, data, bytes, &t, &given));
+  bool aliased = false;
+  for (const Node& n : model_.graph.nodes)
+    aliased |= isAliasOp(n.type) && !n.inputs.empty() && n.inputs[0] == t;
+  *in_place = bytes && !aliased && reinterpret_cast<uintptr_t>(data) % 64 == 0;
+  if (!*in_place) return setInput(index, dtype, dims, rank, data, bytes);
+  if (bound_.empty()) bound_.assign(model_.tensors.size(), 0);
+  bound_[t] = 1;
+  data_[t] = const_cast<void*>(data);  // read only: no op writes a graph input (memory_planner.cc keeps them live)
+  if (dynamic_) {
+    shapes_[t] = given;
+    return Status::OK();
+  }
+  for (OpInstance& op : ops_)
+    if (std::find(op.node->inputs.begin(), op.node->inputs.end(), t) != op.node->inputs.end()) refreshView(op);
   return Status::OK();
 }
 

@@ -63,6 +63,13 @@ class Session {
   // Copies an input in after checking dtype and shape (dimensions the model
   // fixes must match; dynamic ones take any size).
   Status setInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes);
+  // Like setInput without the copy: later runs read the caller's memory in
+  // place (never writing it) until the input is set or bound again; the
+  // caller keeps it valid and unchanged until then. Memory that is not
+  // 64-byte aligned (the arena's promise to kernels) or an input that an op
+  // aliases (Reshape, Flatten: their outputs share its bytes) is copied as
+  // setInput does; *in_place says which happened.
+  Status bindInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes, bool* in_place);
   Status run();
   const void* tensorData(int32_t tensor) const { return data_[tensor]; }
   // The tensor's shape in the last run (the model's shape for static models).
@@ -124,6 +131,11 @@ class Session {
   void refreshView(OpInstance& op);
   zy_tensor_view_t tensorView(int32_t t, bool with_data, std::vector<zy_quant_view_t>& quants);
   Status runOp(OpInstance& op);
+  // setInput's checks: the index, dtype, shape and size; *t and *given are the input's tensor and shape.
+  Status checkInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes, int32_t* t,
+                    Shape* given) const;
+  // Points a static model's input back at its arena slot after a bind.
+  void unbindInput(int32_t t);
   // Places the op on the first backend in `candidates` that takes it and
   // prepares it; with fallback "cpu", a plugin that fails to prepare it is
   // passed over with a warning.
@@ -160,6 +172,7 @@ class Session {
   std::vector<void*> data_;                        // per tensor: arena slot, input buffer or constant
   std::vector<Shape> shapes_;                      // per tensor: current shape
   std::vector<std::vector<uint8_t>> owned_;        // dynamic models: inputs, and outputs of a replanning run
+  std::vector<uint8_t> bound_;                     // per tensor: 1 = an input read in place from the caller's memory
   std::vector<void*> planned_data_;                // dynamic models: each tensor's slot in the planned arena
   bool profiling_ = false;
   std::vector<OpProfile> profile_;                 // the last run's op timings
