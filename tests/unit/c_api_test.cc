@@ -226,6 +226,15 @@ TEST(CppWrapper, RunsAndReportsErrors) {
   // x.W = [1,1,1]; + b = [1.5,-9,1] -> Relu [1.5,0,1].
   EXPECT_FLOAT_EQ(static_cast<const float*>(data)[0], 1.5f);
   EXPECT_FLOAT_EQ(static_cast<const float*>(data)[2], 1.f);
+  // Bound in place: x = [0,0,2,0] -> x.W = [0,0,2] + b = [0.5,-10,2] -> Relu [0.5,0,2].
+  alignas(64) float bx[16] = {0, 0, 2, 0};
+  bool in_place = false;
+  ASSERT_TRUE(s.bindInput(0, ZY_DTYPE_F32, {1, 4}, bx, 16, &in_place).ok());
+  EXPECT_TRUE(in_place);
+  ASSERT_TRUE(s.run().ok());
+  ASSERT_TRUE(s.output(0, &info, &data, &n).ok());
+  EXPECT_FLOAT_EQ(static_cast<const float*>(data)[0], 0.5f);
+  EXPECT_FLOAT_EQ(static_cast<const float*>(data)[2], 2.f);
   api::Model bad;
   api::Result r = api::Model::loadFile("/missing.zym", &bad);
   EXPECT_FALSE(r.ok());

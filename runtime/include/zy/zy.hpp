@@ -61,6 +61,13 @@ class Session {
   Result setInput(size_t i, zy_dtype_t dtype, const std::vector<int64_t>& dims, const void* data, size_t bytes) {
     return zy_session_set_input(s_.get(), i, dtype, dims.data(), static_cast<int32_t>(dims.size()), data, bytes);
   }
+  // No copy: runs read `data` in place until the input is set or bound again (zy_session_bind_input).
+  Result bindInput(size_t i, zy_dtype_t dtype, const std::vector<int64_t>& dims, const void* data, size_t bytes, bool* in_place = nullptr) {
+    int here = 0;
+    Result r = zy_session_bind_input(s_.get(), i, dtype, dims.data(), static_cast<int32_t>(dims.size()), data, bytes, &here);
+    if (in_place) *in_place = here != 0;
+    return r;
+  }
   Result run() { return zy_session_run(s_.get()); }
   Result output(size_t i, zy_tensor_info_t* info, const void** data, size_t* bytes) {
     return zy_session_get_output(s_.get(), i, info, data, bytes);
