@@ -6,6 +6,7 @@ import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = ["mobilenet_v2", "resnet18", "resnet50", "squeezenet1_1", "shufflenet_v2_x1_0", "efficientnet_b0"]
+INT8_MODELS = ["mobilenet_v2", "resnet18", "resnet50"]  # the ones with PyTorch QDQ exports (models/export_qdq_zoo.py)
 
 
 def run(cmd, env=None, cwd=None):

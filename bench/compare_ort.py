@@ -20,9 +20,8 @@ import sys
 
 import numpy as np
 
-from bench_util import MODELS, ROOT, run
+from bench_util import INT8_MODELS, MODELS, ROOT, run
 sys.path.insert(0, os.path.join(ROOT, "models"))
-INT8_MODELS = ["mobilenet_v2", "resnet18", "resnet50"]
 
 
 def zy_median(bin_dir, zym, threads, runs, inp, out):

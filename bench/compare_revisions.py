@@ -17,7 +17,7 @@ import statistics
 import sys
 import tempfile
 
-from bench_util import MODELS, ROOT, run
+from bench_util import INT8_MODELS, MODELS, ROOT, run
 
 
 
@@ -44,7 +44,7 @@ def median_ms(binary, zym, inp, threads, out):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", required=True)
-    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--models", default=None, help="default: the zoo, or its QDQ models with --int8")
     ap.add_argument("--int8", action="store_true", help="the QDQ models' .int8.zym files")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--rounds", type=int, default=3)
@@ -54,7 +54,7 @@ def main():
     new = os.path.join(a.build, "bin", "zy-bench")
     out = os.path.join(tempfile.mkdtemp(prefix="zy-revs-"), "bench.json")
     print(f"this tree against {commit}: median ms, now / base")
-    for m in a.models.split(","):
+    for m in (a.models or ",".join(INT8_MODELS if a.int8 else MODELS)).split(","):
         zym = os.path.join(ROOT, "bench", "results", m + (".int8.zym" if a.int8 else ".zym"))
         inp = os.path.join(a.build, "zoo", m + ".input.npy")
         if not os.path.exists(zym) or not os.path.exists(inp):
