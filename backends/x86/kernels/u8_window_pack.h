@@ -9,7 +9,8 @@
 // row of up to 64 pixels is one 64-byte load and a blend per run
 // (AVX-512BW; masked loads only at the tensor's ends), the lanes no run
 // covers (the padding) take the zero point, and four rows are interleaved
-// in registers. Without AVX-512 a portable loop packs the same bytes.
+// in registers. Without AVX-512 the same runs are copied into rows of pad
+// bytes and four rows interleaved with SSE2.
 #pragma once
 #include <cstdint>
 #include <vector>
