@@ -12,17 +12,14 @@
 namespace zy {
 namespace x86 {
 
-// exp(x) for x in [-88, 88] (clamped outside): e^x = 2^(x log2e). k =
-// round(x log2e) and f = x log2e - k in [-0.5, 0.5], the latter in one FMA
-// (so only log2e's own rounding errs, ~2e-8 of |x log2e|); 2^f by a degree-5
-// polynomial fitted for relative error on [-0.5, 0.5] (2.4e-7 evaluated in
-// float; the degree-6 Taylor form it replaces took two more operations for
-// 2e-7), 2^k by scalef. 11 operations.
-__attribute__((target("avx512f"), always_inline)) inline __m512 exp512(__m512 x) {
-  const __m512 log2e = _mm512_set1_ps(1.44269504088896341f);
-  x = _mm512_max_ps(_mm512_min_ps(x, _mm512_set1_ps(88.f)), _mm512_set1_ps(-88.f));
-  const __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  const __m512 f = _mm512_fmsub_ps(x, log2e, k);
+// e^(x m) for m = log2(e) * sign (x clamped by the caller): k = round(x m)
+// and f = x m - k in [-0.5, 0.5], the latter in one FMA (so only log2e's own
+// rounding errs, ~2e-8 of |x log2e|); 2^f by a degree-5 polynomial fitted
+// for relative error on [-0.5, 0.5] (2.4e-7 evaluated in float; the degree-6
+// Taylor form it replaces took two more operations for 2e-7), 2^k by scalef.
+__attribute__((target("avx512f"), always_inline)) inline __m512 expScaled512(__m512 x, __m512 m) {
+  const __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, m), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m512 f = _mm512_fmsub_ps(x, m, k);
   __m512 p = _mm512_set1_ps(1.3276446843519807e-3f);
   p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.675533510744572e-3f));
   p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(5.550713092088699e-2f));
@@ -32,23 +29,19 @@ __attribute__((target("avx512f"), always_inline)) inline __m512 exp512(__m512 x)
   return _mm512_scalef_ps(p, k);
 }
 
-// e^-x for Sigmoid and SiLU: exp512(-x) with the negation folded into the
-// log2e factor (exact) and only the clamp that matters, x >= -88 (e^88 is
-// finite, so 1 + e^-x never reaches inf); beyond x = 88 e^-x underflows to
-// 0 as the clamped form's 6e-39 did, both leaving 1 + e^-x = 1. Bit for bit
+// exp(x) for x in [-88, 88] (clamped outside). 11 operations.
+__attribute__((target("avx512f"), always_inline)) inline __m512 exp512(__m512 x) {
+  x = _mm512_max_ps(_mm512_min_ps(x, _mm512_set1_ps(88.f)), _mm512_set1_ps(-88.f));
+  return expScaled512(x, _mm512_set1_ps(1.44269504088896341f));
+}
+
+// e^-x for Sigmoid and SiLU: the negation folded into the log2e factor
+// (exact) and only the clamp that matters, x >= -88 (e^88 is finite, so 1 +
+// e^-x never reaches inf); beyond x = 88 e^-x underflows to 0 as the
+// clamped form's 6e-39 did, both leaving 1 + e^-x = 1. Bit for bit
 // exp512(-x) on [-88, 88], two operations fewer.
 __attribute__((target("avx512f"), always_inline)) inline __m512 expNeg512(__m512 x) {
-  const __m512 neg_log2e = _mm512_set1_ps(-1.44269504088896341f);
-  x = _mm512_max_ps(x, _mm512_set1_ps(-88.f));
-  const __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, neg_log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  const __m512 f = _mm512_fmsub_ps(x, neg_log2e, k);
-  __m512 p = _mm512_set1_ps(1.3276446843519807e-3f);
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.675533510744572e-3f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(5.550713092088699e-2f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.4022120237350464e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.931469440460205e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0000001192092896f));
-  return _mm512_scalef_ps(p, k);
+  return expScaled512(_mm512_max_ps(x, _mm512_set1_ps(-88.f)), _mm512_set1_ps(-1.44269504088896341f));
 }
 
 // 1 / d: the 14-bit estimate and one Newton step (relative error ~1e-7;
