@@ -127,7 +127,9 @@ bool PaddedPlanes::phaseUsed(int64_t pr, int64_t pc) const {
   return row && col;
 }
 
-void PaddedPlanes::fill(const float* x, float v, float* dst) const {
+void PaddedPlanes::fill(const float* x, float v, float* dst) const { fillRows(x, v, 0, Hq, dst); }
+
+void PaddedPlanes::fillRows(const float* x, float v, int64_t a_begin, int64_t a_end, float* dst) const {
   // Phase column b of phase pc holds input column b*SW + pc - pad_left.
   int64_t lo[8], hi[8];  // valid columns per column phase (strides up to 8 take the fast path)
   const bool small_stride = SW <= 8;
@@ -144,7 +146,7 @@ void PaddedPlanes::fill(const float* x, float v, float* dst) const {
     bool row_used = false;  // a strided 1x1 window reads one row phase of SH
     for (int64_t pc = 0; pc < SW && !row_used; ++pc) row_used = phaseUsed(pr, pc);
     if (!row_used) continue;
-    for (int64_t a = 0; a < Hq; ++a) {
+    for (int64_t a = a_begin; a < a_end; ++a) {
       const int64_t ih = a * SH + pr - pad_top;
       const bool inside = ih >= 0 && ih < H;
       const float* src_row = inside ? x + ih * W : nullptr;
@@ -177,6 +179,7 @@ void PaddedPlanes::fill(const float* x, float v, float* dst) const {
       }
     }
   }
+  if (a_end < Hq) return;  // the slack past the last row: with the last rows
   for (int64_t p = 0; p < phases(); ++p)
     if (phaseUsed(p / SW, p % SW)) std::fill(dst + p * phase_stride + Hq * Wq, dst + (p + 1) * phase_stride, v);
 }

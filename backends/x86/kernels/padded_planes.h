@@ -38,6 +38,9 @@ struct PaddedPlanes {
   // Copies one input plane x [H, W] into dst (floats() floats), padding with
   // `fill`; phases no tap reads are left as they are.
   void fill(const float* x, float fill_value, float* dst) const;
+  // The same for phase rows [a_begin, a_end) of every phase (and the slack
+  // when a_end is Hq): pieces of one plane for several threads.
+  void fillRows(const float* x, float fill_value, int64_t a_begin, int64_t a_end, float* dst) const;
   // Copies the flat outputs [OH, Wq] into y [OH, OW].
   void dropPadColumns(const float* flat, float* y) const;
 };
