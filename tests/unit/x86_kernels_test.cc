@@ -41,6 +41,41 @@ TEST(X86Gemm, EveryMicrokernelMatchesNaiveGemm) {
   }
 }
 
+// The driver's partitions for two threads (even column blocks, row groups,
+// columns split further where the tasks are few) cover every output once:
+// the product is the one-thread product bit for bit, and the naive one
+// within rounding. The two-thread ParallelFor runs its tasks in reverse order.
+TEST(X86Gemm, TwoThreadPartitionsMatchOneThread) {
+  auto kernels = x86::availableGemmKernels();
+  if (kernels.empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA: the x86 backend does not start here";
+  std::mt19937 rng(8);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  const x86::ParallelFor serial = [](size_t n, const std::function<void(size_t, size_t)>& fn) { if (n) fn(0, n); };
+  const x86::ParallelFor two(
+      [](size_t n, const std::function<void(size_t, size_t)>& fn) {
+        for (size_t i = n; i-- > 0;) fn(i, i + 1);
+      },
+      2);
+  // MobileNetV2's first convolution and 112x112 projection (33 in-place blocks), a
+  // 56x56 layer with more K than one block, and a 7x7 one (split columns).
+  for (auto [m, n, kd] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{{32, 12544, 27}, {16, 12561, 32}, {24, 3136, 700}, {49, 960, 160}}) {
+    std::vector<float> a(m * kd), b(kd * n), c1(m * n), c2(m * n);
+    for (auto& v : a) v = u(rng);
+    for (auto& v : b) v = u(rng);
+    const x86::GemmKernel* k = x86::selectGemmKernel(m, n);
+    x86::PackedA pa = x86::packA(k, a.data(), m, kd, kd);
+    x86::gemm(pa, b.data(), n, n, c1.data(), n, nullptr, FusedActivation{}, serial);
+    x86::gemm(pa, b.data(), n, n, c2.data(), n, nullptr, FusedActivation{}, two);
+    ASSERT_EQ(c1, c2) << k->name << " m=" << m << " n=" << n << " k=" << kd;
+    for (int64_t i = 0; i < m; i += 7)
+      for (int64_t j = 0; j < n; j += 13) {
+        double want = 0;
+        for (int64_t q = 0; q < kd; ++q) want += static_cast<double>(a[i * kd + q]) * b[q * n + j];
+        ASSERT_NEAR(c2[i * n + j], want, 1e-4 * std::max(1.0, std::fabs(want))) << k->name << " m=" << m << " n=" << n;
+      }
+  }
+}
+
 // bf16 rounding as the fast-math kernel does it (nearest even), on the host.
 float roundToBf16(float x) {
   uint32_t b;
