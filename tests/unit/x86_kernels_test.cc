@@ -57,8 +57,10 @@ TEST(X86Gemm, TwoThreadPartitionsMatchOneThread) {
       },
       2);
   // MobileNetV2's first convolution and 112x112 projection (33 in-place blocks), a
-  // 56x56 layer with more K than one block, and a 7x7 one (split columns).
-  for (auto [m, n, kd] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{{32, 12544, 27}, {16, 12561, 32}, {24, 3136, 700}, {49, 960, 160}}) {
+  // 56x56 layer with more K than one block, a 7x7 one (20 one-panel blocks),
+  // and narrow ones in row groups (one and two column blocks).
+  for (auto [m, n, kd] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
+           {32, 12544, 27}, {16, 12561, 32}, {24, 3136, 700}, {49, 960, 160}, {64, 96, 600}, {100, 40, 300}, {61, 500, 1000}}) {
     std::vector<float> a(m * kd), b(kd * n), c1(m * n), c2(m * n);
     for (auto& v : a) v = u(rng);
     for (auto& v : b) v = u(rng);
