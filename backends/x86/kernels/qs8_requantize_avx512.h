@@ -1,6 +1,7 @@
 // qs8-requantize/avx512: 16 int32 sums of one output channel to bytes, as
 // the int8 spec defines it (ops/requantize.h): + bias, x Q31 multiplier in
 // int64, one rounding shift with ties away from zero, + zero point, clamp.
+// Computed in f32 where that is provably the same (kQs8TieBound), else so.
 // Shared by the int8 kernels; include only from AVX-512 translation units.
 #pragma once
 #include <immintrin.h>
@@ -22,10 +23,9 @@ ZY_QS8_AVX512 inline __m512i qs8RoundingShift(__m512i p, __m512i half, __m128i s
 
 // The exact requantization of 16 sums a (bias included) of channel m, the
 // first lanes of `live` stored at y: the spec's int64 product and rounding
-// shift. Qs8ChannelRequant::store takes it for the few vectors
-// whose float result it cannot certify.
-ZY_QS8_AVX512 inline void qs8StoreExact(__m512i a, const Qs8Requant& rq, int64_t m, uint8_t* y,
-                                                                         __mmask16 live) {
+// shift. Qs8ChannelRequant::store takes it for the few vectors whose float
+// result it cannot certify.
+ZY_QS8_AVX512 inline void qs8StoreExact(__m512i a, const Qs8Requant& rq, int64_t m, uint8_t* y, __mmask16 live) {
   const __m512i mul = _mm512_set1_epi32(rq.multiplier[m]);
   const __m512i half = _mm512_set1_epi64(int64_t{1} << (rq.shift[m] - 1));
   const __m128i shift = _mm_cvtsi32_si128(rq.shift[m]);

@@ -442,13 +442,17 @@ Status Session::checkInput(size_t index, DType dtype, const int64_t* dims, int32
   return Status::OK();
 }
 
+void Session::refreshReaders(int32_t t) {
+  for (OpInstance& op : ops_)
+    if (std::find(op.node->inputs.begin(), op.node->inputs.end(), t) != op.node->inputs.end()) refreshView(op);
+}
+
 void Session::unbindInput(int32_t t) {
   if (bound_.empty() || !bound_[t]) return;
   bound_[t] = 0;
   if (dynamic_) return;  // the next set or bind gives it a buffer
   data_[t] = arena_.get() + plan_.offsets[t];
-  for (OpInstance& op : ops_)
-    if (std::find(op.node->inputs.begin(), op.node->inputs.end(), t) != op.node->inputs.end()) refreshView(op);
+  refreshReaders(t);
 }
 
 Status Session::setInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes) {
@@ -483,8 +487,7 @@ Status Session::bindInput(size_t index, DType dtype, const int64_t* dims, int32_
     shapes_[t] = given;
     return Status::OK();
   }
-  for (OpInstance& op : ops_)
-    if (std::find(op.node->inputs.begin(), op.node->inputs.end(), t) != op.node->inputs.end()) refreshView(op);
+  refreshReaders(t);
   return Status::OK();
 }
 

@@ -136,6 +136,8 @@ class Session {
                     Shape* given) const;
   // Points a static model's input back at its arena slot after a bind.
   void unbindInput(int32_t t);
+  // Refreshes the views of the main-graph ops that read tensor t (its data moved).
+  void refreshReaders(int32_t t);
   // Places the op on the first backend in `candidates` that takes it and
   // prepares it; with fallback "cpu", a plugin that fails to prepare it is
   // passed over with a warning.
