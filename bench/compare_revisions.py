@@ -7,7 +7,7 @@ zy-bench is built in a git worktree (Release, ccache) under build/revisions/.
 Rounds alternate the two binaries; each row is the median of the round
 medians, and now / base below 1 means this tree is faster.
 
-usage: compare_revisions.py --base REV [--models mobilenet_v2,...] [--int8] [--threads 1,2] [--rounds 3] [--build build]
+usage: compare_revisions.py --base REV [--models mobilenet_v2,...] [--int8] [--threads 1,2] [--rounds 5] [--build build]
 The .zym files come from bench/results/ (bench/compare_ort.py writes them).
 """
 import argparse
@@ -47,7 +47,7 @@ def main():
     ap.add_argument("--models", default=None, help="default: the zoo, or its QDQ models with --int8")
     ap.add_argument("--int8", action="store_true", help="the QDQ models' .int8.zym files")
     ap.add_argument("--threads", default="1,2")
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     a = ap.parse_args()
     old, commit = base_bench(a.base, a.build)
