@@ -45,8 +45,8 @@ std::vector<uint8_t> runModel(const Model& m, const std::vector<uint8_t>& in, bo
   return std::vector<uint8_t>(p, p + numElements(s->tensorShape(y)) * dtypeSize(m.tensors[y].dtype));
 }
 
-// What a kernel needs: AVX-512 (VNNI and VBMI: depthwise), AVX2 (the int8
-// GEMM: VNNI or its exact AVX2 form), nothing (element-wise ops and pooling
+// What a kernel needs: AVX-512 (VNNI), AVX2 (the int8 GEMM and depthwise
+// convolution: VNNI or VBMI, or their exact AVX2 forms), nothing (element-wise ops and pooling
 // have portable versions behind the AVX-512 ones).
 enum class Needs { Avx512, Avx2, Nothing };
 
@@ -139,7 +139,7 @@ TEST(X86Int8, ConvMatchesReferenceBitForBit) {
                        std::string(cc.depthwise ? "depthwise" : "conv") + " c=" + std::to_string(cc.c) + " m=" + std::to_string(cc.m) + " " + std::to_string(cc.h) + "x" +
                            std::to_string(cc.w) + " k=" + std::to_string(cc.k) + " s=" + std::to_string(cc.stride) + " " +
                            dtypeName(xt) + " " + act,
-                       cc.depthwise ? Needs::Avx512 : Needs::Avx2);  // depthwise: qs8-dwconv2d needs VNNI and VBMI
+                       Needs::Avx2);  // depthwise: qs8-dwconv2d/avx512vbmi, or its AVX2 form
       }
 }
 

@@ -56,5 +56,15 @@ void qs8PadPlane(const uint8_t* x, int64_t size, int64_t offset, int64_t H, int6
 // Whether this CPU runs qs8-dwconv2d (AVX-512 VNNI and VBMI).
 bool qs8DwConvAvailable();
 
+// qs8-dwconv2d/avx2, for AVX2 cores without VBMI: the same result from a
+// plane padded by qs8PadPlaneAvx2 (rows of qs8DwAvx2Pitch bytes, 16
+// readable bytes past the last), w the channel's kh x kw int8 weights.
+bool qs8DwConvAvx2Available();
+int64_t qs8DwAvx2Pitch(int64_t OW, int64_t stride, int64_t kw);
+void qs8PadPlaneAvx2(const uint8_t* x, int64_t H, int64_t W, int64_t top, int64_t left, uint8_t fill, uint8_t flip, int64_t rows,
+                     int64_t pitch, uint8_t* dst);
+void qs8DwConvPlaneAvx2(Qs8Plane x, const int8_t* w, int kh, int kw, int stride, int64_t oh_count, int64_t ow_count,
+                        const Qs8Requant& rq, int64_t m, uint8_t* y);
+
 }  // namespace x86
 }  // namespace zy

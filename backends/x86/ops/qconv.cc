@@ -1,8 +1,8 @@
 // QLinearConv on x86, bit-exact with backends/ref (docs/int8.md): the
 // qs8-gemm over the input's implicit im2col (u8-window-pack; the input as it
 // is for 1x1 stride-1 convolutions), weights packed once per session,
-// requantized in the GEMM's store; depthwise convolutions on qs8-dwconv2d. Other groups, weight
-// zero points other than 0, and CPUs without AVX-512 VNNI go to the next backend.
+// requantized in the GEMM's store; depthwise convolutions on qs8-dwconv2d (AVX-512 VBMI, or its
+// AVX2 form). Other groups and weight zero points other than 0 go to the next backend.
 #include <algorithm>
 #include <cstring>
 #include <tuple>
@@ -30,7 +30,7 @@ bool isDepthwise(const zy_op_view_t* op, const Attributes& a) {
   const int64_t group = a.getInt("group", 1);
   std::vector<int64_t> strides = a.getInts("strides"), dilations = a.getInts("dilations");
   if (strides.empty()) strides = {1, 1};
-  return qs8DwConvAvailable() && group == x.dims[1] && w.dims[0] == group && w.dims[1] == 1 && w.dims[2] <= 7 && w.dims[3] <= 7 &&
+  return (qs8DwConvAvailable() || qs8DwConvAvx2Available()) && group == x.dims[1] && w.dims[0] == group && w.dims[1] == 1 && w.dims[2] <= 7 && w.dims[3] <= 7 &&
          strides.size() == 2 && strides[0] == strides[1] && (strides[0] == 1 || strides[0] == 2) &&
          std::all_of(dilations.begin(), dilations.end(), [](int64_t d) { return d == 1; });
 }
@@ -42,7 +42,7 @@ bool qconvSupported(const zy_op_view_t* op, std::string* why) {
   const Attributes a = attributesFromView(op);
   const int64_t group = a.getInt("group", 1);
   if (group != 1 && !isDepthwise(op, a)) {
-    *why = "grouped int8 convolutions other than depthwise (up to 7x7, stride 1 or 2, no dilation, AVX512-VBMI) are not implemented for x86 yet";
+    *why = "grouped int8 convolutions other than depthwise (up to 7x7, stride 1 or 2, no dilation) are not implemented for x86 yet";
     return false;
   }
   return true;
@@ -155,6 +155,10 @@ class QDwConvOp : public X86Op {
   QDwConvOp(const OpContext& ctx, const zy_op_view_t* op)
       : ctx_(ctx), attrs_(attributesFromView(op)), kh_(op->inputs[3].dims[2]), kw_(op->inputs[3].dims[3]), quant_(op, attrs_, rowSums(op)) {
     const int8_t* w = static_cast<const int8_t*>(op->inputs[3].data);
+    if (!qs8DwConvAvailable()) {  // qs8-dwconv2d/avx2 takes them as they are
+      raw_weights_.assign(w, w + op->inputs[3].dims[0] * kh_ * kw_);
+      return;
+    }
     for (int64_t c = 0; c < op->inputs[3].dims[0]; ++c) {
       const std::vector<int32_t> p = packQs8DwWeights(w + c * kh_ * kw_, static_cast<int>(kh_), static_cast<int>(kw_));
       weights_.insert(weights_.end(), p.begin(), p.end());
@@ -169,6 +173,21 @@ class QDwConvOp : public X86Op {
     Status s = computeWindow(attrs_, {H, W}, {kh_, kw_}, false, &g);
     if (!s.ok()) { *err = s.message(); return ZY_INVALID_ARGUMENT; }
     const int64_t OH = g.out[0], OW = g.out[1], stride = g.strides[0];
+    const uint8_t fill = static_cast<uint8_t>(quant_.pad ^ quant_.flip);
+    if (!qs8DwConvAvailable()) {  // AVX2 without VBMI
+      const int64_t rows = (OH - 1) * stride + kh_, pitch = qs8DwAvx2Pitch(OW, stride, kw_);
+      ctx_.parallel(static_cast<size_t>(N * C), [&](size_t b, size_t e) {
+        uint8_t* plane = reinterpret_cast<uint8_t*>(threadScratch(static_cast<size_t>((rows * pitch + 16 + 3) / 4)));
+        for (size_t t = b; t < e; ++t) {
+          const int64_t c = static_cast<int64_t>(t) % C;
+          qs8PadPlaneAvx2(static_cast<const uint8_t*>(x.data) + static_cast<int64_t>(t) * H * W, H, W, g.pad_begin[0], g.pad_begin[1], fill,
+                          quant_.flip, rows, pitch, plane);
+          qs8DwConvPlaneAvx2({plane, pitch}, raw_weights_.data() + c * kh_ * kw_, static_cast<int>(kh_), static_cast<int>(kw_),
+                             static_cast<int>(stride), OH, OW, quant_.rq, c, static_cast<uint8_t*>(y.data) + static_cast<int64_t>(t) * OH * OW);
+        }
+      });
+      return ZY_OK;
+    }
     // Narrow planes (7x7): several output rows per vector, from rows kQs8NarrowPitch bytes apart.
     // MobileNetV2's 960-channel 7x7 layers: 0.049 -> 0.038 ms.
     if (narrow_key_ != std::make_tuple(OW, stride, g.pad_begin[1], W)) {
@@ -178,7 +197,6 @@ class QDwConvOp : public X86Op {
     const bool narrow = narrow_.rows_per_vector > 1;
     // Rows the windows touch, and a pitch wide enough for whole 16-pixel vectors.
     const int64_t rows = (OH - 1) * stride + kh_, pitch = narrow ? kQs8NarrowPitch : ((OW + 15) / 16 * 16) * stride + kw_ + 64;
-    const uint8_t fill = static_cast<uint8_t>(quant_.pad ^ quant_.flip);
     // The kernel reads 64 bytes from each output vector's first window column: the first `blocks` 64-byte
     // blocks of a padded row, written whole (a memset and a copy call per row took as long as the kernel on 14x14).
     const int64_t blocks = narrow ? 1 : (((OW + 15) / 16 - 1) * 16 * stride + 64 + 63) / 64;
@@ -210,7 +228,8 @@ class QDwConvOp : public X86Op {
   Attributes attrs_;
   int64_t kh_, kw_;
   QConvQuant quant_;
-  std::vector<int32_t> weights_;
+  std::vector<int32_t> weights_;        // qs8-dwconv2d/avx512vbmi: groups of 4 taps (packQs8DwWeights)
+  std::vector<int8_t> raw_weights_;     // qs8-dwconv2d/avx2: [C][kh][kw]
   Qs8DwNarrow narrow_;                                     // the narrow layout for the last shape run
   std::tuple<int64_t, int64_t, int64_t, int64_t> narrow_key_{-1, -1, -1, -1};  // (OW, stride, left pad, W) it was built for
 };
