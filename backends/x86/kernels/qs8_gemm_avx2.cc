@@ -31,10 +31,8 @@ void prepareQs8Weights(Qs8PackedWeights* w) {
 
 namespace {
 
-#define ZY_AVX2 ZY_QS8_AVX2
-
 // One tile: channels [m0, m0 + 8) x the 8 pixels at b (a [K/4][NP][4] panel).
-ZY_AVX2 void tile(const int32_t* pairs, const uint8_t* b, int64_t np_stride, int64_t kg, __m256i* acc) {
+ZY_QS8_AVX2 void tile(const int32_t* pairs, const uint8_t* b, int64_t np_stride, int64_t kg, __m256i* acc) {
   const __m256i low_bytes = _mm256_set1_epi32(0x00FF00FF);
   for (int i = 0; i < kQs8Mr; ++i) acc[i] = _mm256_setzero_si256();
   for (int64_t g = 0; g < kg; ++g) {
@@ -50,7 +48,7 @@ ZY_AVX2 void tile(const int32_t* pairs, const uint8_t* b, int64_t np_stride, int
 
 }  // namespace
 
-ZY_AVX2 void qs8GemmPanelAvx2(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y,
+ZY_QS8_AVX2 void qs8GemmPanelAvx2(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y,
                               int64_t ldy, int64_t m_begin, int64_t m_end) {
   const int64_t np_stride = (np + kQs8Lanes - 1) / kQs8Lanes * kQs8Lanes;
   for (int64_t m0 = m_begin; m0 < m_end; m0 += kQs8Mr) {
