@@ -14,6 +14,7 @@
 #include "exec/session.h"
 #include "test_util.h"
 #include "cpu_features.h"
+#include "kernels/qs8_requantize_avx2.h"
 #include "kernels/qs8_requantize_avx512.h"
 #include "ops/requantize.h"
 
@@ -144,9 +145,14 @@ TEST(X86Int8, ConvMatchesReferenceBitForBit) {
 }
 
 // One vector through qs8-requantize/avx512's store (its certified float path
-// and its exact fallback), n lanes live.
+// and its exact fallback), n lanes live ...
 ZY_QS8_AVX512 void requantizeVector(const int32_t* acc, const Qs8Requant& rq, int64_t m, int n, uint8_t* y) {
   x86::Qs8ChannelRequant(rq, x86::Qs8OutputRange(rq), m).store(_mm512_loadu_si512(acc), y, n);
+}
+// ... and through qs8-requantize/avx2, 8 lanes at a time.
+ZY_QS8_AVX2 void requantizeVectorAvx2(const int32_t* acc, const Qs8Requant& rq, int64_t m, int n, uint8_t* y) {
+  for (int h = 0; h < 2 && 8 * h < n; ++h)
+    x86::qs8StoreRowAvx2(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + 8 * h)), rq, m, y + 8 * h, std::min(8, n - 8 * h));
 }
 
 // The store against the spec's arithmetic (ops/requantize.h), lane by lane:
@@ -154,7 +160,8 @@ ZY_QS8_AVX512 void requantizeVector(const int32_t* acc, const Qs8Requant& rq, in
 // sums that saturate or wrap with the bias, Q31 factors with shifts 1..62,
 // powers of two, a zero factor, and u8, i8 and narrowed (fused Relu) ranges.
 TEST(X86Int8, RequantizingStoreMatchesTheSpec) {
-  if (!haveVnni()) GTEST_SKIP() << "qs8-requantize/avx512 needs AVX-512 VNNI";
+  const bool avx512 = haveVnni(), avx2 = x86::cpuFeatures().avx2 && x86::cpuFeatures().fma;
+  if (!avx512 && !avx2) GTEST_SKIP() << "qs8-requantize needs AVX2 and FMA";
   std::mt19937 rng(31);
   std::uniform_int_distribution<int32_t> any(INT32_MIN, INT32_MAX);
   struct Range { int32_t zp, lo, hi; };
@@ -188,8 +195,12 @@ TEST(X86Int8, RequantizingStoreMatchesTheSpec) {
         }
         const int n = vec == 15 ? 1 + trial % 16 : 16;
         uint8_t got[16] = {};
-        requantizeVector(acc, rq, m, n, got);
+        uint8_t got2[16] = {};
+        if (avx512) requantizeVector(acc, rq, m, n, got);
+        if (avx2) requantizeVectorAvx2(acc, rq, m, n, got2);
+        if (!avx512) std::memcpy(got, got2, sizeof got);
         for (int i = 0; i < n; ++i) {
+          if (avx512 && avx2 && got2[i] != got[i]) ++wrong;  // the two stores agree
           const int32_t a = static_cast<int32_t>(static_cast<uint32_t>(acc[i]) + static_cast<uint32_t>(rq.bias[m]));  // wraps
           const int64_t q = std::clamp<int64_t>(range.zp + r.apply(a), range.lo, range.hi);
           const uint8_t want = static_cast<uint8_t>(q);
