@@ -166,6 +166,60 @@ std::vector<float> randomValues(size_t n, std::mt19937& rng) {
   return v;
 }
 
+// A model whose input planes change size between runs: a 3x3 stride-2
+// convolution through the padded image, whose im2col offsets are built per
+// input size, against ref at each size (and back to the first).
+TEST(X86Conv, NewInputSizesBetweenRunsMatchReference) {
+  if (x86::availableGemmKernels().empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
+  std::mt19937 rng(12);
+  const int64_t C = 8, M = 16;
+  Model m;
+  auto add = [&](const char* name, Shape shape, TensorKind kind) {
+    Tensor t;
+    t.name = name;
+    t.dtype = DType::F32;
+    t.shape = std::move(shape);
+    t.kind = kind;
+    m.tensors.push_back(t);
+    return static_cast<int32_t>(m.tensors.size() - 1);
+  };
+  const int32_t x = add("x", {1, C, -1, -1}, TensorKind::Input), w = add("w", {M, C, 3, 3}, TensorKind::Constant),
+                y = add("y", {1, M, -1, -1}, TensorKind::Output);
+  const std::vector<float> wv = randomValues(static_cast<size_t>(M * C * 9), rng);
+  std::vector<uint8_t> wb(wv.size() * 4);
+  std::memcpy(wb.data(), wv.data(), wb.size());
+  m.tensors[static_cast<size_t>(w)].setOwnedData(std::move(wb));
+  Node conv{"Conv", "", "conv", {x, w}, {y}, attrs({Attribute::Ints("kernel_shape", {3, 3}), Attribute::Ints("strides", {2, 2}),
+                                                     Attribute::Ints("pads", {1, 1, 1, 1})}), 0};
+  m.graph.nodes = {conv};
+  m.graph.inputs = {x};
+  m.graph.outputs = {y};
+  ASSERT_TRUE(validateModel(m).ok());
+  std::unique_ptr<Session> on_x86, on_ref;
+  SessionOptions o;
+  o.num_threads = 2;
+  o.backend_order = {"x86", "ref"};
+  ASSERT_TRUE(Session::create(m, o, &on_x86).ok());
+  o.backend_order = {"ref"};
+  ASSERT_TRUE(Session::create(m, o, &on_ref).ok());
+  for (auto [h, wd] : std::vector<std::pair<int64_t, int64_t>>{{14, 14}, {9, 11}, {14, 14}, {5, 4}}) {
+    const std::vector<float> in = randomValues(static_cast<size_t>(C * h * wd), rng);
+    const int64_t dims[4] = {1, C, h, wd};
+    std::vector<float> out[2];
+    for (int k = 0; k < 2; ++k) {
+      Session& s = k ? *on_ref : *on_x86;
+      ASSERT_TRUE(s.setInput(0, DType::F32, dims, 4, in.data(), in.size() * 4).ok());
+      const Status st = s.run();
+      ASSERT_TRUE(st.ok()) << st.message();
+      const float* p = static_cast<const float*>(s.tensorData(y));
+      out[k].assign(p, p + numElements(s.tensorShape(y)));
+    }
+    EXPECT_EQ(on_x86->opBackend(0), "x86");
+    ASSERT_EQ(out[0].size(), out[1].size());
+    for (size_t i = 0; i < out[0].size(); ++i) ASSERT_NEAR(out[0][i], out[1][i], 1e-4f * std::max(1.f, std::fabs(out[1][i]))) << h << "x" << wd;
+  }
+}
+
 TEST(X86Conv, MatchesReferenceOverASweep) {
   if (x86::availableGemmKernels().empty()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
   std::mt19937 rng(9);

@@ -7,6 +7,7 @@
 #include "cpu_features.h"
 #include "f32_activation.h"
 #include "f32_activation_avx512.h"
+#include "lane_mask.h"
 
 namespace zy {
 namespace x86 {
@@ -17,9 +18,8 @@ namespace {
 // only at the plane's ends (they are slow on Zen 4).
 __attribute__((target("avx512f"), always_inline)) inline __m512 loadClipped(const float* x, int64_t lo, int64_t P) {
   if (lo >= 0 && lo + 16 <= P) return _mm512_loadu_ps(x + lo);
-  const int64_t a = std::max<int64_t>(0, -lo), b = std::min<int64_t>(16, P - lo);
-  if (a >= b) return _mm512_setzero_ps();
-  return _mm512_maskz_loadu_ps(static_cast<__mmask16>(((1u << b) - 1u) & ~((1u << a) - 1u)), x + lo);
+  const __mmask16 m = laneRange16(-lo, P - lo);
+  return m ? _mm512_maskz_loadu_ps(m, x + lo) : _mm512_setzero_ps();
 }
 
 // The 16 floats from s lanes after (s > 0) or before (s < 0) the vector c,
@@ -62,7 +62,7 @@ __attribute__((target("avx512f"), always_inline)) inline void vectors(const floa
     const __m512 r = activateKind512<ACT>(acc[u], act);
     const int64_t q0 = (v + u) * 16;
     if (q0 + 16 <= P) _mm512_storeu_ps(y + q0, r);
-    else _mm512_mask_storeu_ps(y + q0, static_cast<__mmask16>((1u << (P - q0)) - 1u), r);
+    else _mm512_mask_storeu_ps(y + q0, firstLanes16(P - q0), r);
   }
 }
 

@@ -8,6 +8,7 @@
 #include "f32_activation.h"
 #include "f32_activation_avx512.h"
 #include "f32_gemm.h"
+#include "lane_mask.h"
 
 namespace zy {
 namespace x86 {
@@ -45,7 +46,7 @@ __attribute__((target("avx512f"), always_inline)) inline void storeTileAs(__m512
       for (int v = 0; v < V; ++v) {
         const int64_t cols = nr - 16 * v;
         if (cols <= 0) break;
-        const __mmask16 m = static_cast<__mmask16>(cols >= 16 ? 0xFFFFu : (1u << cols) - 1u);
+        const __mmask16 m = firstLanes16(cols);
         float* cv = c + i * ldc + 16 * v;
         __m512 x = acc[i][v];
         if (accumulate) x = _mm512_add_ps(x, cols >= 16 ? _mm512_loadu_ps(cv) : _mm512_maskz_loadu_ps(m, cv));

@@ -9,6 +9,7 @@
 #include "cpu_features.h"
 #include "f32_activation.h"
 #include "f32_transpose_avx512.h"
+#include "lane_mask.h"
 #include "vec.h"
 
 namespace zy {
@@ -150,7 +151,7 @@ __attribute__((target("avx512f"))) void transposeInAvx512(const float* x, int64_
     int64_t h = h_lo, w = 0;
     for (int64_t q0 = h_lo * W; q0 < q_end; q0 += 16) {
       const int64_t cols = std::min<int64_t>(16, q_end - q0);
-      const __mmask16 m = static_cast<__mmask16>((1u << cols) - 1);
+      const __mmask16 m = firstLanes16(cols);
       __m512 r[16];
 #pragma GCC unroll 16
       for (int l = 0; l < 16; ++l) r[l] = l < n ? loadLanes(x + l * H * W + q0, cols, m) : _mm512_setzero_ps();
@@ -167,7 +168,7 @@ __attribute__((target("avx512f"))) void transposeInAvx512(const float* x, int64_
   for (int64_t h = h_lo; h < h_hi; ++h)
     for (int64_t w0 = w_lo; w0 < w_hi; w0 += 16) {
       const int64_t cols = std::min<int64_t>(16, w_hi - w0);
-      const __mmask16 m = static_cast<__mmask16>((1u << cols) - 1);
+      const __mmask16 m = firstLanes16(cols);
       __m512 r[16];
 #pragma GCC unroll 16
       for (int l = 0; l < 16; ++l) r[l] = l < n ? loadLanes(x + (l * H + h) * W + w0, cols, m) : _mm512_setzero_ps();
@@ -183,7 +184,7 @@ __attribute__((target("avx512f"))) void transposeInAvx512(const float* x, int64_
 __attribute__((target("avx512f"))) void transposeOutAvx512(const float* ob, int64_t n, int64_t P, float* y) {
   for (int64_t p0 = 0; p0 < P; p0 += 16) {
     const int64_t cols = std::min<int64_t>(16, P - p0);
-    const __mmask16 m = static_cast<__mmask16>((1u << cols) - 1);
+    const __mmask16 m = firstLanes16(cols);
     __m512 r[16];
 #pragma GCC unroll 16
     for (int c = 0; c < 16; ++c) r[c] = c < cols ? _mm512_loadu_ps(ob + (p0 + c) * 16) : _mm512_setzero_ps();

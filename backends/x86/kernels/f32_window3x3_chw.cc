@@ -7,6 +7,7 @@
 
 #include "cpu_features.h"
 #include "f32_activation_avx512.h"
+#include "lane_mask.h"
 
 namespace zy {
 namespace x86 {
@@ -14,10 +15,7 @@ namespace x86 {
 namespace {
 
 // Lanes t of a 16-float load at column s with 0 <= s + t < W.
-__attribute__((target("avx512f"), always_inline)) inline __mmask16 columnMask(int64_t s, int64_t W) {
-  const int64_t lo = std::max<int64_t>(0, -s), hi = std::min<int64_t>(16, W - s);
-  return hi <= lo ? 0 : static_cast<__mmask16>(((1u << hi) - 1u) & ~((1u << lo) - 1u));
-}
+inline __mmask16 columnMask(int64_t s, int64_t W) { return laneRange16(-s, W - s); }
 
 // Load l of a block: plain inside the row, else masked (the e load of
 // stride 2 is one lane, always masked).

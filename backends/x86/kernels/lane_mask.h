@@ -1,5 +1,6 @@
-// Masks of byte lanes in a 64-byte vector (AVX-512BW __mmask64): lanes
-// [lo, hi) and the first n. Shared by the 8-bit kernels' edge handling.
+// Lane masks for vector edges: lanes [lo, hi) and the first n, of a
+// 64-byte vector of bytes (__mmask64) or of 16 lanes (__mmask16: floats,
+// int32). Shared by the kernels' edge handling.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -16,6 +17,9 @@ inline uint64_t laneRange64(int64_t lo, int64_t hi) {
 }
 
 inline uint64_t firstLanes64(int64_t n) { return laneRange64(0, n); }
+
+inline uint16_t laneRange16(int64_t lo, int64_t hi) { return static_cast<uint16_t>(laneRange64(lo, std::min<int64_t>(hi, 16))); }
+inline uint16_t firstLanes16(int64_t n) { return laneRange16(0, n); }
 
 }  // namespace x86
 }  // namespace zy

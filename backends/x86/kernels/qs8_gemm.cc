@@ -25,20 +25,8 @@ void packQs8Activations(const uint8_t* x, int64_t ld, int64_t k, int64_t p0, int
     const uint8_t* r0 = x + (4 * g) * ld + p0;
     int64_t p = 0;
     if (full) {
-      // 16 pixels x 4 rows -> 16 x (4 bytes): two rounds of byte/word interleaving.
-      for (; p + 16 <= np; p += 16) {
-        const __m128i a = _mm_xor_si128(f, _mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + p)));
-        const __m128i b = _mm_xor_si128(f, _mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + ld + p)));
-        const __m128i c = _mm_xor_si128(f, _mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + 2 * ld + p)));
-        const __m128i d = _mm_xor_si128(f, _mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + 3 * ld + p)));
-        const __m128i ab_lo = _mm_unpacklo_epi8(a, b), ab_hi = _mm_unpackhi_epi8(a, b);
-        const __m128i cd_lo = _mm_unpacklo_epi8(c, d), cd_hi = _mm_unpackhi_epi8(c, d);
-        __m128i* dst = reinterpret_cast<__m128i*>(o + p * 4);
-        _mm_storeu_si128(dst + 0, _mm_unpacklo_epi16(ab_lo, cd_lo));
-        _mm_storeu_si128(dst + 1, _mm_unpackhi_epi16(ab_lo, cd_lo));
-        _mm_storeu_si128(dst + 2, _mm_unpacklo_epi16(ab_hi, cd_hi));
-        _mm_storeu_si128(dst + 3, _mm_unpackhi_epi16(ab_hi, cd_hi));
-      }
+      const auto row = [&](int64_t j, int64_t p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + j * ld + p)); };
+      for (; p + 16 <= np; p += 16) interleaveRows4x16(row(0, p), row(1, p), row(2, p), row(3, p), f, o + p * 4);
     }
     for (; p < NP; ++p)
       for (int64_t j = 0; j < 4; ++j) {

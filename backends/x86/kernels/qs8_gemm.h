@@ -8,6 +8,8 @@
 // (u8 x s8, four products into one int32 lane).
 // Then each tile is requantized (qs8-requantize) straight into the output.
 #pragma once
+#include <emmintrin.h>
+
 #include <cstdint>
 #include <vector>
 
@@ -29,6 +31,19 @@ constexpr int kQs8Lanes = 16;  // pixels per accumulator (one zmm of int32)
 // of them) take the exact int64 path. Where the clamp saturates, both give lo
 // or hi. Half the instructions of the int64 path.
 constexpr float kQs8TieBound = 0.5f - 1.f / 4096;
+
+// 16 pixels of 4 im2col rows (a byte each) as the packed layout's 16 x 4
+// bytes at dst, every byte XORed with flip: two rounds of byte and word
+// interleaving (SSE2).
+inline void interleaveRows4x16(__m128i a, __m128i b, __m128i c, __m128i d, __m128i flip, uint8_t* dst) {
+  const __m128i ab_lo = _mm_unpacklo_epi8(a, b), ab_hi = _mm_unpackhi_epi8(a, b);
+  const __m128i cd_lo = _mm_unpacklo_epi8(c, d), cd_hi = _mm_unpackhi_epi8(c, d);
+  __m128i* o = reinterpret_cast<__m128i*>(dst);
+  _mm_storeu_si128(o + 0, _mm_xor_si128(flip, _mm_unpacklo_epi16(ab_lo, cd_lo)));
+  _mm_storeu_si128(o + 1, _mm_xor_si128(flip, _mm_unpackhi_epi16(ab_lo, cd_lo)));
+  _mm_storeu_si128(o + 2, _mm_xor_si128(flip, _mm_unpacklo_epi16(ab_hi, cd_hi)));
+  _mm_storeu_si128(o + 3, _mm_xor_si128(flip, _mm_unpackhi_epi16(ab_hi, cd_hi)));
+}
 
 // Activations [k][p] (rows `ld` apart) packed for pixels [p0, p0 + np): as
 // [K/4][NP][4] bytes, NP = np rounded up to 16 (the extra pixels hold `pad`).

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "lane_mask.h"
 #include "qs8_gemm.h"
 
 namespace zy {
@@ -17,7 +18,8 @@ namespace x86 {
 
 // round(p / 2^shift), ties away from zero, on int64 lanes (|p| < 2^62):
 // floor((p + 2^(shift-1) - [p < 0]) / 2^shift), one arithmetic shift.
-ZY_QS8_AVX512 inline __m512i qs8RoundingShift(__m512i p, __m512i half, __m128i shift) {
+// AVX-512F only, so that the int8 element-wise ops (no VNNI) use it too.
+__attribute__((target("avx512f"), always_inline)) inline __m512i qs8RoundingShift(__m512i p, __m512i half, __m128i shift) {
   return _mm512_sra_epi64(_mm512_add_epi64(_mm512_add_epi64(p, half), _mm512_srai_epi64(p, 63)), shift);
 }
 
@@ -74,7 +76,7 @@ struct Qs8ChannelRequant {
     __m512 v = _mm512_fmadd_ps(_mm512_cvtepi32_ps(a), scale, zero_point);
     v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
     const __m512i r = _mm512_cvtps_epi32(v);
-    const __mmask16 live = static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1);
+    const __mmask16 live = firstLanes16(n);
     // |v - round(v)|, measured as v minus its converted value: vreduceps was slower here.
     const __mmask16 near_tie =
         _mm512_cmp_ps_mask(_mm512_abs_ps(_mm512_sub_ps(v, _mm512_cvtepi32_ps(r))), _mm512_set1_ps(kQs8TieBound), _CMP_GT_OQ);

@@ -214,19 +214,8 @@ void packChunkPortable(const U8Window& w, const PanelRuns& r, const uint8_t* x, 
       if (++t == taps) t = 0, ++c;
     }
     uint8_t* o = out + g * NP * 4;
-    for (int64_t p = 0; p < np; p += 16) {  // 16 pixels x 4 rows -> 16 x 4 bytes
-      const __m128i a = _mm_load_si128(reinterpret_cast<const __m128i*>(rows[0] + p));
-      const __m128i b = _mm_load_si128(reinterpret_cast<const __m128i*>(rows[1] + p));
-      const __m128i cc = _mm_load_si128(reinterpret_cast<const __m128i*>(rows[2] + p));
-      const __m128i d = _mm_load_si128(reinterpret_cast<const __m128i*>(rows[3] + p));
-      const __m128i ab_lo = _mm_unpacklo_epi8(a, b), ab_hi = _mm_unpackhi_epi8(a, b);
-      const __m128i cd_lo = _mm_unpacklo_epi8(cc, d), cd_hi = _mm_unpackhi_epi8(cc, d);
-      __m128i* dst = reinterpret_cast<__m128i*>(o + p * 4);
-      _mm_storeu_si128(dst + 0, _mm_xor_si128(f, _mm_unpacklo_epi16(ab_lo, cd_lo)));
-      _mm_storeu_si128(dst + 1, _mm_xor_si128(f, _mm_unpackhi_epi16(ab_lo, cd_lo)));
-      _mm_storeu_si128(dst + 2, _mm_xor_si128(f, _mm_unpacklo_epi16(ab_hi, cd_hi)));
-      _mm_storeu_si128(dst + 3, _mm_xor_si128(f, _mm_unpackhi_epi16(ab_hi, cd_hi)));
-    }
+    const auto row = [&](int q, int64_t p) { return _mm_load_si128(reinterpret_cast<const __m128i*>(rows[q] + p)); };
+    for (int64_t p = 0; p < np; p += 16) interleaveRows4x16(row(0, p), row(1, p), row(2, p), row(3, p), f, o + p * 4);
   }
 }
 

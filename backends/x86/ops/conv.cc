@@ -188,7 +188,7 @@ class ConvOp : public X86Op {
       return ZY_OK;
     }
     const PaddedPlanes img(g, H, W, 0);
-    setImageOffsets(img, C, w.dims[2], w.dims[3]);
+    if (newInputSize(H, W)) setImageOffsets(img, C, w.dims[2], w.dims[3]);
     for (int64_t n = 0; n < N; ++n) {
       const float* padded = padImage(img, xp + n * C * H * W, C);
       gemm(weights_, PaddedImagePacker(padded, offsets_, g.out[1], img.Wq), P, yp + n * M * P, P, bias, act_,
@@ -198,6 +198,15 @@ class ConvOp : public X86Op {
   }
 
  private:
+  // Whether the input's planes are H x W for the first time since the
+  // tables built from them (offsets_, pixel_, panel_base_) were made: a model
+  // with dynamic dimensions may run a new size; a static one builds them once.
+  bool newInputSize(int64_t H, int64_t W) {
+    if (H == tables_h_ && W == tables_w_) return false;
+    tables_h_ = H, tables_w_ = W;
+    return true;
+  }
+
   // The im2col rows of a padded image: row (c, i, j) starts at c * floats + tapOffset(i, j).
   void setImageOffsets(const PaddedPlanes& img, int64_t C, int64_t KH, int64_t KW) {
     offsets_.resize(static_cast<size_t>(C * KH * KW));
@@ -277,15 +286,32 @@ class ConvOp : public X86Op {
     const int64_t OH = g.out[0], OW = g.out[1], P = OH * OW, K = C * KH * KW;
     const bool pointwise = isPointwise(KH, KW, g);
     const PaddedPlanes img(g, H, W, 0);
-    // GEMM row p = oh * OW + ow reads its im2col values at pixel_[p] in each row.
-    pixel_.resize(static_cast<size_t>(P));
-    for (int64_t oh = 0; oh < OH; ++oh)
-      for (int64_t ow = 0; ow < OW; ++ow) pixel_[static_cast<size_t>(oh * OW + ow)] = oh * (pointwise ? OW : img.Wq) + ow;
-    if (pointwise) {
-      offsets_.resize(static_cast<size_t>(K));
-      for (int64_t c = 0; c < C; ++c) offsets_[static_cast<size_t>(c)] = c * P;
-    } else {
-      setImageOffsets(img, C, KH, KW);
+    const int64_t mr = kernel->mr, panels = (P + mr - 1) / mr;
+    // Panels of mr pixels: read in place where their pixels are one run of
+    // the input (1x1) or of its padded planes, from 13x13 images on; the
+    // others packed, in parallel ([panel][K][mr]). The packing took 13% of
+    // MobileNetV2's 576 -> 96 projection on 14x14 (0.234 -> 0.207 ms in
+    // place), SqueezeNet's 512 -> 64 on 13x13 0.092 -> 0.078. On 7x7 reading
+    // in place is slower (MobileNetV2's 960 -> 160: 0.168 -> 0.191 ms): every
+    // column panel re-reads A's columns, 7 floats in a cache line or two.
+    const bool in_place = kernel->run_a_in_place && P >= kInPlaceAMinPixels;
+    if (newInputSize(H, W)) {
+      // GEMM row p = oh * OW + ow reads its im2col values at pixel_[p] in each row.
+      pixel_.resize(static_cast<size_t>(P));
+      for (int64_t oh = 0; oh < OH; ++oh)
+        for (int64_t ow = 0; ow < OW; ++ow) pixel_[static_cast<size_t>(oh * OW + ow)] = oh * (pointwise ? OW : img.Wq) + ow;
+      if (pointwise) {
+        offsets_.resize(static_cast<size_t>(K));
+        for (int64_t c = 0; c < C; ++c) offsets_[static_cast<size_t>(c)] = c * P;
+      } else {
+        setImageOffsets(img, C, KH, KW);
+      }
+      panel_base_.assign(static_cast<size_t>(panels), -1);
+      for (int64_t p = 0; in_place && p < panels; ++p) {
+        const int64_t first = p * mr, last = first + mr - 1;  // pixel_ increases, so equal ends mean one run
+        if (last < P && pixel_[static_cast<size_t>(last)] - pixel_[static_cast<size_t>(first)] == mr - 1)
+          panel_base_[static_cast<size_t>(p)] = pixel_[static_cast<size_t>(first)];
+      }
     }
     Workspace& ws = *ctx_.workspace;
     float* packed = ws.packed.reserve(packedAFloats(kernel, P, K));
@@ -293,21 +319,6 @@ class ConvOp : public X86Op {
     for (int64_t n = 0; n < N; ++n) {
       const float* image = xp + n * C * H * W;
       const float* padded = pointwise ? nullptr : padImage(img, image, C);
-      // Panels of mr pixels: read in place where their pixels are one run of
-      // the input (1x1) or of its padded planes, from 13x13 images on; the
-      // others packed, in parallel ([panel][K][mr]). The packing took 13% of
-      // MobileNetV2's 576 -> 96 projection on 14x14 (0.234 -> 0.207 ms in
-      // place), SqueezeNet's 512 -> 64 on 13x13 0.092 -> 0.078. On 7x7 reading
-      // in place is slower (MobileNetV2's 960 -> 160: 0.168 -> 0.191 ms): every
-      // column panel re-reads A's columns, 7 floats in a cache line or two.
-      const int64_t mr = kernel->mr, panels = (P + mr - 1) / mr;
-      const bool in_place = kernel->run_a_in_place && P >= kInPlaceAMinPixels;
-      panel_base_.assign(static_cast<size_t>(panels), -1);
-      for (int64_t p = 0; in_place && p < panels; ++p) {
-        const int64_t first = p * mr, last = first + mr - 1;  // pixel_ increases, so equal ends mean one run
-        if (last < P && pixel_[static_cast<size_t>(last)] - pixel_[static_cast<size_t>(first)] == mr - 1)
-          panel_base_[static_cast<size_t>(p)] = pixel_[static_cast<size_t>(first)];
-      }
       const float* base = pointwise ? image : padded;
       ctx_.parallel(static_cast<size_t>(panels), [&](size_t begin, size_t end) {
         for (size_t p = begin; p < end; ++p) {
@@ -452,6 +463,7 @@ class ConvOp : public X86Op {
   std::vector<int64_t> offsets_;  // per im2col row: where it starts in the padded image
   std::vector<int64_t> pixel_;    // pixel-major: each output pixel's position in an im2col row
   std::vector<int64_t> panel_base_;  // ... each pixel panel's first position where read in place, else -1
+  int64_t tables_h_ = -1, tables_w_ = -1;  // the input plane size those tables are for
 };
 
 std::unique_ptr<X86Op> prepareConv(const OpContext& ctx, const zy_op_view_t* op) { return std::make_unique<ConvOp>(ctx, op); }

@@ -5,6 +5,7 @@
 // split across threads. On ref these ops copy on one thread, and they made a
 // quarter of ShuffleNetV2's time at 2 threads. Resize in nearest mode
 // (f32 and 8-bit data) gathers each output row's elements with ref's sampling.
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -232,10 +233,9 @@ class ResizeOp : public X86Op {
   explicit ResizeOp(const OpContext& ctx) : ctx_(ctx) {}
   zy_status_code_t run(const zy_op_view_t* op, std::string* err) override {
     const zy_tensor_view_t &x = op->inputs[0], &y = op->outputs[0];
-    const std::vector<int64_t> dims(x.dims, x.dims + x.rank);
-    if (!plan_ || dims != planned_for_) {
+    if (!plan_ || !std::equal(x.dims, x.dims + x.rank, planned_for_.begin(), planned_for_.end())) {
       plan_ = std::make_unique<NearestResizePlan>(op);
-      planned_for_ = dims;
+      planned_for_.assign(x.dims, x.dims + x.rank);
     }
     if (!plan_->status.ok()) { *err = plan_->status.message(); return ZY_INVALID_ARGUMENT; }
     uint8_t* out = static_cast<uint8_t*>(y.data);

@@ -44,8 +44,7 @@ class MatMulOp : public X86Op {
     const float* b = static_cast<const float*>(op->inputs[1].data);
     float* y = static_cast<float*>(op->outputs[0].data);
     const GemmKernel* kernel = packed_b_ ? kernel_ : ctx_.gemmFor(s.M, s.N);
-    packed_.resize(packedAFloats(kernel, s.M, s.K) + 16);
-    float* aligned = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(packed_.data()) + 63) & ~uintptr_t(63));
+    float* aligned = packed_.reserve(packedAFloats(kernel, s.M, s.K));
     for (int64_t i = 0; i < s.batches; ++i) {
       const PackedA pa = packAInto(kernel, a + i * s.M * s.K, s.M, s.K, s.K, aligned);
       float* yi = y + i * s.M * s.N;
@@ -57,7 +56,7 @@ class MatMulOp : public X86Op {
 
  private:
   OpContext ctx_;
-  std::vector<float> packed_;  // A, packed per run
+  GrowBuffer<float> packed_;  // A, packed per run
   const GemmKernel* kernel_ = nullptr;
   std::unique_ptr<PrepackedB> packed_b_;  // a constant B shared by all batches
 };

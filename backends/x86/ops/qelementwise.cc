@@ -19,6 +19,7 @@
 #include "core/backend_helpers.h"
 #include "cpu_features.h"
 #include "kernels/lane_mask.h"
+#include "kernels/qs8_requantize_avx512.h"
 #include "ops/requantize.h"
 #include "qs8_elementwise_ops.h"
 #include "x86_op.h"
@@ -50,14 +51,6 @@ ZY_AVX512 inline void storeBytes(uint8_t* p, __m512i v, int32_t lo, int32_t hi, 
   if (m == 0xFFFF) _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtepi32_epi8(v));
   else _mm512_mask_cvtepi32_storeu_epi8(p, m, v);
 }
-
-// round(p / 2^shift), ties away from zero, on int64 lanes (|p| < 2^62):
-// floor((p + 2^(shift-1) - [p < 0]) / 2^shift), one arithmetic shift.
-ZY_AVX512 inline __m512i roundingShift(__m512i p, __m512i half, __m128i shift) {
-  return _mm512_sra_epi64(_mm512_add_epi64(_mm512_add_epi64(p, half), _mm512_srai_epi64(p, 63)), shift);
-}
-
-inline __mmask16 tailMask(int64_t n) { return static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1); }
 
 // Splits n elements over the session's threads in chunks of whole vectors.
 template <typename F>
@@ -97,7 +90,7 @@ class QuantizeOp : public X86Op {
     const __m512 s = _mm512_set1_ps(scale_);
     const __m512i z = _mm512_set1_epi32(zp_);
     for (int64_t i = b; i < e; i += 16) {
-      const __mmask16 m = tailMask(e - i);
+      const __mmask16 m = firstLanes16(e - i);
       const __m512 xv = m == 0xFFFF ? _mm512_loadu_ps(x + i) : _mm512_maskz_loadu_ps(m, x + i);
       const __m512 q = _mm512_roundscale_ps(_mm512_div_ps(xv, s), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
       // Saturate in float first: outside int32 the conversion would wrap.
@@ -141,7 +134,7 @@ class DequantizeOp : public X86Op {
     const __m512 s = _mm512_set1_ps(scale_);
     const __m512i z = _mm512_set1_epi32(zp_);
     for (int64_t i = b; i < e; i += 16) {
-      const __mmask16 m = tailMask(e - i);
+      const __mmask16 m = firstLanes16(e - i);
       const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(loadBytes(x + i, u8, m), z));
       if (m == 0xFFFF) _mm512_storeu_ps(y + i, _mm512_mul_ps(v, s));
       else _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(v, s));
@@ -201,7 +194,7 @@ class AddOp : public X86Op {
     const __m512i half = _mm512_set1_epi32(int32_t{1} << (sum_.shift - 1)), zy = _mm512_set1_epi32(zy_);
     const __m128i shift = _mm_cvtsi32_si128(sum_.shift);
     for (int64_t i = s; i < e; i += 16) {
-      const __mmask16 m = tailMask(e - i);
+      const __mmask16 m = firstLanes16(e - i);
       const __m512i p = _mm512_sub_epi32(
           _mm512_add_epi32(_mm512_mullo_epi32(loadBytes(a + i, u8, m), ma), _mm512_mullo_epi32(loadBytes(b + i, u8, m), mb)), centre);
       // round(p / 2^K), ties away from zero: floor((p + 2^(K-1) - [p < 0]) / 2^K).
@@ -291,11 +284,11 @@ class MulOp : public X86Op {
     const __m128i shift = _mm_cvtsi32_si128(rq_.shift);
     const __m512i bv = _mm512_set1_epi32((u8 ? static_cast<int32_t>(*b) : static_cast<int32_t>(static_cast<int8_t>(*b))) - zb_);
     for (int64_t i = 0; i < n; i += 16) {
-      const __mmask16 m = tailMask(n - i);
+      const __mmask16 m = firstLanes16(n - i);
       const __m512i db = scalar_b ? bv : _mm512_sub_epi32(loadBytes(b + i, u8, m), zb);
       const __m512i p = _mm512_mullo_epi32(_mm512_sub_epi32(loadBytes(a + i, u8, m), za), db);
-      const __m512i even = roundingShift(_mm512_mul_epi32(p, mul), half, shift);
-      const __m512i odd = roundingShift(_mm512_mul_epi32(_mm512_srli_epi64(p, 32), mul), half, shift);
+      const __m512i even = qs8RoundingShift(_mm512_mul_epi32(p, mul), half, shift);
+      const __m512i odd = qs8RoundingShift(_mm512_mul_epi32(_mm512_srli_epi64(p, 32), mul), half, shift);
       storeBytes(y + i, _mm512_add_epi32(_mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32)), zy), range_.lo, range_.hi, m);
     }
   }
@@ -412,10 +405,10 @@ class ConcatOp : public X86Op {
     const __m512i half = _mm512_set1_epi64(int64_t{1} << (in.rq.shift - 1));
     const __m128i shift = _mm_cvtsi32_si128(in.rq.shift);
     for (int64_t i = 0; i < n; i += 16) {
-      const __mmask16 m = tailMask(n - i);
+      const __mmask16 m = firstLanes16(n - i);
       const __m512i d = _mm512_sub_epi32(loadBytes(x + i, u8, m), z);
-      const __m512i even = roundingShift(_mm512_mul_epi32(d, mul), half, shift);
-      const __m512i odd = roundingShift(_mm512_mul_epi32(_mm512_srli_epi64(d, 32), mul), half, shift);
+      const __m512i even = qs8RoundingShift(_mm512_mul_epi32(d, mul), half, shift);
+      const __m512i odd = qs8RoundingShift(_mm512_mul_epi32(_mm512_srli_epi64(d, 32), mul), half, shift);
       const __m512i r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
       storeBytes(y + i, _mm512_add_epi32(r, zy), range.lo, range.hi, m);
     }
