@@ -250,7 +250,14 @@ TEST(X86Conv, MatchesReferenceOverASweep) {
                         // 31 columns at stride 2: 16 outputs, the last vector's odd input would be past the row
                         {1, 4, 31, 31, 64, 1, 2, 0, 1, ""},
                         // strided 1x1 from 512+ channels onto up to 196 pixels: pixel-major (10x11 outputs)
-                        {1, 520, 20, 21, 70, 1, 2, 0, 1, "Relu"}};
+                        {1, 520, 20, 21, 70, 1, 2, 0, 1, "Relu"},
+                        // up to 4 channels under a 3x3 stride-2 window: the direct kernel (f32-conv2d-chw/avx512-3x3s2),
+                        // with 16 + 8 channel blocks, a partial last block of 7, rows of 2 to 35 outputs (a partial
+                        // last vector; inputs 3 and 5 wide, all loads at an edge), no padding and a second image;
+                        // a pad of 2 goes through the GEMM
+                        {1, 3, 37, 45, 24, 3, 2, 1, 1, "Relu"}, {2, 3, 64, 64, 32, 3, 2, 1, 1, "Clip"},
+                        {1, 4, 35, 70, 7, 3, 2, 0, 1, "Silu"}, {1, 1, 9, 9, 40, 3, 2, 1, 1, ""},
+                        {1, 2, 5, 3, 17, 3, 2, 1, 1, "HardSwish"}, {1, 3, 20, 20, 16, 3, 2, 2, 1, ""}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {cs.n, cs.c, cs.h, cs.w});

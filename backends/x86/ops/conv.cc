@@ -13,6 +13,7 @@
 
 #include "core/backend_helpers.h"
 #include "kernels/f32_activation.h"
+#include "kernels/f32_conv3x3s2_chw.h"
 #include "kernels/f32_dwconv2d_flat.h"
 #include "kernels/f32_window3x3_chw.h"
 #include "kernels/f32_window2d_cblock.h"
@@ -91,6 +92,8 @@ class ConvOp : public X86Op {
       const float* bias = static_cast<const float*>(op->inputs[2].data);
       bias_.assign(bias, bias + m);
     }
+    if (useDirectStem(ctx, op, attrs_, depthwise_))
+      direct3x3s2_ = std::make_unique<Conv3x3s2Chw>(wp, bias_.empty() ? nullptr : bias_.data(), m, w.dims[1]);
   }
 
   // What zy-compile --target x86 keeps: the packed GEMM or Winograd weights.
@@ -155,6 +158,7 @@ class ConvOp : public X86Op {
       });
       return ZY_OK;
     }
+    if (direct3x3s2_ && !residual && Conv3x3s2Chw::supported(g, C)) return runDirect3x3s2(xp, N, C, H, W, M, g, yp);
     const bool pointwise = isPointwise(w.dims[2], w.dims[3], g);
     if (!winograd_.empty()) return runWinograd(xp, N, C, H, W, M, g, bias, residual, yp);
     if (pixel_major_) return runPixelMajor(xp, N, C, H, W, M, w.dims[2], w.dims[3], g, bias, residual, yp);
@@ -346,6 +350,35 @@ class ConvOp : public X86Op {
     return ZY_OK;
   }
 
+  // An image of up to 4 channels under a 3x3 stride-2 window (the RGB stems
+  // of MobileNet, EfficientNet, ShuffleNet, SqueezeNet): the direct kernel
+  // (f32-conv2d-chw/avx512-3x3s2) instead of the im2col GEMM, whose K of 27
+  // cost as much to pack as to multiply. The GEMM weights stay packed for
+  // geometries the direct kernel declines (a SAME pad of 2); not in bf16 sessions.
+  static bool useDirectStem(const OpContext& ctx, const zy_op_view_t* op, const Attributes& a, bool depthwise) {
+    const zy_tensor_view_t& w = op->inputs[1];
+    if (ctx.bf16 || depthwise || w.dims[2] != 3 || w.dims[3] != 3 || w.dims[1] > Conv3x3s2Chw::kMaxInputChannels) return false;
+    if (op->num_inputs > 3 && op->inputs[3].dtype != ZY_DTYPE_UNDEFINED) return false;  // a fused residual
+    for (int64_t s : a.getInts("strides")) if (s != 2) return false;
+    return a.getInts("strides").size() == 2;
+  }
+
+  // Tasks of output rows, each over every channel block: the input rows under
+  // a task stay in cache from one block to the next.
+  zy_status_code_t runDirect3x3s2(const float* xp, int64_t N, int64_t C, int64_t H, int64_t W, int64_t M, const WindowGeometry& g,
+                                  float* yp) {
+    const int64_t OH = g.out[0], P = g.out[0] * g.out[1];
+    const int64_t chunks = std::min<int64_t>(OH, 8 * ctx_.parallel.threads);  // row blocks per image
+    ctx_.parallel(static_cast<size_t>(N * chunks), [&](size_t begin, size_t end) {
+      for (size_t t = begin; t < end; ++t) {
+        const int64_t n = static_cast<int64_t>(t) / chunks, r = static_cast<int64_t>(t) % chunks;
+        for (int64_t b = 0; b < direct3x3s2_->blocks(); ++b)
+          direct3x3s2_->run(b, r * OH / chunks, (r + 1) * OH / chunks, xp + n * C * H * W, H, W, g, act_, yp + n * M * P);
+      }
+    });
+    return ZY_OK;
+  }
+
   // 3x3 at stride 1 onto 14x14 and larger, the size of the input: the flat
   // per-plane kernel (f32-dwconv2d-flat), measured inside MobileNetV2 against
   // the kernels below: 56x56 0.193 -> 0.135 ms, 28x28 0.071 -> 0.052, 14x14
@@ -456,6 +489,7 @@ class ConvOp : public X86Op {
   std::vector<float> dw_weights_;  // depthwise: [C][KH*KW]
   std::unique_ptr<DwconvChannelBlocked> dw_blocked_;
   std::unique_ptr<DwconvFlat> dw_flat_;
+  std::unique_ptr<Conv3x3s2Chw> direct3x3s2_;  // few-channel 3x3 stride-2 images (stems)
   int64_t dw_flat_H_ = 0, dw_flat_W_ = 0;
   std::vector<float> rows_;        // 1x1 convolution of a 1x1 image: the weights as [M][C]
   PackedA weights_;
