@@ -45,11 +45,14 @@ CpuFeatures detect() {
 
 }  // namespace
 
-// ZY_X86_ISA=avx2 hides AVX-512 and AMX, so that the AVX2 kernels can be
-// tested (and compared) on a machine that has both.
+// ZY_X86_ISA=avx2 or avxvnni hides AVX-512 and AMX, so that the AVX2 and
+// AVX-VNNI kernels can be tested (and compared) on a machine that has both.
 CpuFeatures limitedByEnvironment(CpuFeatures f) {
   const char* isa = std::getenv("ZY_X86_ISA");
-  if (isa && std::strcmp(isa, "avx2") == 0) {
+  const bool avx2 = isa && std::strcmp(isa, "avx2") == 0, avxvnni = isa && std::strcmp(isa, "avxvnni") == 0;
+  if (avxvnni && !f.avx_vnni) f.avx_vnni_evex = f.avx512vl && f.avx512vnni;
+  if (avx2) f.avx_vnni = false;
+  if (avx2 || avxvnni) {
     f.avx512f = f.avx512bw = f.avx512vl = f.avx512dq = f.avx512vnni = f.avx512vbmi = f.avx512bf16 = false;
     f.amx_tile = f.amx_int8 = f.amx_bf16 = false;
   }

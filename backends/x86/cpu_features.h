@@ -10,9 +10,14 @@ struct CpuFeatures {
   bool avx512f = false, avx512bw = false, avx512vl = false, avx512dq = false;
   bool avx512vnni = false, avx512vbmi = false, avx512bf16 = false, avx_vnni = false;
   bool amx_tile = false, amx_int8 = false, amx_bf16 = false;
+  // AVX-VNNI's kernels in their EVEX encoding (AVX512-VNNI + VL): set only
+  // by ZY_X86_ISA=avxvnni, to test them on AVX-512 cores.
+  bool avx_vnni_evex = false;
 };
 
-// Read once; ZY_X86_ISA=avx2 in the environment hides AVX-512 and AMX.
+// Read once. ZY_X86_ISA in the environment limits what the kernels see:
+// avx2 hides AVX-512, AMX and AVX-VNNI; avxvnni hides AVX-512 and AMX and
+// keeps AVX-VNNI (on an AVX-512 VNNI core, as its EVEX twin).
 const CpuFeatures& cpuFeatures();
 
 }  // namespace x86

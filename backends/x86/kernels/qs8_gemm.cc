@@ -171,6 +171,11 @@ ZY_VNNI void qs8GemmPanelVnni(const Qs8PackedWeights& w, const uint8_t* packed_x
 
 }  // namespace
 
+// qs8_gemm_avx2.cc: qs8-gemm/avxvnni-8x16 (VEX, and its EVEX twin) and qs8-gemm/avx2-8x8.
+void qs8GemmPanelAvxVnni(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y, int64_t ldy,
+                         int64_t m_begin, int64_t m_end);
+void qs8GemmPanelAvxVnniEvex(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y,
+                             int64_t ldy, int64_t m_begin, int64_t m_end);
 void qs8GemmPanelAvx2(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y, int64_t ldy,
                       int64_t m_begin, int64_t m_end);
 
@@ -186,7 +191,10 @@ bool hasVnni() {
 void qs8GemmPanel(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np, const Qs8Requant& rq, uint8_t* y, int64_t ldy,
                   int64_t m_begin, int64_t m_end) {
   if (m_end < 0) m_end = w.m;
+  const CpuFeatures& f = cpuFeatures();
   if (hasVnni()) qs8GemmPanelVnni(w, packed_x, np, rq, y, ldy, m_begin, m_end);
+  else if (f.avx_vnni) qs8GemmPanelAvxVnni(w, packed_x, np, rq, y, ldy, m_begin, m_end);
+  else if (f.avx_vnni_evex) qs8GemmPanelAvxVnniEvex(w, packed_x, np, rq, y, ldy, m_begin, m_end);
   else qs8GemmPanelAvx2(w, packed_x, np, rq, y, ldy, m_begin, m_end);
 }
 
