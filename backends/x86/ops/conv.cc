@@ -363,17 +363,19 @@ class ConvOp : public X86Op {
     return a.getInts("strides").size() == 2;
   }
 
-  // Tasks of output rows, each over every channel block: the input rows under
-  // a task stay in cache from one block to the next.
+  // Tasks of a channel block's output rows, channel block by channel block:
+  // the thread that computes a set of channels is the one the next op (a
+  // depthwise layer, split over channels) gives them to. Tasks of rows over
+  // every block left each thread half of every plane it read next.
   zy_status_code_t runDirect3x3s2(const float* xp, int64_t N, int64_t C, int64_t H, int64_t W, int64_t M, const WindowGeometry& g,
                                   float* yp) {
-    const int64_t OH = g.out[0], P = g.out[0] * g.out[1];
-    const int64_t chunks = std::min<int64_t>(OH, 8 * ctx_.parallel.threads);  // row blocks per image
-    ctx_.parallel(static_cast<size_t>(N * chunks), [&](size_t begin, size_t end) {
+    const int64_t OH = g.out[0], P = g.out[0] * g.out[1], blocks = direct3x3s2_->blocks();
+    const int64_t chunks = std::min<int64_t>(OH, std::max<int64_t>(1, 8 * ctx_.parallel.threads / blocks));  // row blocks per channel block
+    ctx_.parallel(static_cast<size_t>(N * blocks * chunks), [&](size_t begin, size_t end) {
       for (size_t t = begin; t < end; ++t) {
-        const int64_t n = static_cast<int64_t>(t) / chunks, r = static_cast<int64_t>(t) % chunks;
-        for (int64_t b = 0; b < direct3x3s2_->blocks(); ++b)
-          direct3x3s2_->run(b, r * OH / chunks, (r + 1) * OH / chunks, xp + n * C * H * W, H, W, g, act_, yp + n * M * P);
+        const int64_t n = static_cast<int64_t>(t) / (blocks * chunks), b = static_cast<int64_t>(t) / chunks % blocks,
+                      r = static_cast<int64_t>(t) % chunks;
+        direct3x3s2_->run(b, r * OH / chunks, (r + 1) * OH / chunks, xp + n * C * H * W, H, W, g, act_, yp + n * M * P);
       }
     });
     return ZY_OK;
