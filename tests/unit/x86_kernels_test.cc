@@ -349,7 +349,11 @@ TEST(X86Conv, DepthwiseMatchesReference) {
                         // 3x3 at stride 1 onto the input's size, 14x14 and up: the flat kernel (vectors across
                         // row ends, rows narrower than a vector, one row, the left pad 0, 1 or 2)
                         {6, 14, 14, 3, 1, 1, 1, "Relu"}, {5, 16, 16, 3, 1, 1, 1, "HardSwish"}, {3, 40, 5, 3, 1, 1, 1, "Silu"},
-                        {2, 1, 300, 3, 1, 1, 1, ""}, {3, 15, 17, 3, 1, 0, 1, "Relu", 0, 2}, {3, 17, 15, 3, 1, 2, 1, "Clip", 0, 0}};
+                        {2, 1, 300, 3, 1, 1, 1, ""}, {3, 15, 17, 3, 1, 0, 1, "Relu", 0, 2}, {3, 17, 15, 3, 1, 2, 1, "Clip", 0, 0},
+                        // rows of at most 15 padded by one: the flat kernel's narrow path at any size (15 wide: the
+                        // taps one row up and down are whole neighbouring vectors; one column; one row; 7x7)
+                        {4, 13, 15, 3, 1, 1, 1, "Relu"}, {5, 7, 7, 3, 1, 1, 1, "Silu"}, {3, 20, 1, 3, 1, 1, 1, "Clip"},
+                        {3, 1, 9, 3, 1, 1, 1, ""}, {2, 3, 2, 3, 1, 1, 1, "HardSwish"}, {4, 10, 12, 3, 1, 1, 1, ""}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});

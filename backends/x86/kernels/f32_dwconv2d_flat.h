@@ -27,6 +27,10 @@ class DwconvFlat {
   DwconvFlat(const WindowGeometry& g, int64_t H, int64_t W);
   // y[H][W] = act(bias + sum over taps of w[i][j] * x[h - pad_top + i][w - pad_left + j]).
   void run(const float* x, const float* w, float bias, const FusedActivation& act, float* y) const;
+  // Planes up to this wide, padded by one, take the narrow path: one load per
+  // vector, every tap a lane shift of it and its neighbours.
+  static constexpr int kNarrowMaxWidth = 15;
+  bool narrow() const;
 
  private:
   int64_t H_, W_, pt_, pl_, vectors_;
