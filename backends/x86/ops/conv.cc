@@ -387,16 +387,16 @@ class ConvOp : public X86Op {
   // 0.042 -> 0.034, 112x112 0.159 -> 0.146. On 7x7 (4 vectors for 49
   // pixels) it loses inside the models (EfficientNet's 7x7 layer with SiLU
   // 0.053 -> 0.065 ms), though it wins in zy-kernel-bench.
-  // Planes at most 15 wide padded by one take its narrow path at any size
-  // (one load per vector, every tap a lane shift), 7x7 too: MobileNetV2's
-  // 960-channel 7x7 layers 0.032-0.037 -> 0.022 ms inside the model at one
-  // thread (on the channel-blocked kernel before), its 14x14 ones 0.038 ->
-  // 0.024 and 0.058 -> 0.036 (on the general flat path before).
+  // Planes padded by one whose width has a sliding-window path (one load per
+  // vector, every tap a lane shift; up to 15 wide, and the common widths to
+  // 112) take it at any size, 7x7 too. Inside MobileNetV2 at one thread:
+  // 960-channel 7x7 layers 0.032-0.037 -> 0.022 ms (on the channel-blocked
+  // kernel before), 14x14 0.038 -> 0.024 and 0.058 -> 0.036, 28x28 0.059 ->
+  // 0.043, 56x56 0.144 -> 0.123, 112x112 0.130 -> 0.100 (the general flat
+  // path before); EfficientNet-b0's layers 0.14 ms in all.
   static constexpr int64_t kFlatDepthwiseMinPixels = 14 * 14;
   static bool useFlatDepthwise(const WindowGeometry& g, int64_t H, int64_t W) {
-    if (!DwconvFlat::supported(g, H, W)) return false;
-    const bool narrow = W <= DwconvFlat::kNarrowMaxWidth && g.pad_begin[0] == 1 && g.pad_begin[1] == 1;
-    return narrow || H * W >= kFlatDepthwiseMinPixels;
+    return DwconvFlat::supported(g, H, W) && (DwconvFlat::slidingWindow(g, W) || H * W >= kFlatDepthwiseMinPixels);
   }
 
   // Wide output rows take the direct per-plane kernel (f32-dwconv2d-chw):
