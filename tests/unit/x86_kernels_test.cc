@@ -350,12 +350,12 @@ TEST(X86Conv, DepthwiseMatchesReference) {
                         // row ends, rows narrower than a vector, one row, the left pad 0, 1 or 2)
                         {6, 14, 14, 3, 1, 1, 1, "Relu"}, {5, 16, 16, 3, 1, 1, 1, "HardSwish"}, {3, 40, 5, 3, 1, 1, 1, "Silu"},
                         {2, 1, 300, 3, 1, 1, 1, ""}, {3, 15, 17, 3, 1, 0, 1, "Relu", 0, 2}, {3, 17, 15, 3, 1, 2, 1, "Clip", 0, 0},
-                        // rows of at most 15 padded by one: the flat kernel's narrow path at any size (15 wide: the
-                        // taps one row up and down are whole neighbouring vectors; one column; one row; 7x7)
+                        // pads of one and rows up to 15 wide: the flat kernel's sliding window at any size (15 wide:
+                        // the taps one row up and down are whole neighbouring vectors; one column; one row; 7x7)
                         {4, 13, 15, 3, 1, 1, 1, "Relu"}, {5, 7, 7, 3, 1, 1, 1, "Silu"}, {3, 20, 1, 3, 1, 1, 1, "Clip"},
                         {3, 1, 9, 3, 1, 1, 1, ""}, {2, 3, 2, 3, 1, 1, 1, "HardSwish"}, {4, 10, 12, 3, 1, 1, 1, ""},
-                        // widths the wide path is built for (16 to 112: a window of registers 2 W / 16 + 3 vectors
-                        // wide), planes of 1 to 31 rows, and a width it is not built for (30: the general path)
+                        // widths from 16 the window is built for (up to 112: 2 W / 16 + 3 registers), planes of 1
+                        // to 31 rows, and a width it is not built for (30: the general path)
                         {3, 5, 16, 3, 1, 1, 1, "Relu"}, {2, 31, 28, 3, 1, 1, 1, "Silu"}, {2, 9, 56, 3, 1, 1, 1, "Clip"},
                         {2, 3, 112, 3, 1, 1, 1, ""}, {2, 1, 20, 3, 1, 1, 1, "HardSwish"}, {2, 2, 96, 3, 1, 1, 1, "Relu"},
                         {3, 11, 30, 3, 1, 1, 1, "Relu"}};

@@ -24,13 +24,10 @@ __attribute__((target("avx512f"), always_inline)) inline __m512 loadClipped(cons
 }
 
 // The 16 floats from s lanes after (s > 0) or before (s < 0) the vector c,
-// with p and n the vectors before and after it (|s| <= 16).
+// with p and n the vectors before and after it.
 template <int S>
 __attribute__((target("avx512f"), always_inline)) inline __m512 shifted(__m512 p, __m512 c, __m512 n) {
-  static_assert(S >= -16 && S <= 16, "a shift within the neighbouring vectors");
   if constexpr (S == 0) return c;
-  else if constexpr (S == 16) return n;
-  else if constexpr (S == -16) return p;
   else if constexpr (S > 0) return _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(n), _mm512_castps_si512(c), S));
   else return _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(c), _mm512_castps_si512(p), 16 + S));
 }
@@ -81,42 +78,6 @@ __attribute__((target("avx512f"))) void plane(const float* x, int64_t W, int64_t
   for (; v < nv; ++v) vectors<PL, ACT, 1>(x, W, P, pt, masks, wv, bias, act, v, y);
 }
 
-// Planes at most kNarrowMaxWidth wide, padded by one on every side: every
-// tap of vector v lies within the vectors v - 1, v and v + 1 (offsets -W - 1
-// to W + 1), so each tap is one lane shift of three registers that slide
-// along the plane, and a vector costs one load. The general path's row
-// loads at +-W split cache lines and were the bottleneck: on this Zen 4 a
-// shuffle and an FMA share a pipe, loads split across lines cost twice.
-// One thread, in L1: 14x14 planes 27 -> 15 cycles per vector, 7x7 39 -> 18.
-template <int W, int ACT>
-__attribute__((target("avx512f"))) void narrowPlane(const float* x, int64_t P, const uint16_t* masks, const float* w, float b,
-                                                    const FusedActivation& act, float* y) {
-  __m512 wv[9];
-  for (int t = 0; t < 9; ++t) wv[t] = _mm512_set1_ps(w[t]);
-  const __m512 bias = _mm512_set1_ps(b);
-  const int64_t nv = (P + 15) / 16;
-  __m512 p = _mm512_setzero_ps(), c = loadClipped(x, 0, P);
-  for (int64_t v = 0; v < nv; ++v) {
-    const int64_t q = (v + 1) * 16;
-    const __m512 n = q + 16 <= P ? _mm512_loadu_ps(x + q) : loadClipped(x, q, P);
-    const uint16_t* m = masks + v * 3;  // lanes whose left (0) and right (2) tap columns stay in the row
-    __m512 a0 = _mm512_mask3_fmadd_ps(wv[0], shifted<-W - 1>(p, c, n), bias, m[0]);
-    __m512 a1 = _mm512_mul_ps(wv[1], shifted<-W>(p, c, n));
-    __m512 a2 = _mm512_maskz_mul_ps(m[2], wv[2], shifted<-W + 1>(p, c, n));
-    a0 = _mm512_mask3_fmadd_ps(wv[3], shifted<-1>(p, c, n), a0, m[0]);
-    a1 = _mm512_fmadd_ps(wv[4], c, a1);
-    a2 = _mm512_mask3_fmadd_ps(wv[5], shifted<1>(p, c, n), a2, m[2]);
-    a0 = _mm512_mask3_fmadd_ps(wv[6], shifted<W - 1>(p, c, n), a0, m[0]);
-    a1 = _mm512_fmadd_ps(wv[7], shifted<W>(p, c, n), a1);
-    a2 = _mm512_mask3_fmadd_ps(wv[8], shifted<W + 1>(p, c, n), a2, m[2]);
-    const __m512 r = activateKind512<ACT>(_mm512_add_ps(a0, _mm512_add_ps(a1, a2)), act);
-    if (v * 16 + 16 <= P) _mm512_storeu_ps(y + v * 16, r);
-    else _mm512_mask_storeu_ps(y + v * 16, firstLanes16(P - v * 16), r);
-    p = c;
-    c = n;
-  }
-}
-
 constexpr int floorDiv16(int d) { return d >= 0 ? d / 16 : -((-d + 15) / 16); }
 
 // The 16 floats from d lanes after vector v, out of the sliding window A
@@ -129,14 +90,17 @@ __attribute__((target("avx512f"), always_inline)) inline __m512 windowTap(const 
   else return _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(A[j + 1]), _mm512_castps_si512(A[j]), r));
 }
 
-// Planes of the widths in kWideWidths (16 to 112), padded by one: the narrow
-// path's idea with a window of registers as wide as the taps' reach (vectors
-// v - W/16 - 1 to v + W/16 + 1: 17 registers for 112), sliding one vector at
-// a time, so that a vector still costs one load and every tap is a lane shift
-// by an immediate. One thread, in L1: 28x28 planes 23-33 -> 14 cycles per
-// vector, 56x56 24-28 -> 14, 112x112 21-28 -> 12.
+// Planes padded by one on every side, of a width known at compile time:
+// every tap of vector v lies within vectors v - W/16 - 1 to v + W/16 + 1
+// (offsets -W - 1 to W + 1). A window of registers holding them slides
+// along the plane one vector at a time, so a vector costs one load and each
+// tap is a lane shift by an immediate (3 registers up to 14 wide, 17 for
+// 112). The general path's row loads at +-W split cache lines, and on this
+// Zen 4 a zmm shuffle and a zmm FMA share a pipe. One thread, in L1, cycles
+// per vector: 7x7 39 -> 18, 14x14 27 -> 15, 28x28 23-33 -> 14, 56x56
+// 24-28 -> 14, 112x112 21-28 -> 12.
 template <int W, int ACT>
-__attribute__((target("avx512f"))) void widePlane(const float* x, int64_t P, const uint16_t* masks, const float* w, float b,
+__attribute__((target("avx512f"))) void windowPlane(const float* x, int64_t P, const uint16_t* masks, const float* w, float b,
                                                   const FusedActivation& act, float* y) {
   constexpr int KMIN = floorDiv16(-W - 1), KMAX = floorDiv16(W + 1) + 1, K = KMAX - KMIN + 1;
   __m512 wv[9];
@@ -169,22 +133,21 @@ __attribute__((target("avx512f"))) void widePlane(const float* x, int64_t P, con
 
 using PlaneFn = void (*)(const float*, int64_t, const uint16_t*, const float*, float, const FusedActivation&, float*);
 
+// The widths windowPlane is built for: every width up to 15, and beyond, the
+// stages of 224x224 and 320x320 networks and a few more. Others take the
+// general path.
+using WindowWidths =
+    std::integer_sequence<int, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 112>;
+
 template <int ACT, int... Ws>
-PlaneFn narrowPlaneFor(int64_t W, std::integer_sequence<int, Ws...>) {
+PlaneFn windowPlaneFor(int64_t W, std::integer_sequence<int, Ws...>) {
   PlaneFn fn = nullptr;
-  ((W == Ws + 1 ? (fn = narrowPlane<Ws + 1, ACT>, 0) : 0), ...);
+  ((W == Ws ? (fn = windowPlane<Ws, ACT>, 0) : 0), ...);
   return fn;
 }
 
-template <int ACT, int... Ws>
-PlaneFn widePlaneFor(int64_t W, std::integer_sequence<int, Ws...>) {
-  PlaneFn fn = nullptr;
-  ((W == Ws ? (fn = widePlane<Ws, ACT>, 0) : 0), ...);
-  return fn;
-}
-// The widths widePlane is built for: those of 224x224 and 320x320 networks
-// stages and a few more. Others take the general path.
-using WideWidths = std::integer_sequence<int, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 112>;
+template <int... Ws>
+bool isWindowWidth(int64_t W, std::integer_sequence<int, Ws...>) { return ((W == Ws) || ...); }
 
 }  // namespace
 
@@ -207,25 +170,19 @@ DwconvFlat::DwconvFlat(const WindowGeometry& g, int64_t H, int64_t W)
     }
 }
 
-template <int... Ws>
-bool isWideWidth(int64_t W, std::integer_sequence<int, Ws...>) { return ((W == Ws) || ...); }
-
 bool DwconvFlat::slidingWindow(const WindowGeometry& g, int64_t W) {
-  return g.pad_begin[0] == 1 && g.pad_begin[1] == 1 && (W <= kNarrowMaxWidth || isWideWidth(W, WideWidths{}));
+  return g.pad_begin[0] == 1 && g.pad_begin[1] == 1 && isWindowWidth(W, WindowWidths{});
 }
 
 void DwconvFlat::run(const float* x, const float* w, float bias, const FusedActivation& act, float* y) const {
   const int64_t P = H_ * W_;
   withActivationKind(&act, [&](auto kind) {
     constexpr int ACT = decltype(kind)::value;
-    if (pt_ == 1 && pl_ == 1) {
-      const PlaneFn fn = W_ <= kNarrowMaxWidth ? narrowPlaneFor<ACT>(W_, std::make_integer_sequence<int, kNarrowMaxWidth>{})
-                                               : widePlaneFor<ACT>(W_, WideWidths{});
-      if (fn) {
+    if (pt_ == 1 && pl_ == 1)
+      if (const PlaneFn fn = windowPlaneFor<ACT>(W_, WindowWidths{})) {
         fn(x, P, masks_.data(), w, bias, act, y);
         return;
       }
-    }
     switch (pl_) {  // the left padding fixes which lane shift each tap column takes
       case 0: plane<0, ACT>(x, W_, P, pt_, vectors_, masks_.data(), w, bias, act, y); break;
       case 1: plane<1, ACT>(x, W_, P, pt_, vectors_, masks_.data(), w, bias, act, y); break;
