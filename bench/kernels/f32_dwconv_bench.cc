@@ -50,10 +50,10 @@ void BM_Dwconv(benchmark::State& state) {
     state.SkipWithError("the flat kernel needs AVX-512, a 3x3 window and stride 1");
     return;
   }
-  const zy::x86::DwconvFlat flat(g, h, h);
+  const zy::x86::DwconvFlat flat(g, h, h, relu);
   for (auto _ : state) {
     if (kind == 3) {
-      for (int64_t i = 0; i < c; ++i) flat.run(x.data() + i * h * h, w.data() + i * k * k, 0.f, relu, y.data() + i * p);
+      for (int64_t i = 0; i < c; ++i) flat.run(x.data() + i * h * h, w.data() + i * k * k, 0.f, y.data() + i * p);
     } else if (kind == 2) {
       for (int64_t i = 0; i < c; ++i) zy::x86::dwconv3x3Chw(x.data() + i * h * h, h, h, g, w.data() + i * k * k, 0.f, relu, y.data() + i * p);
     } else if (blocked) {

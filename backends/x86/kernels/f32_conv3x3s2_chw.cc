@@ -6,19 +6,13 @@
 
 #include "cpu_features.h"
 #include "f32_activation_avx512.h"
+#include "f32_lane_runs_avx512.h"
 #include "lane_mask.h"
 
 namespace zy {
 namespace x86 {
 
 namespace {
-
-// row[s, s + 16), zeros outside [0, W).
-__attribute__((target("avx512f"), always_inline)) inline __m512 loadRow(const float* row, int64_t s, int64_t W, bool inside) {
-  if (inside) return _mm512_loadu_ps(row + s);
-  const __mmask16 m = laneRange16(-s, W - s);
-  return m ? _mm512_maskz_loadu_ps(m, row + s) : _mm512_setzero_ps();
-}
 
 // MB output channels of 16 output pixels from ow0 on, in output rows
 // [oh0, oh1). Lanes past OW are computed from zeros and not stored.
@@ -34,7 +28,6 @@ __attribute__((target("avx512f"))) void rows(const float* x, int64_t C, int64_t 
     const int i_lo = static_cast<int>(std::max<int64_t>(0, -ih0)), i_hi = static_cast<int>(std::min<int64_t>(3, H - ih0));
     for (int64_t ow0 = 0; ow0 < OW; ow0 += 16) {
       const int64_t s = ow0 * 2 - pl;  // the input column under lane 0's first tap
-      const bool inside = s >= 0 && s + 32 <= W;
       const bool e_inside = s + 32 >= 0 && s + 32 < W;
       __m512 acc[MB];
 #pragma GCC unroll 16
@@ -42,7 +35,7 @@ __attribute__((target("avx512f"))) void rows(const float* x, int64_t C, int64_t 
       for (int64_t c = 0; c < C; ++c) {
         for (int i = i_lo; i < i_hi; ++i) {
           const float* row = x + (c * H + ih0 + i) * W;
-          const __m512 lo = loadRow(row, s, W, inside), hi = loadRow(row, s + 16, W, inside);
+          const __m512 lo = loadClipped(row, s, W), hi = loadClipped(row, s + 16, W);
           const __m512 e = e_inside ? _mm512_set1_ps(row[s + 32]) : _mm512_setzero_ps();
           // Lane l's taps are the columns s + 2l, s + 2l + 1 and s + 2l + 2.
           const __m512 t0 = _mm512_permutex2var_ps(lo, even, hi), t1 = _mm512_permutex2var_ps(lo, odd, hi);

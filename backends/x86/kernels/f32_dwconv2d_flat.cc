@@ -8,20 +8,13 @@
 #include "cpu_features.h"
 #include "f32_activation.h"
 #include "f32_activation_avx512.h"
+#include "f32_lane_runs_avx512.h"
 #include "lane_mask.h"
 
 namespace zy {
 namespace x86 {
 
 namespace {
-
-// x[lo, lo + 16) of a plane of P floats, zeros outside it: a masked load
-// only at the plane's ends (they are slow on Zen 4).
-__attribute__((target("avx512f"), always_inline)) inline __m512 loadClipped(const float* x, int64_t lo, int64_t P) {
-  if (lo >= 0 && lo + 16 <= P) return _mm512_loadu_ps(x + lo);
-  const __mmask16 m = laneRange16(-lo, P - lo);
-  return m ? _mm512_maskz_loadu_ps(m, x + lo) : _mm512_setzero_ps();
-}
 
 // The 16 floats from s lanes after (s > 0) or before (s < 0) the vector c,
 // with p and n the vectors before and after it.
@@ -131,19 +124,15 @@ __attribute__((target("avx512f"))) void windowPlane(const float* x, int64_t P, c
   }
 }
 
-using PlaneFn = void (*)(const float*, int64_t, const uint16_t*, const float*, float, const FusedActivation&, float*);
-
 // The widths windowPlane is built for: every width up to 15, and beyond, the
 // stages of 224x224 and 320x320 networks and a few more. Others take the
 // general path.
 using WindowWidths =
     std::integer_sequence<int, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 112>;
 
-template <int ACT, int... Ws>
-PlaneFn windowPlaneFor(int64_t W, std::integer_sequence<int, Ws...>) {
-  PlaneFn fn = nullptr;
-  ((W == Ws ? (fn = windowPlane<Ws, ACT>, 0) : 0), ...);
-  return fn;
+template <int ACT, int... Ws, class Fn>
+void windowPlaneFor(int64_t W, std::integer_sequence<int, Ws...>, Fn* fn) {
+  ((W == Ws ? (*fn = windowPlane<Ws, ACT>, 0) : 0), ...);
 }
 
 template <int... Ws>
@@ -156,8 +145,10 @@ bool DwconvFlat::supported(const WindowGeometry& g, int64_t H, int64_t W) {
          g.dilations[1] == 1 && g.out[0] == H && g.out[1] == W && g.pad_begin[0] < 3 && g.pad_begin[1] < 3;
 }
 
-DwconvFlat::DwconvFlat(const WindowGeometry& g, int64_t H, int64_t W)
-    : H_(H), W_(W), pt_(g.pad_begin[0]), pl_(g.pad_begin[1]), vectors_((H * W + 15) / 16) {
+DwconvFlat::DwconvFlat(const WindowGeometry& g, int64_t H, int64_t W, const FusedActivation& act)
+    : H_(H), W_(W), pt_(g.pad_begin[0]), pl_(g.pad_begin[1]), vectors_((H * W + 15) / 16), act_(act) {
+  if (slidingWindow(g, W))
+    withActivationKind(&act_, [&](auto kind) { windowPlaneFor<decltype(kind)::value>(W, WindowWidths{}, &window_); });
   masks_.resize(static_cast<size_t>(vectors_ * 3));
   for (int64_t v = 0; v < vectors_; ++v)
     for (int64_t j = 0; j < 3; ++j) {
@@ -174,15 +165,12 @@ bool DwconvFlat::slidingWindow(const WindowGeometry& g, int64_t W) {
   return g.pad_begin[0] == 1 && g.pad_begin[1] == 1 && isWindowWidth(W, WindowWidths{});
 }
 
-void DwconvFlat::run(const float* x, const float* w, float bias, const FusedActivation& act, float* y) const {
+void DwconvFlat::run(const float* x, const float* w, float bias, float* y) const {
   const int64_t P = H_ * W_;
+  const FusedActivation& act = act_;
+  if (window_) return window_(x, P, masks_.data(), w, bias, act, y);
   withActivationKind(&act, [&](auto kind) {
     constexpr int ACT = decltype(kind)::value;
-    if (pt_ == 1 && pl_ == 1)
-      if (const PlaneFn fn = windowPlaneFor<ACT>(W_, WindowWidths{})) {
-        fn(x, P, masks_.data(), w, bias, act, y);
-        return;
-      }
     switch (pl_) {  // the left padding fixes which lane shift each tap column takes
       case 0: plane<0, ACT>(x, W_, P, pt_, vectors_, masks_.data(), w, bias, act, y); break;
       case 1: plane<1, ACT>(x, W_, P, pt_, vectors_, masks_.data(), w, bias, act, y); break;

@@ -30,17 +30,21 @@ class DwconvFlat {
   // AVX-512, a 3x3 kernel, stride 1, no dilation, output H x W.
   static bool supported(const WindowGeometry& g, int64_t H, int64_t W);
 
-  DwconvFlat(const WindowGeometry& g, int64_t H, int64_t W);
+  DwconvFlat(const WindowGeometry& g, int64_t H, int64_t W, const FusedActivation& act);
   // y[H][W] = act(bias + sum over taps of w[i][j] * x[h - pad_top + i][w - pad_left + j]).
-  void run(const float* x, const float* w, float bias, const FusedActivation& act, float* y) const;
+  void run(const float* x, const float* w, float bias, float* y) const;
   // Whether a plane W wide with these pads slides a window of registers
   // (pads of one, widths up to 15 and the common ones to 112): one load per
   // vector, 1.5-2.2x the general path's speed at any height.
   static bool slidingWindow(const WindowGeometry& g, int64_t W);
 
  private:
+  using PlaneFn = void (*)(const float* x, int64_t P, const uint16_t* masks, const float* w, float bias, const FusedActivation& act,
+                          float* y);
   int64_t H_, W_, pt_, pl_, vectors_;
+  FusedActivation act_;
   std::vector<uint16_t> masks_;  // [vector][tap column]: lanes whose tap column stays in the row
+  PlaneFn window_ = nullptr;     // the sliding-window kernel for this width and activation, if built for them
 };
 
 }  // namespace x86

@@ -1,14 +1,26 @@
-// Gathers that are a few contiguous runs: a 16-lane vector whose lanes come
-// from up to kMaxRuns runs of consecutive floats, loaded as one masked load
-// per run (masked lanes never fault). The packers of the convolution GEMM
-// use it: panels of output pixels that span several output rows.
+// Vectors of 16 floats from runs of consecutive floats, loaded with one
+// masked load per run (masked lanes never fault), a plain one where a run
+// covers all 16 lanes (masked loads are slow on Zen 4):
+//  - loadClipped: one run, x[lo, lo + 16) inside [0, n), zeros outside it
+//    (the edges of a plane or a row, in the direct convolution kernels);
+//  - LaneRuns / loadRuns: up to kMaxRuns runs. The packers of the
+//    convolution GEMM use it: panels of output pixels that span several
+//    output rows.
 #pragma once
 #include <immintrin.h>
 
 #include <cstdint>
 
+#include "lane_mask.h"
+
 namespace zy {
 namespace x86 {
+
+__attribute__((target("avx512f"), always_inline)) inline __m512 loadClipped(const float* x, int64_t lo, int64_t n) {
+  if (lo >= 0 && lo + 16 <= n) return _mm512_loadu_ps(x + lo);
+  const __mmask16 m = laneRange16(-lo, n - lo);
+  return m ? _mm512_maskz_loadu_ps(m, x + lo) : _mm512_setzero_ps();
+}
 
 struct LaneRuns {
   static constexpr int kMaxRuns = 4;

@@ -118,14 +118,14 @@ class ConvOp : public X86Op {
     const float* residual = op->num_inputs > 3 && op->inputs[3].dtype != ZY_DTYPE_UNDEFINED ? static_cast<const float*>(op->inputs[3].data) : nullptr;
     if (depthwise_ && useFlatDepthwise(g, H, W)) {  // one plane per task
       if (!dw_flat_ || dw_flat_H_ != H || dw_flat_W_ != W) {  // lane masks for this plane size
-        dw_flat_ = std::make_unique<DwconvFlat>(g, H, W);
+        dw_flat_ = std::make_unique<DwconvFlat>(g, H, W, act_);
         dw_flat_H_ = H, dw_flat_W_ = W;
       }
       const DwconvFlat& flat = *dw_flat_;
       ctx_.parallel(static_cast<size_t>(N * C), [&](size_t begin, size_t end) {
         for (size_t p = begin; p < end; ++p) {
           const int64_t c = static_cast<int64_t>(p) % C;
-          flat.run(xp + static_cast<int64_t>(p) * H * W, dw_weights_.data() + c * 9, bias ? bias[c] : 0.f, act_, yp + static_cast<int64_t>(p) * P);
+          flat.run(xp + static_cast<int64_t>(p) * H * W, dw_weights_.data() + c * 9, bias ? bias[c] : 0.f, yp + static_cast<int64_t>(p) * P);
         }
       });
       return ZY_OK;
@@ -158,7 +158,8 @@ class ConvOp : public X86Op {
       });
       return ZY_OK;
     }
-    if (direct3x3s2_ && !residual && Conv3x3s2Chw::supported(g, C)) return runDirect3x3s2(xp, N, C, H, W, M, g, yp);
+    // (direct3x3s2_ is never made for a convolution with a fused residual.)
+    if (direct3x3s2_ && Conv3x3s2Chw::supported(g, C)) return runDirect3x3s2(xp, N, C, H, W, M, g, yp);
     const bool pointwise = isPointwise(w.dims[2], w.dims[3], g);
     if (!winograd_.empty()) return runWinograd(xp, N, C, H, W, M, g, bias, residual, yp);
     if (pixel_major_) return runPixelMajor(xp, N, C, H, W, M, w.dims[2], w.dims[3], g, bias, residual, yp);
@@ -384,12 +385,11 @@ class ConvOp : public X86Op {
   // 3x3 at stride 1 onto 14x14 and larger, the size of the input: the flat
   // per-plane kernel (f32-dwconv2d-flat), measured inside MobileNetV2 against
   // the kernels below: 56x56 0.193 -> 0.135 ms, 28x28 0.071 -> 0.052, 14x14
-  // 0.042 -> 0.034, 112x112 0.159 -> 0.146. On 7x7 (4 vectors for 49
-  // pixels) it loses inside the models (EfficientNet's 7x7 layer with SiLU
-  // 0.053 -> 0.065 ms), though it wins in zy-kernel-bench.
-  // Planes padded by one whose width has a sliding-window path (one load per
-  // vector, every tap a lane shift; up to 15 wide, and the common widths to
-  // 112) take it at any size, 7x7 too. Inside MobileNetV2 at one thread:
+  // 0.042 -> 0.034, 112x112 0.159 -> 0.146. Planes padded by one whose width
+  // has its sliding window (one load per vector, every tap a lane shift; up
+  // to 15 wide, and the common widths to 112) take it at any size, 7x7 too
+  // (where its general path had lost to the channel-blocked kernel inside
+  // the models). Inside MobileNetV2 at one thread:
   // 960-channel 7x7 layers 0.032-0.037 -> 0.022 ms (on the channel-blocked
   // kernel before), 14x14 0.038 -> 0.024 and 0.058 -> 0.036, 28x28 0.059 ->
   // 0.043, 56x56 0.144 -> 0.123, 112x112 0.130 -> 0.100 (the general flat
