@@ -1,6 +1,10 @@
 #include "cpu_features.h"
 
 #include <cpuid.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include <cstdint>
 #include <cstdlib>
@@ -46,22 +50,35 @@ CpuFeatures detect() {
 }  // namespace
 
 // ZY_X86_ISA=avx2 or avxvnni hides AVX-512 and AMX, so that the AVX2 and
-// AVX-VNNI kernels can be tested (and compared) on a machine that has both.
+// AVX-VNNI kernels can be tested (and compared) on a machine that has both;
+// avx512 hides AMX alone.
 CpuFeatures limitedByEnvironment(CpuFeatures f) {
   const char* isa = std::getenv("ZY_X86_ISA");
   const bool avx2 = isa && std::strcmp(isa, "avx2") == 0, avxvnni = isa && std::strcmp(isa, "avxvnni") == 0;
   if (avxvnni && !f.avx_vnni) f.avx_vnni_evex = f.avx512vl && f.avx512vnni;
   if (avx2) f.avx_vnni = false;
-  if (avx2 || avxvnni) {
-    f.avx512f = f.avx512bw = f.avx512vl = f.avx512dq = f.avx512vnni = f.avx512vbmi = f.avx512bf16 = false;
-    f.amx_tile = f.amx_int8 = f.amx_bf16 = false;
-  }
+  if (avx2 || avxvnni) f.avx512f = f.avx512bw = f.avx512vl = f.avx512dq = f.avx512vnni = f.avx512vbmi = f.avx512bf16 = false;
+  if (avx2 || avxvnni || (isa && std::strcmp(isa, "avx512") == 0)) f.amx_tile = f.amx_int8 = f.amx_bf16 = false;
   return f;
 }
 
 const CpuFeatures& cpuFeatures() {
   static const CpuFeatures f = limitedByEnvironment(detect());
   return f;
+}
+
+bool amxTilesPermitted() {
+  static const bool permitted = [] {
+    const CpuFeatures& f = cpuFeatures();
+    if (!f.amx_tile || !f.amx_bf16) return false;
+#if defined(__linux__) && defined(SYS_arch_prctl)
+    constexpr long kArchReqXcompPerm = 0x1023, kXfeatureTileData = 18;
+    return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureTileData) == 0;
+#else
+    return false;
+#endif
+  }();
+  return permitted;
 }
 
 }  // namespace x86

@@ -17,8 +17,15 @@ struct CpuFeatures {
 
 // Read once. ZY_X86_ISA in the environment limits what the kernels see:
 // avx2 hides AVX-512, AMX and AVX-VNNI; avxvnni hides AVX-512 and AMX and
-// keeps AVX-VNNI (on an AVX-512 VNNI core, as its EVEX twin).
+// keeps AVX-VNNI (on an AVX-512 VNNI core, as its EVEX twin); avx512 hides AMX.
 const CpuFeatures& cpuFeatures();
+
+// Whether this process may use AMX tiles: the CPU has AMX-TILE and AMX-BF16
+// and Linux granted the tile data state (arch_prctl ARCH_REQ_XCOMP_PERM,
+// asked once, process-wide; Linux 5.16+). Where it is refused (an older
+// kernel, a seccomp policy), the tile kernels stay off and bf16 runs on
+// AVX512-BF16.
+bool amxTilesPermitted();
 
 }  // namespace x86
 }  // namespace zy

@@ -70,9 +70,8 @@ zy_status_code_t create(const zy_host_t* host, void** out, char* err, size_t len
   Backend* b = new (std::nothrow) Backend;
   if (!b) return ZY_OUT_OF_MEMORY;
   b->ctx.gemm = g;
-  // Opt-in fast math: bf16 GEMMs where the CPU has AVX512-BF16. AMX-BF16
-  // tiles are not used yet; permission for them is asked for in
-  // cpu_features (amxUsable) so that a tile kernel can slot in here.
+  // Opt-in fast math: bf16 GEMMs on AMX tiles or AVX512-BF16 (bf16GemmKernel
+  // asks Linux for the tile state and falls back when it is refused).
   if (host->precision && std::strcmp(host->precision, "bf16") == 0) b->ctx.bf16 = bf16GemmKernel();
   b->ctx.workspace = &b->workspace;
   b->ctx.parallel = ParallelFor([host](size_t n, const std::function<void(size_t, size_t)>& fn) { hostParallelFor(host, n, 1, fn); },
@@ -122,11 +121,12 @@ void describeBackend(void* backend, char* buf, size_t len) {
   const CpuFeatures& f = cpuFeatures();
   std::string isa = f.avx512f ? "AVX-512" : "AVX2+FMA";
   const std::pair<bool, const char*> extensions[] = {
-      {f.avx512vnni, "VNNI"}, {f.avx512vbmi, "VBMI"}, {f.avx512bf16, "BF16"}, {f.avx_vnni, "AVX-VNNI"}, {f.amx_int8, "AMX-INT8"}};
+      {f.avx512vnni, "VNNI"}, {f.avx512vbmi, "VBMI"}, {f.avx512bf16, "BF16"}, {f.avx_vnni, "AVX-VNNI"}, {f.amx_int8, "AMX-INT8"}, {f.amx_bf16, "AMX-BF16"}};
   for (const auto& [on, name] : extensions)
     if (on) isa += std::string(", ") + name;
   const std::string int8 = !qs8GemmAvailable() ? "none" : f.avx512vnni ? "qs8-gemm/avx512vnni-8x48" : "qs8-gemm/avx2-8x8";
-  copyMessage(buf, len, isa + "; f32 " + static_cast<Backend*>(backend)->ctx.gemm->name + ", int8 " + int8);
+  const OpContext& ctx = static_cast<Backend*>(backend)->ctx;
+  copyMessage(buf, len, isa + "; f32 " + ctx.gemm->name + (ctx.bf16 ? std::string(", bf16 ") + ctx.bf16->name : "") + ", int8 " + int8);
 }
 
 const zy_backend_api_t kApi = {

@@ -30,7 +30,7 @@ const char* kUsage =
     "  --backend-path P        plugin directories or files, ':'-separated (default: $ZY_BACKEND_PATH)\n"
     "  --fallback F            cpu (default) or error: what a failing plugin's ops do\n"
     "  --thread-placement P    none (default) or compact: pin the workers cluster by cluster from the caller's CPU\n"
-    "  --precision P           fp32 (default), or opt-in fast math: bf16 (x86 with AVX512-BF16) or fp16 (ARM with FP16);\n"
+    "  --precision P           fp32 (default), or opt-in fast math: bf16 (x86 with AMX-BF16 or AVX512-BF16) or fp16 (ARM with FP16);\n"
     "                          with bf16 the error against an fp32 run is reported\n"
     "  --input NAME=FILE.npy   input data; others get seeded random data\n"
     "  --input-shape NAME=DxD  shape of a random input with dynamic dimensions\n"

@@ -29,7 +29,7 @@ const char* kUsage =
     "                          error: fail instead\n"
     "  --list-backends         list the backends (built-in and plugins) and why any cannot start, then exit\n"
     "  --thread-placement P    none (default) or compact: pin the workers cluster by cluster from the caller's CPU\n"
-    "  --precision P           fp32 (default), or opt-in fast math: bf16 (x86 with AVX512-BF16) or fp16 (ARM with FP16)\n"
+    "  --precision P           fp32 (default), or opt-in fast math: bf16 (x86 with AMX-BF16 or AVX512-BF16) or fp16 (ARM with FP16)\n"
     "  --seed S                seed for random inputs (default 0)\n"
     "  --quiet                 print nothing but errors\n";
 

@@ -47,5 +47,15 @@ class GraphBuilder : public ModelBuilder {
   }
 };
 
+// bf16 rounding as the fast-math kernels do it (nearest even), on the host.
+inline float roundToBf16(float x) {
+  uint32_t b;
+  std::memcpy(&b, &x, 4);
+  b += 0x7fffu + ((b >> 16) & 1u);
+  b &= 0xffff0000u;
+  std::memcpy(&x, &b, 4);
+  return x;
+}
+
 }  // namespace test
 }  // namespace zy

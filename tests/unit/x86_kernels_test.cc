@@ -78,16 +78,6 @@ TEST(X86Gemm, TwoThreadPartitionsMatchOneThread) {
   }
 }
 
-// bf16 rounding as the fast-math kernel does it (nearest even), on the host.
-float roundToBf16(float x) {
-  uint32_t b;
-  std::memcpy(&b, &x, 4);
-  b += 0x7fffu + ((b >> 16) & 1u);
-  b &= 0xffff0000u;
-  std::memcpy(&x, &b, 4);
-  return x;
-}
-
 // The bf16 microkernel against a naive GEMM of the bf16-rounded operands (in
 // double): products of bf16 values are exact in f32, so only the f32 sums
 // round. Odd K exercises the zero-padded last pair.

@@ -50,8 +50,10 @@ __attribute__((target("avx512f,avx512bf16,avx512bw"))) void bf16GemmAvx512_12x32
   storeTile<MR, V>(acc, c, ldc, mr, nr, accumulate, last);
 }
 
-// One packed f32 panel [kc][nr] -> [ceil(kc/2)][nr] k-pairs of bf16.
-__attribute__((target("avx512f,avx512bf16,avx512bw"))) void bf16PairPanel(const float* src, int64_t kc, int64_t nr, float* dst) {
+// One packed f32 panel [kc][nr] -> [pairs][nr] k-pairs of bf16, the pairs
+// past ceil(kc/2) zero (tile kernels take K in whole blocks of pairs).
+__attribute__((target("avx512f,avx512bf16,avx512bw"))) void bf16PairPanel(const float* src, int64_t kc, int64_t nr, int64_t pairs,
+                                                                          float* dst) {
   static const int16_t kInterleave[32] = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
                                           8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
   const __m512i idx = _mm512_loadu_si512(kInterleave);
@@ -64,6 +66,8 @@ __attribute__((target("avx512f,avx512bf16,avx512bw"))) void bf16PairPanel(const 
       _mm512_storeu_si512(dst + p * nr + v, _mm512_permutexvar_epi16(idx, both));
     }
   }
+  const int64_t filled = (kc + 1) / 2;
+  if (pairs > filled) std::memset(dst + filled * nr, 0, static_cast<size_t>((pairs - filled) * nr) * sizeof(float));
 }
 
 }  // namespace x86

@@ -6,6 +6,7 @@
 
 #include <immintrin.h>
 
+#include "bf16_gemm_tiles.h"
 #include "cpu_features.h"
 #include "f32_lane_runs_avx512.h"
 #include "scratch.h"
@@ -21,7 +22,8 @@ template <int MR, int V>
 void f32GemmAvx512AInPlace(int64_t, const float*, const int64_t*, const float*, float*, int64_t, int64_t, bool, const TileEpilogue*);
 void f32GemmAvx2_6x16(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
 void bf16GemmAvx512_12x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
-void bf16PairPanel(const float* src, int64_t kc, int64_t nr, float* dst);
+void bf16GemmAmx_32x32(int64_t, const float*, const float*, float*, int64_t, int64_t, int64_t, bool, const TileEpilogue*);
+void bf16PairPanel(const float* src, int64_t kc, int64_t nr, int64_t pairs, float* dst);
 uint16_t bf16FromF32(float x);
 
 namespace {
@@ -34,6 +36,7 @@ const GemmKernel kAvx512Pixels14 = {"f32-gemm/avx512-14x32", 14, 32, f32GemmAvx5
 const GemmKernel kAvx512Pixels13 = {"f32-gemm/avx512-13x32", 13, 32, f32GemmAvx512<13, 2>, false, nullptr, f32GemmAvx512AInPlace<13, 2>};
 const GemmKernel kAvx512Narrow = {"f32-gemm/avx512-24x16", 24, 16, f32GemmAvx512<24, 1>};
 const GemmKernel kBf16 = {"bf16-gemm/avx512bf16-12x32", 12, 32, bf16GemmAvx512_12x32, true};
+const GemmKernel kBf16Amx = {"bf16-gemm/amx-32x32", kAmxMR, kAmxNR, bf16GemmAmx_32x32, true, nullptr, nullptr, kAmxBlockPairs};
 
 // K is split into blocks of KC so that a packed B block (KC x 8 NR floats,
 // 768 KiB at most) stays in L2. 512 rather than 256: 1x1 convolutions with
@@ -73,7 +76,15 @@ const GemmKernel* pixelMajorGemmKernel(int64_t pixels, int64_t channels) {
 
 const GemmKernel* bf16GemmKernel() {
   const CpuFeatures& f = cpuFeatures();
+  // The AMX kernel packs B with AVX512-BF16 (bf16PairPanel): every AMX CPU has it.
+  if (f.avx512f && f.avx512bw && f.avx512bf16 && amxTilesPermitted()) return &kBf16Amx;
   return f.avx512f && f.avx512bw && f.avx512bf16 ? &kBf16 : nullptr;
+}
+
+GemmKernel bf16AmxGemmKernelOn(GemmMicrokernel run) {
+  GemmKernel k = kBf16Amx;
+  k.run = run;
+  return k;
 }
 
 const GemmKernel* bestGemmKernel() {
@@ -92,8 +103,13 @@ const GemmKernel* selectGemmKernel(int64_t m, int64_t n) {
   return best;
 }
 
-// K steps as the microkernel counts them: bf16 kernels take k-pairs.
-int64_t kSteps(const GemmKernel& kernel, int64_t k) { return kernel.bf16 ? (k + 1) / 2 : k; }
+// K steps as the microkernel counts them: bf16 kernels take k-pairs, tile
+// kernels whole blocks of them.
+int64_t kSteps(const GemmKernel& kernel, int64_t k) {
+  if (!kernel.bf16) return k;
+  const int64_t pairs = (k + 1) / 2, block = std::max(1, kernel.k_block_pairs);
+  return (pairs + block - 1) / block * block;
+}
 
 size_t packedAFloats(const GemmKernel* kernel, int64_t m, int64_t k) {
   return static_cast<size_t>((m + kernel->mr - 1) / kernel->mr * kSteps(*kernel, k) * kernel->mr);
@@ -102,15 +118,18 @@ size_t packedAFloats(const GemmKernel* kernel, int64_t m, int64_t k) {
 PackedA packAInto(const GemmKernel* kernel, const float* a, int64_t m, int64_t k, int64_t lda, float* d) {
   const PackedA p = PackedA::borrowed(kernel, m, k, d);
   const int64_t mr = kernel->mr, panels = (m + mr - 1) / mr;
-  if (kernel->bf16) {  // [panel][k-pair][row]: (bf16 a[row][2q], bf16 a[row][2q+1])
-    const int64_t pairs = kSteps(*kernel, k);
+  if (kernel->bf16) {
+    // Pair q of row r, (bf16 a[row][2q], bf16 a[row][2q+1]), at [panel][q][r],
+    // or for tile kernels at [panel][q / block][r][q % block].
+    const int64_t pairs = kSteps(*kernel, k), block = kernel->k_block_pairs;
     uint32_t* u = reinterpret_cast<uint32_t*>(d);
     for (int64_t pi = 0; pi < panels; ++pi)
       for (int64_t q = 0; q < pairs; ++q)
         for (int64_t r = 0; r < mr; ++r) {
           const int64_t row = pi * mr + r;
-          const float lo = row < m ? a[row * lda + 2 * q] : 0.f, hi = row < m && 2 * q + 1 < k ? a[row * lda + 2 * q + 1] : 0.f;
-          u[(pi * pairs + q) * mr + r] = bf16FromF32(lo) | static_cast<uint32_t>(bf16FromF32(hi)) << 16;
+          const float lo = row < m && 2 * q < k ? a[row * lda + 2 * q] : 0.f, hi = row < m && 2 * q + 1 < k ? a[row * lda + 2 * q + 1] : 0.f;
+          const int64_t at = block ? (q / block * block) * mr + r * block + q % block : q * mr + r;
+          u[pi * pairs * mr + at] = bf16FromF32(lo) | static_cast<uint32_t>(bf16FromF32(hi)) << 16;
         }
     return p;
   }
@@ -283,7 +302,7 @@ void gemm(const PackedA& a, const BPacker& packer, int64_t n, float* c, int64_t 
         const float* bblock = bp;
         const int64_t steps = kSteps(kern, kc), k_total = kSteps(kern, k), k_offset = kSteps(kern, k0);
         if (kern.bf16) {
-          for (int64_t j0 = 0; j0 < ncols; j0 += nr) bf16PairPanel(bp + (j0 / nr) * kc * nr, kc, nr, bpairs + (j0 / nr) * steps * nr);
+          for (int64_t j0 = 0; j0 < ncols; j0 += nr) bf16PairPanel(bp + (j0 / nr) * kc * nr, kc, nr, steps, bpairs + (j0 / nr) * steps * nr);
           bblock = bpairs;
         }
         const bool first = k0 == 0, last = k0 + kc >= k;

@@ -4,7 +4,7 @@
 // or read in place when it is a plain matrix and K fits one block.
 // Microkernels (named as XNNPACK names them: f32-gemm/<isa>-<MR>x<NR>):
 //   avx512-12x32, avx512-8x48, avx512-24x16 (N <= 16), avx2-6x16, pixel-major avx512-7x48, 14x32 and 13x32,
-//   and bf16-gemm/avx512bf16-12x32 for the opt-in fast math; chosen at run time from the CPU's features.
+//   and bf16-gemm/amx-32x32 or avx512bf16-12x32 for the opt-in fast math; chosen at run time from the CPU's features.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -49,6 +49,10 @@ struct GemmKernel {
   bool bf16 = false;  // operands packed as bf16 k-pairs (the opt-in fast math)
   GemmMicrokernelInPlace run_in_place = nullptr;
   GemmMicrokernelAInPlace run_a_in_place = nullptr;
+  // bf16 kernels on tiles (AMX): A is stored per block of this many k-pairs
+  // as [MR][block] (tile rows), and K is padded with zero pairs to whole
+  // blocks, in A and in B. 0: A is [k-pair][MR].
+  int k_block_pairs = 0;
 };
 
 // The best microkernel this CPU runs (nullptr without AVX2+FMA).
@@ -63,8 +67,12 @@ const GemmKernel* selectGemmKernel(int64_t m, int64_t n);
 const GemmKernel* pixelMajorGemmKernel(int64_t pixels, int64_t channels);
 // Every f32 microkernel this CPU runs (for tests and benchmarks).
 std::vector<const GemmKernel*> availableGemmKernels();
-// The bf16 microkernel (AVX512-BF16), or nullptr when the CPU lacks it.
+// The bf16 microkernel: AMX-BF16 tiles where the CPU has them and Linux
+// permits them (amxTilesPermitted), else AVX512-BF16; nullptr without either.
 const GemmKernel* bf16GemmKernel();
+// bf16-gemm/amx-32x32's descriptor with another microkernel in its place:
+// the tests run its tile code on a software model (bf16_gemm_tiles.h).
+GemmKernel bf16AmxGemmKernelOn(GemmMicrokernel run);
 
 // A packed once, as [ceil(M/MR)][K][MR], zero-padded, 64-byte aligned.
 // With by_columns set (kernels with run_a_in_place), panel p is read where A

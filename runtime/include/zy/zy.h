@@ -61,7 +61,7 @@ typedef struct zy_session_options {
   const char* backend_order;   /* comma-separated, e.g. "x86,ref"; NULL = every built-in backend, fastest first */
   int32_t enable_profiling;    /* 1 = time every op of each run (zy_session_profile_*) */
   const char* precision;       /* NULL or "fp32" (the default, exact f32); opt-in fast math: "bf16" =
-                                  backends that can (x86 with AVX512-BF16) run GEMMs and convolutions
+                                  backends that can (x86 with AMX-BF16 or AVX512-BF16) run GEMMs and convolutions
                                   with bf16 inputs and f32 accumulation; "fp16" = backends that can (ARM
                                   with FP16 arithmetic, e.g. Kunpeng 920) run convolutions in fp16;
                                   others stay f32 */
