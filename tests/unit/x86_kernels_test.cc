@@ -348,7 +348,10 @@ TEST(X86Conv, DepthwiseMatchesReference) {
                         // to 31 rows, and a width it is not built for (30: the general path)
                         {3, 5, 16, 3, 1, 1, 1, "Relu"}, {2, 31, 28, 3, 1, 1, 1, "Silu"}, {2, 9, 56, 3, 1, 1, 1, "Clip"},
                         {2, 3, 112, 3, 1, 1, 1, ""}, {2, 1, 20, 3, 1, 1, 1, "HardSwish"}, {2, 2, 96, 3, 1, 1, 1, "Relu"},
-                        {3, 11, 30, 3, 1, 1, 1, "Relu"}};
+                        {3, 11, 30, 3, 1, 1, 1, "Relu"},
+                        // the channel-blocked kernel's row tails (8-pixel blocks, then one block of the 1-7 left):
+                        // 5x5 rows of 14 (EfficientNet), 10 and 12 outputs
+                        {16, 14, 14, 5, 1, 2, 1, "Silu"}, {20, 6, 10, 5, 1, 2, 1, "Relu"}, {3, 5, 12, 5, 1, 2, 1, ""}};
   for (const Case& cs : cases) {
     GraphBuilder g;
     int32_t x = g.input("x", DType::F32, {1, cs.c, cs.h, cs.w});
