@@ -138,7 +138,9 @@ TEST(X86Amx, Bf16TileGemmMatchesRoundedGemm) {
 // tile state; everywhere else bf16 runs on AVX512-BF16 (or not at all).
 TEST(X86Amx, TileKernelOnlyWherePermitted) {
   const x86::CpuFeatures& f = x86::cpuFeatures();
-  if (!f.amx_tile || !f.amx_bf16) EXPECT_FALSE(x86::amxTilesPermitted());
+  if (!f.amx_tile || !f.amx_bf16) {
+    EXPECT_FALSE(x86::amxTilesPermitted());
+  }
   const x86::GemmKernel* k = x86::bf16GemmKernel();
   if (x86::amxTilesPermitted()) {
     ASSERT_NE(k, nullptr);
