@@ -4,44 +4,37 @@
 #pragma once
 #include <immintrin.h>
 
-#include <cstdint>
 
 namespace zy {
 namespace x86 {
 
-// r[i][j] <-> r[j][i] for a 16x16 block, as a butterfly: at distance k
-// (8, 4, 2, 1) rows i and i + k exchange their k-wide sub-blocks. Lane p of
-// the new row i takes a[p] or b[p - k]; of row i + k, a[p + k] or b[p].
-struct TransposeIndices {
-  alignas(64) int32_t a[4][16], b[4][16];
-  constexpr TransposeIndices() : a(), b() {
-    for (int s = 0, k = 8; s < 4; ++s, k /= 2)
-      for (int p = 0; p < 16; ++p) {
-        a[s][p] = (p & k) ? 16 + p - k : p;
-        b[s][p] = (p & k) ? 16 + p : p + k;
-      }
-  }
-};
-inline constexpr TransposeIndices kTranspose;
-
-template <int K>
-__attribute__((target("avx512f"), always_inline)) inline void transposeStage(__m512 r[16], int s) {
-  const __m512i va = _mm512_load_si512(kTranspose.a[s]), vb = _mm512_load_si512(kTranspose.b[s]);
-#pragma GCC unroll 16
-  for (int i = 0; i < 16; ++i) {
-    if (i & K) continue;
-    const __m512 a = r[i], b = r[i + K];
-    r[i] = _mm512_permutex2var_ps(a, va, b);
-    r[i + K] = _mm512_permutex2var_ps(a, vb, b);
-  }
-}
-
-// Fully unrolled, so that the 16 rows stay in registers.
+// r[i][j] <-> r[j][i] for a 16x16 block. Half of it is in-lane shuffles
+// (vunpcklps/vunpckhps, vshufps), which Zen 4 issues beside its FMAs, the
+// other half 128-bit lane moves (vshuff32x4); a butterfly of 64 vpermt2ps
+// took 64 FMA slots. After the in-lane half, u[4g + c] holds, in lane l,
+// rows 4g..4g+3 at column 4l + c; output row 4l + c is lane l of u[c],
+// u[4 + c], u[8 + c] and u[12 + c], a 4x4 transpose of lanes.
 __attribute__((target("avx512f"), always_inline)) inline void transpose16x16(__m512 r[16]) {
-  transposeStage<8>(r, 0);
-  transposeStage<4>(r, 1);
-  transposeStage<2>(r, 2);
-  transposeStage<1>(r, 3);
+  __m512 u[16];
+#pragma GCC unroll 4
+  for (int g = 0; g < 4; ++g) {
+    const __m512* q = r + 4 * g;
+    const __m512 t0 = _mm512_unpacklo_ps(q[0], q[1]), t1 = _mm512_unpackhi_ps(q[0], q[1]);
+    const __m512 t2 = _mm512_unpacklo_ps(q[2], q[3]), t3 = _mm512_unpackhi_ps(q[2], q[3]);
+    u[4 * g + 0] = _mm512_shuffle_ps(t0, t2, 0x44);
+    u[4 * g + 1] = _mm512_shuffle_ps(t0, t2, 0xEE);
+    u[4 * g + 2] = _mm512_shuffle_ps(t1, t3, 0x44);
+    u[4 * g + 3] = _mm512_shuffle_ps(t1, t3, 0xEE);
+  }
+#pragma GCC unroll 4
+  for (int c = 0; c < 4; ++c) {
+    const __m512 p0 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0x44), p1 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xEE);
+    const __m512 p2 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x44), p3 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xEE);
+    r[c] = _mm512_shuffle_f32x4(p0, p2, 0x88);
+    r[4 + c] = _mm512_shuffle_f32x4(p0, p2, 0xDD);
+    r[8 + c] = _mm512_shuffle_f32x4(p1, p3, 0x88);
+    r[12 + c] = _mm512_shuffle_f32x4(p1, p3, 0xDD);
+  }
 }
 
 }  // namespace x86
