@@ -66,7 +66,7 @@ class ConvOp : public X86Op {
       dw_blocked_ = std::make_unique<DwconvChannelBlocked>(wp, b, m, w.dims[2], w.dims[3]);
     } else if ((wino_tile_ = winogradTile(ctx, op, attrs_)) != 0) {
       const int64_t c = w.dims[1], points = winogradPoints();
-      const GemmKernel* kernel = ctx.gemmFor(m, winogradTiles(op->outputs[0], wino_tile_));
+      const GemmKernel* kernel = ctx.f32GemmFor(m, winogradTiles(op->outputs[0], wino_tile_));
       if (!viewPacked(op->blob, op->blob_size, kernel, m, c, points, &winograd_)) {  // packed ahead of time, or now
         std::vector<float> u(static_cast<size_t>(points * m * c));
         if (wino_tile_ == 4) winogradWeights(wp, m, c, u.data());
@@ -355,10 +355,10 @@ class ConvOp : public X86Op {
   // of MobileNet, EfficientNet, ShuffleNet, SqueezeNet): the direct kernel
   // (f32-conv2d-chw/avx512-3x3s2) instead of the im2col GEMM, whose K of 27
   // cost as much to pack as to multiply. The GEMM weights stay packed for
-  // geometries the direct kernel declines (a SAME pad of 2); not in bf16 sessions.
+  // geometries the direct kernel declines (a SAME pad of 2); in bf16 sessions only where keepsF32Shortcuts().
   static bool useDirectStem(const OpContext& ctx, const zy_op_view_t* op, const Attributes& a, bool depthwise) {
     const zy_tensor_view_t& w = op->inputs[1];
-    if (ctx.bf16 || depthwise || w.dims[2] != 3 || w.dims[3] != 3 || w.dims[1] > Conv3x3s2Chw::kMaxInputChannels) return false;
+    if (!ctx.keepsF32Shortcuts() || depthwise || w.dims[2] != 3 || w.dims[3] != 3 || w.dims[1] > Conv3x3s2Chw::kMaxInputChannels) return false;
     if (op->num_inputs > 3 && op->inputs[3].dtype != ZY_DTYPE_UNDEFINED) return false;  // a fused residual
     for (int64_t s : a.getInts("strides")) if (s != 2) return false;
     return a.getInts("strides").size() == 2;
@@ -429,12 +429,12 @@ class ConvOp : public X86Op {
     const char* env = std::getenv("ZY_X86_WINOGRAD");
     if (env && std::strcmp(env, "0") == 0) return 0;
     const zy_tensor_view_t &w = op->inputs[1], &y = op->outputs[0];
-    if (ctx.bf16 || w.dims[2] != 3 || w.dims[3] != 3 || a.getInt("group", 1) != 1 || w.dims[0] < 8) return 0;
+    if (!ctx.keepsF32Shortcuts() || w.dims[2] != 3 || w.dims[3] != 3 || a.getInt("group", 1) != 1 || w.dims[0] < 8) return 0;
     if (y.rank != 4 || y.dims[2] <= 0 || y.dims[3] <= 0 || w.dims[1] < 32) return 0;
     for (int64_t s : a.getInts("strides")) if (s != 1) return 0;
     for (int64_t d : a.getInts("dilations")) if (d != 1) return 0;
     // 16 tiles fill one 16-wide GEMM tile, where there is such a kernel.
-    const auto fillsNarrowKernel = [&](int64_t tiles) { return tiles == 16 && ctx.gemmFor(w.dims[0], tiles)->nr <= 16; };
+    const auto fillsNarrowKernel = [&](int64_t tiles) { return tiles == 16 && ctx.f32GemmFor(w.dims[0], tiles)->nr <= 16; };
     const int64_t tiles4 = winogradTiles(y, 4);
     if (tiles4 >= 49 || fillsNarrowKernel(tiles4)) return 4;
     if (fillsNarrowKernel(winogradTiles(y, 2)) && w.dims[1] >= 64) return 2;
