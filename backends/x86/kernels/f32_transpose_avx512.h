@@ -4,7 +4,6 @@
 #pragma once
 #include <immintrin.h>
 
-
 namespace zy {
 namespace x86 {
 
