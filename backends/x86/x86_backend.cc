@@ -124,9 +124,8 @@ void describeBackend(void* backend, char* buf, size_t len) {
       {f.avx512vnni, "VNNI"}, {f.avx512vbmi, "VBMI"}, {f.avx512bf16, "BF16"}, {f.avx_vnni, "AVX-VNNI"}, {f.amx_int8, "AMX-INT8"}, {f.amx_bf16, "AMX-BF16"}};
   for (const auto& [on, name] : extensions)
     if (on) isa += std::string(", ") + name;
-  const std::string int8 = !qs8GemmAvailable() ? "none" : f.avx512vnni ? "qs8-gemm/avx512vnni-8x48" : "qs8-gemm/avx2-8x8";
   const OpContext& ctx = static_cast<Backend*>(backend)->ctx;
-  copyMessage(buf, len, isa + "; f32 " + ctx.gemm->name + (ctx.bf16 ? std::string(", bf16 ") + ctx.bf16->name : "") + ", int8 " + int8);
+  copyMessage(buf, len, isa + "; f32 " + ctx.gemm->name + (ctx.bf16 ? std::string(", bf16 ") + ctx.bf16->name : "") + ", int8 " + qs8GemmKernelName());
 }
 
 const zy_backend_api_t kApi = {

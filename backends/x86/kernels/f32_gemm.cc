@@ -76,9 +76,9 @@ const GemmKernel* pixelMajorGemmKernel(int64_t pixels, int64_t channels) {
 
 const GemmKernel* bf16GemmKernel() {
   const CpuFeatures& f = cpuFeatures();
+  if (!f.avx512f || !f.avx512bw || !f.avx512bf16) return nullptr;
   // The AMX kernel packs B with AVX512-BF16 (bf16PairPanel): every AMX CPU has it.
-  if (f.avx512f && f.avx512bw && f.avx512bf16 && amxTilesPermitted()) return &kBf16Amx;
-  return f.avx512f && f.avx512bw && f.avx512bf16 ? &kBf16 : nullptr;
+  return amxTilesPermitted() ? &kBf16Amx : &kBf16;
 }
 
 GemmKernel bf16AmxGemmKernelOn(GemmMicrokernel run) {

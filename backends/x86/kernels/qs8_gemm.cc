@@ -200,5 +200,12 @@ void qs8GemmPanel(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np
 
 bool qs8GemmAvailable() { return hasVnni() || cpuFeatures().avx2; }
 
+const char* qs8GemmKernelName() {
+  const CpuFeatures& f = cpuFeatures();
+  if (hasVnni()) return "qs8-gemm/avx512vnni-8x48";
+  if (f.avx_vnni || f.avx_vnni_evex) return f.avx_vnni ? "qs8-gemm/avxvnni-8x16" : "qs8-gemm/avxvnni-8x16 (EVEX)";
+  return f.avx2 ? "qs8-gemm/avx2-8x8" : "none";
+}
+
 }  // namespace x86
 }  // namespace zy

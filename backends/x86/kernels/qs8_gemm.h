@@ -61,6 +61,8 @@ void qs8GemmPanel(const Qs8PackedWeights& w, const uint8_t* packed_x, int64_t np
 // through vpmaddwd; vpmaddubsw would saturate). Call prepareQs8Weights on
 // the weights once before the AVX2 kernel uses them.
 bool qs8GemmAvailable();
+// The microkernel qs8GemmPanel runs on this CPU ("none" without AVX2).
+const char* qs8GemmKernelName();
 void prepareQs8Weights(Qs8PackedWeights* w);
 
 }  // namespace x86

@@ -459,16 +459,20 @@ Status Session::setInput(size_t index, DType dtype, const int64_t* dims, int32_t
   int32_t t = -1;
   Shape given;
   ZY_RETURN_IF_ERROR(checkInput(index, dtype, dims, rank, data, bytes, &t, &given));
+  copyInput(t, given, data, bytes);
+  return Status::OK();
+}
+
+void Session::copyInput(int32_t t, const Shape& given, const void* data, size_t bytes) {
   unbindInput(t);
   if (dynamic_) {
     owned_[t].assign(static_cast<const uint8_t*>(data), static_cast<const uint8_t*>(data) + bytes);
     if (owned_[t].empty()) owned_[t].resize(1);  // a valid pointer for empty tensors
     data_[t] = owned_[t].data();
     shapes_[t] = given;
-    return Status::OK();
+    return;
   }
   if (bytes) std::memcpy(data_[t], data, bytes);
-  return Status::OK();
 }
 
 Status Session::bindInput(size_t index, DType dtype, const int64_t* dims, int32_t rank, const void* data, size_t bytes, bool* in_place) {
@@ -479,7 +483,10 @@ Status Session::bindInput(size_t index, DType dtype, const int64_t* dims, int32_
   for (const Node& n : model_.graph.nodes)
     aliased |= isAliasOp(n.type) && !n.inputs.empty() && n.inputs[0] == t;
   *in_place = bytes && !aliased && reinterpret_cast<uintptr_t>(data) % 64 == 0;
-  if (!*in_place) return setInput(index, dtype, dims, rank, data, bytes);
+  if (!*in_place) {
+    copyInput(t, given, data, bytes);
+    return Status::OK();
+  }
   if (bound_.empty()) bound_.assign(model_.tensors.size(), 0);
   bound_[t] = 1;
   data_[t] = const_cast<void*>(data);  // read only: no op writes a graph input (memory_planner.cc keeps them live)

@@ -136,6 +136,8 @@ class Session {
                     Shape* given) const;
   // Points a static model's input back at its arena slot after a bind.
   void unbindInput(int32_t t);
+  // A checked input copied into the session (into the arena, or owned storage when shapes are dynamic).
+  void copyInput(int32_t t, const Shape& given, const void* data, size_t bytes);
   // Refreshes the views of the main-graph ops that read tensor t (its data moved).
   void refreshReaders(int32_t t);
   // Places the op on the first backend in `candidates` that takes it and
